@@ -5,3 +5,36 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest
+
+
+def tiny_build(units=8, learning_rate=0.01, activation="relu", n_classes=2):
+    """A one-hidden-layer classifier small enough to train in well under a second."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.layers.Dense(units, activation=activation),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="sparse_categorical_crossentropy",
+    )
+    return model
+
+
+@pytest.fixture(scope="session")
+def cancer():
+    from nbtune import data
+
+    return data.load_breast_cancer()
+
+
+@pytest.fixture(scope="session")
+def digits():
+    from nbtune import data
+
+    return data.load_digits()

@@ -1,0 +1,58 @@
+"""nbtune: learn hyperparameter tuning of Keras models in Jupyter.
+
+Grid search, random search, Hyperband and Bayesian optimisation over one
+search space, with results you can compare side by side.
+
+Importing nbtune is instant: TensorFlow, Keras and keras-tuner are imported
+only when a name that needs them is first used.
+
+Examples
+--------
+>>> import nbtune
+>>> space = nbtune.SearchSpace(nbtune.Int("units", 16, 64, step=16),
+...                            nbtune.Choice("learning_rate", [1e-2, 1e-3]))
+>>> space.size
+8
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first use)
+_LAZY = {
+    "SearchSpace": "nbtune.space",
+    "Int": "nbtune.space",
+    "Float": "nbtune.space",
+    "Choice": "nbtune.space",
+    "Fixed": "nbtune.space",
+    "KerasClassifier": "nbtune.estimator",
+    "KerasRegressor": "nbtune.estimator",
+    "grid_search": "nbtune.search",
+    "random_search": "nbtune.search",
+    "hyperband": "nbtune.search",
+    "bayesian": "nbtune.search",
+    "compare": "nbtune.search",
+    "SearchResult": "nbtune.results",
+    "ClearTrainingOutput": "nbtune.callbacks",
+}
+_SUBMODULES = ("data", "space", "estimator", "search", "results", "callbacks", "display")
+
+__all__ = sorted(_LAZY) + ["data"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"nbtune.{name}")
+    raise AttributeError(f"module 'nbtune' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

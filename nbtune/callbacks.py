@@ -1,0 +1,55 @@
+"""Keras callbacks for notebooks.
+
+:class:`ClearTrainingOutput` is the lesson's callback done right: the
+original ``def on_train_end(*args, **kwargs)`` had no ``self`` and only worked
+by accident.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from nbtune.display import in_notebook
+
+__all__ = ["ClearTrainingOutput"]
+
+
+class ClearTrainingOutput(keras.callbacks.Callback):
+    """Clear the notebook cell's output when a training run ends.
+
+    Pass it to ``fit`` or to a keras-tuner ``search`` so that the progress bars
+    of one model (or one trial) do not pile up in the cell.  Outside a Jupyter
+    kernel (a script, a test) it does nothing.
+
+    Parameters
+    ----------
+    wait : bool, default True
+        Wait until new output arrives before clearing, so the cell does not
+        flicker (``IPython.display.clear_output(wait=True)``).
+
+    Attributes
+    ----------
+    cleared : int
+        How many times the output was cleared (0 outside a notebook).
+
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> from nbtune import ClearTrainingOutput
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile("adam", "mse")
+    >>> history = model.fit(np.zeros((8, 4)), np.zeros(8), epochs=1, verbose=0,
+    ...                     callbacks=[ClearTrainingOutput()])
+    """
+
+    def __init__(self, wait: bool = True):
+        super().__init__()
+        self.wait = wait
+        self.cleared = 0
+
+    def on_train_end(self, logs=None):
+        if in_notebook():
+            from IPython.display import clear_output
+
+            clear_output(wait=self.wait)
+            self.cleared += 1

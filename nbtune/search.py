@@ -1,0 +1,860 @@
+"""Search helpers: grid, random, Hyperband and Bayesian search over one space.
+
+Every helper takes the same build function and :class:`~nbtune.SearchSpace`
+and returns a :class:`~nbtune.SearchResult` with one row per trial:
+
+- :func:`grid_search` and :func:`random_search` cross-validate the nbtune
+  estimator on every configuration, with scikit-learn's own ``ParameterGrid``
+  / ``ParameterSampler`` and ``cross_validate`` (the same candidates, folds and
+  scores as ``GridSearchCV`` / ``RandomizedSearchCV``), one trial at a time so
+  a failing trial is recorded and the search goes on;
+- :func:`hyperband` and :func:`bayesian` run keras-tuner, scoring each trial's
+  model on the validation data with the same scorer;
+- :func:`compare` runs several of them on one data split and one validation
+  set, so their scores, costs and test scores can be compared fairly.
+
+The build function is a plain function of keyword arguments
+(``def build(units=64, learning_rate=1e-3): ...``) or a keras-tuner style
+``build(hp)``.  Searches are quiet: one progress line each, no per-epoch output.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import (
+    ParameterGrid,
+    ParameterSampler,
+    PredefinedSplit,
+    check_cv,
+    cross_validate,
+    train_test_split,
+)
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import type_of_target
+
+from nbtune.display import SearchProgress
+from nbtune.results import SearchResult
+from nbtune.schedule import hyperband_schedule
+from nbtune.space import SearchSpace, as_kwargs_build_fn, is_hp_build_fn
+
+__all__ = [
+    "grid_search",
+    "random_search",
+    "hyperband",
+    "bayesian",
+    "compare",
+    "STRATEGIES",
+    "SearchFailedError",
+]
+
+STRATEGIES = ("grid", "random", "hyperband", "bayesian")
+
+
+class SearchFailedError(RuntimeError):
+    """Every trial of a search failed.  ``.result`` holds the failed trials."""
+
+    def __init__(self, message: str, result: SearchResult):
+        super().__init__(message)
+        self.result = result
+
+
+# --------------------------------------------------------------- checking input
+def _check_data(X, y, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
+    """X as a float32 array and y as a 1-D array, with clear errors."""
+    y_name = "y" if what == "X" else f"{what}'s y"
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(f"{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()")
+    try:
+        X = np.asarray(X, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
+    if X.ndim == 1:
+        raise ValueError(
+            f"{what} has shape {X.shape}, one value per row; a model needs 2-D input "
+            f"(rows x features): pass {what}.reshape(-1, 1) for a single feature"
+        )
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{y_name} has shape {y.shape}; give one target per row (a 1-D array)")
+    if len(X) != len(y):
+        raise ValueError(
+            f"{what} has {len(X)} rows but {y_name} has {len(y)}: they must have one "
+            "label per row; check that both come from the same split"
+        )
+    bad = ~np.isfinite(X)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{what} contains {int(bad.sum())} NaN or infinite values (the first at row "
+            f"{row}, column {col}); a network cannot train on them: impute them "
+            "(sklearn.impute.SimpleImputer) or drop those rows"
+        )
+    return X, y
+
+
+def _resolve_task(task: str, y: np.ndarray) -> str:
+    allowed = ("auto", "classification", "regression")
+    if task not in allowed:
+        raise ValueError(f"task={task!r} is not allowed; choose one of {allowed}")
+    if task != "auto":
+        return task
+    kind = type_of_target(y)
+    if kind in ("binary", "multiclass"):
+        return "classification"
+    if kind == "continuous":
+        return "regression"
+    raise ValueError(
+        f"cannot tell the task from y (scikit-learn calls it {kind!r}); "
+        "pass task='classification' or task='regression'"
+    )
+
+
+def _prepare(build_fn, space, X, y, task):
+    """Checked build function (plain keyword form), space, data and task."""
+    if not callable(build_fn):
+        raise TypeError(
+            f"build_fn={build_fn!r} is not a function; pass the function that builds "
+            "and compiles your Keras model, e.g. build_fn=create_model"
+        )
+    if is_hp_build_fn(build_fn):
+        if space is None:
+            space = SearchSpace.from_build_fn(build_fn)
+        kwargs_fn = as_kwargs_build_fn(build_fn)
+    else:
+        if space is None:
+            raise ValueError(
+                "space=None works only for a keras-tuner style build(hp) function; "
+                "for build functions of keyword arguments give a SearchSpace, e.g. "
+                "SearchSpace(Int('units', 32, 256, step=32))"
+            )
+        kwargs_fn = build_fn
+    if not isinstance(space, SearchSpace):
+        raise TypeError(
+            f"space must be an nbtune.SearchSpace, got {type(space).__name__}; "
+            "build one with SearchSpace(Int(...), Choice(...), ...)"
+        )
+    X, y = _check_data(X, y)
+    return kwargs_fn, space, X, y, _resolve_task(task, y)
+
+
+def _estimator(build_fn, task, **settings):
+    from nbtune.estimator import KerasClassifier, KerasRegressor
+
+    kind = KerasRegressor if task == "regression" else KerasClassifier
+    return kind(model=build_fn, **settings)
+
+
+def _check_space_names(base, space: SearchSpace) -> None:
+    """Fail before training if the build function or fit cannot take a space name."""
+    clone(base).set_params(**space.defaults())
+
+
+def _scoring_name(scoring, task: str) -> str | None:
+    if scoring is None:
+        return "accuracy" if task == "classification" else "r2"
+    return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", None)
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+def _finish(records, *, strategy, space, progress, interrupted, **settings) -> SearchResult:
+    result = SearchResult(
+        pd.DataFrame(records) if records else pd.DataFrame({"strategy": []}),
+        param_names=list(space.names),
+        complete=not interrupted,
+        **settings,
+    )
+    done = len(result.trials)
+    if interrupted:
+        progress.close(f"stopped: kept {done} finished trials")
+        warnings.warn(
+            f"{strategy} search interrupted after {done} finished trials; the result "
+            "holds them and has complete=False",
+            stacklevel=3,
+        )
+    else:
+        progress.close()
+    if done and result.ok_trials.empty:
+        raise SearchFailedError(f"{strategy} search: " + result._no_success_message(), result)
+    return result
+
+
+# ---------------------------------------------------------- cross-validation
+def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, scoring,
+               progress, fit_settings, original_build_fn) -> SearchResult:
+    base = _estimator(build_fn, task, **fit_settings)
+    _check_space_names(base, space)
+    splitter = check_cv(cv, y, classifier=task == "classification")
+    splits = list(splitter.split(X, y))
+    bar = SearchProgress(strategy, total, enabled=progress)
+    records, interrupted = [], False
+    try:
+        for number, config in enumerate(configs):
+            params = space.to_python(config)
+            started = time.perf_counter()
+            record = {"strategy": strategy, "trial": number, **params}
+            try:
+                estimator = clone(base).set_params(**params)
+                out = cross_validate(
+                    estimator, X, y, cv=splits, scoring=scoring,
+                    error_score="raise", return_estimator=True,
+                )
+                fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
+                record.update(
+                    score=float(np.mean(out["test_score"])),
+                    score_std=float(np.std(out["test_score"])),
+                    train_epochs=int(np.max(fold_epochs)),
+                    epochs_spent=int(np.sum(fold_epochs)),
+                    status="ok",
+                )
+                del out
+            except Exception as exc:  # a failing trial is recorded, the search goes on
+                record.update(score=np.nan, status="failed", error=_error_text(exc))
+            record["seconds"] = time.perf_counter() - started
+            records.append(record)
+            bar.update(score=record["score"], ok=record["status"] == "ok")
+    except KeyboardInterrupt:
+        interrupted = True
+    return _finish(
+        records, strategy=strategy, space=space, progress=bar, interrupted=interrupted,
+        build_fn=original_build_fn, task=task, fit_params=fit_settings,
+        scoring=_scoring_name(scoring, task),
+    )
+
+
+def grid_search(
+    build_fn: Callable,
+    space: SearchSpace | None,
+    X,
+    y,
+    *,
+    cv=3,
+    scoring: str | Callable | None = None,
+    points: int | dict | None = None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    task: str = "auto",
+    random_state: int | None = 0,
+    progress: bool = True,
+    **fit_settings: Any,
+) -> SearchResult:
+    """Try every configuration of the space with cross-validation.
+
+    Parameters
+    ----------
+    build_fn : callable
+        ``build(**params)`` returning a compiled Keras model, or a keras-tuner
+        style ``build(hp)``.
+    space : SearchSpace or None
+        The configurations to try; ``None`` takes the space a ``build(hp)``
+        function declares.  A dimension may be a fit argument (``batch_size``,
+        ``epochs``).
+    X, y : array-like
+        Training data; the folds are made from it.
+    cv : int or scikit-learn splitter, default 3
+        Folds (stratified for classification), as in ``GridSearchCV``.
+    scoring : str or callable, optional
+        A scikit-learn scorer; default accuracy (classification) or R².
+    points : int or dict, optional
+        Grid points for ``Float`` dimensions without a step.
+    epochs, batch_size : int
+        Fit settings when the space does not set them.
+    task : {"auto", "classification", "regression"}
+    random_state : int or None, default 0
+        Seed of every model's weights and shuffling (repeatable results).
+    progress : bool, default True
+        Show one progress line; False prints nothing.
+    **fit_settings
+        Other estimator settings, e.g. ``callbacks=[...]``, ``shuffle=False``.
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Choice, grid_search, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = grid_search(build, SearchSpace(Choice("units", [4, 16])),
+    ...                      *cancer.train, epochs=2, progress=False)
+    >>> len(result.trials)
+    2
+    """
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    grid = ParameterGrid(space.grid(points=points))
+    settings = dict(epochs=epochs, batch_size=batch_size, random_state=random_state, **fit_settings)
+    return _cv_search(
+        "grid", grid, len(grid), kwargs_fn, space, X, y, task=task, cv=cv,
+        scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
+    )
+
+
+def random_search(
+    build_fn: Callable,
+    space: SearchSpace | None,
+    X,
+    y,
+    *,
+    n_iter: int = 10,
+    cv=3,
+    scoring: str | Callable | None = None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    task: str = "auto",
+    random_state: int | None = 0,
+    progress: bool = True,
+    **fit_settings: Any,
+) -> SearchResult:
+    """Try ``n_iter`` random configurations of the space with cross-validation.
+
+    Configurations are drawn by scikit-learn's ``ParameterSampler`` from
+    ``space.distributions()`` (log-uniform where a dimension is ``log=True``),
+    so the same ``random_state`` gives the same candidates as
+    ``RandomizedSearchCV``.  Other parameters as in :func:`grid_search`.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Int, random_search, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = random_search(build, SearchSpace(Int("units", 4, 64)), *cancer.train,
+    ...                        n_iter=2, epochs=2, progress=False)
+    >>> result.trials["units"].between(4, 64).all()
+    np.True_
+    """
+    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
+        raise ValueError(f"n_iter={n_iter!r} is not allowed: give the number of configurations to try, a whole number >= 1")
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    sampler = ParameterSampler(space.distributions(), n_iter=int(n_iter), random_state=random_state)
+    settings = dict(epochs=epochs, batch_size=batch_size, random_state=random_state, **fit_settings)
+    return _cv_search(
+        "random", sampler, len(sampler), kwargs_fn, space, X, y, task=task, cv=cv,
+        scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
+    )
+
+
+# ------------------------------------------------------------------ keras-tuner
+def _forward(model, X, chunk: int = 4096) -> np.ndarray:
+    """The model's outputs for X, computed eagerly.
+
+    ``model.predict`` traces a new function for every new model, which costs
+    about a second per trial and makes TensorFlow warn about retracing; a
+    direct call on the small validation sets of the lessons is much cheaper.
+    """
+    import keras
+
+    parts = [keras.ops.convert_to_numpy(model(X[i:i + chunk], training=False))
+             for i in range(0, len(X), chunk)]
+    return np.concatenate(parts).astype(float)
+
+
+class _TrainedClassifier(ClassifierMixin, BaseEstimator):
+    """A trained Keras classifier seen as a fitted scikit-learn estimator, for scorers."""
+
+    def __init__(self, model=None, classes=None):
+        self.model = model
+        self.classes = classes
+
+    @property
+    def classes_(self):
+        return self.classes
+
+    def fit(self, X, y):  # pragma: no cover - scorers never call it
+        raise NotImplementedError
+
+    def predict_proba(self, X):
+        proba = _forward(self.model, X)
+        if proba.ndim == 1 or proba.shape[1] == 1:
+            proba = proba.reshape(-1, 1)
+            proba = np.hstack([1 - proba, proba])
+        return proba
+
+    def predict(self, X):
+        return self.classes[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class _TrainedRegressor(RegressorMixin, BaseEstimator):
+    """A trained Keras regressor seen as a fitted scikit-learn estimator, for scorers."""
+
+    def __init__(self, model=None):
+        self.model = model
+
+    def fit(self, X, y):  # pragma: no cover - scorers never call it
+        raise NotImplementedError
+
+    def predict(self, X):
+        return _forward(self.model, X).reshape(len(X), -1).squeeze(-1)
+
+
+def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str) -> dict:
+    """Values for the build function's ``n_features_in`` / ``n_classes`` / ``n_outputs``."""
+    try:
+        accepted = inspect.signature(build_fn).parameters
+    except (TypeError, ValueError):
+        return {}
+    meta = {"n_features_in": n_features}
+    if task == "classification":
+        meta["n_classes"] = n_classes
+    else:
+        meta["n_outputs"] = 1
+    return {k: v for k, v in meta.items() if k in accepted}
+
+
+def _targets_for(model, y_encoded: np.ndarray, n_classes: int | None) -> np.ndarray:
+    """Integer labels, or one-hot rows when the model was compiled with categorical crossentropy."""
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    name = str(name).lower()
+    if n_classes and "categorical" in name and "sparse" not in name:
+        return np.eye(n_classes, dtype=np.float32)[y_encoded]
+    return y_encoded
+
+
+def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
+                        validation_data, validation_split, scoring, batch_size, epochs,
+                        random_state, directory, project_name, resume, progress, total,
+                        callbacks, original_build_fn) -> SearchResult:
+    import keras
+    import keras_tuner as kt
+
+    from nbtune.estimator import FIT_PARAMS
+
+    base = _estimator(build_fn, task, epochs=epochs or 1, batch_size=batch_size)
+    _check_space_names(base, space)
+    if validation_data is None:
+        X, X_val, y, y_val = train_test_split(
+            X, y, test_size=validation_split, random_state=random_state,
+            stratify=y if task == "classification" else None,
+        )
+    else:
+        X_val, y_val = _check_data(*validation_data, what="validation_data")
+    n_classes = None
+    if task == "classification":
+        encoder = LabelEncoder().fit(y)
+        unseen = sorted(set(np.unique(y_val).tolist()) - set(encoder.classes_.tolist()))
+        if unseen:
+            raise ValueError(f"validation_data has labels {unseen} that the training data does not have")
+        n_classes = len(encoder.classes_)
+        y, y_val = encoder.transform(y), encoder.transform(y_val)
+    scorer = get_scorer(scoring) if scoring is not None else None
+    meta = _meta_arguments(build_fn, X.shape[1], n_classes, task)
+    bar = SearchProgress(strategy, total, enabled=progress)
+
+    def score_model(model) -> float:
+        if task == "classification":
+            fitted = _TrainedClassifier(model, np.arange(n_classes))
+        else:
+            fitted = _TrainedRegressor(model)
+        return float(scorer(fitted, X_val, y_val) if scorer else fitted.score(X_val, y_val))
+
+    class SpaceHyperModel(kt.HyperModel):
+        def build(self, hp):
+            params = space.sample(hp)
+            if random_state is not None:
+                keras.utils.set_random_seed(random_state)
+            model = build_fn(**{k: v for k, v in params.items() if k not in FIT_PARAMS}, **meta)
+            if not isinstance(model, keras.Model):
+                raise TypeError(
+                    f"the build function returned {type(model).__name__}, not a Keras "
+                    "model; end it with `return model`"
+                )
+            return model
+
+        def fit(self, hp, model, x, y, *, epochs=None, initial_epoch=0, callbacks=(), **kwargs):
+            params = space.to_python(
+                space.values_from_hp({k: hp.values[k] for k in space.names if k in hp.values})
+            )
+            epochs = epochs or params.get("epochs", base.epochs)
+            started = time.perf_counter()
+            history = model.fit(
+                x, _targets_for(model, y, n_classes),
+                batch_size=params.get("batch_size", batch_size),
+                epochs=epochs, initial_epoch=initial_epoch,
+                callbacks=list(callbacks), verbose=0,
+            )
+            losses = np.asarray(history.history.get("loss", []), dtype=float)
+            if losses.size and not np.all(np.isfinite(losses)):
+                first = int(np.argmin(np.isfinite(losses))) + initial_epoch + 1
+                raise ValueError(
+                    f"the training loss became NaN or infinite at epoch {first}; "
+                    "try a smaller learning rate"
+                )
+            return {
+                "score": score_model(model),
+                "seconds": time.perf_counter() - started,
+                "train_epochs": float(epochs),
+                "epochs_spent": float(epochs - initial_epoch),
+            }
+
+    class QuietTuner(tuner_factory):
+        def on_trial_end(self, trial):
+            super().on_trial_end(trial)
+            ok = str(getattr(trial.status, "value", trial.status)).upper() == "COMPLETED"
+            bar.update(score=trial.score if ok else None, ok=ok)
+
+    temporary = directory is None
+    if temporary:
+        if resume:
+            raise ValueError("resume=True needs the directory of the earlier run: pass directory='...'")
+        directory = tempfile.mkdtemp(prefix=f"nbtune-{strategy}-")
+    tuner = QuietTuner(
+        hypermodel=SpaceHyperModel(),
+        objective=kt.Objective("score", direction="max"),
+        hyperparameters=space.hyperparameters(),
+        seed=random_state,
+        directory=str(directory),
+        project_name=project_name,
+        overwrite=not resume,
+        # nbtune records failed trials and carries on; it reports if all failed
+        max_consecutive_failed_trials=10**9,
+    )
+    interrupted = False
+    try:
+        with warnings.catch_warnings():
+            # Hyperband continues a promoted trial from its saved weights; Keras warns
+            # that the fresh optimizer's state is not restored.  That is keras-tuner's
+            # design, not a problem of the user's model, so keep the cell clean.
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            tuner.search(X, y, callbacks=list(callbacks or []), verbose=0)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        found = SearchResult.from_tuner(tuner, strategy=strategy)
+        if temporary:
+            shutil.rmtree(directory, ignore_errors=True)
+    records = found.trials.to_dict("records")
+    for record in records:  # keras-tuner stores some choices encoded (see Choice.sample)
+        record.update(space.values_from_hp({k: record[k] for k in space.names if k in record}))
+    fit_params = {"batch_size": batch_size, "random_state": random_state}
+    if epochs is not None:
+        fit_params["epochs"] = epochs
+    return _finish(
+        records, strategy=strategy, space=space, progress=bar, interrupted=interrupted,
+        build_fn=original_build_fn, task=task, fit_params=fit_params,
+        scoring=_scoring_name(scoring, task),
+    )
+
+
+def _check_validation_split(validation_split, validation_data):
+    if validation_data is None and not (0 < validation_split < 1):
+        raise ValueError(
+            f"validation_split={validation_split!r} is not a fraction: give a number "
+            "between 0 and 1, e.g. 0.2, or pass validation_data=(X_val, y_val)"
+        )
+
+
+def hyperband(
+    build_fn: Callable,
+    space: SearchSpace | None,
+    X,
+    y,
+    *,
+    validation_data: tuple | None = None,
+    validation_split: float = 0.2,
+    max_epochs: int = 9,
+    factor: int = 3,
+    hyperband_iterations: int = 1,
+    batch_size: int = 32,
+    scoring: str | Callable | None = None,
+    task: str = "auto",
+    random_state: int | None = 0,
+    directory: str | None = None,
+    project_name: str = "hyperband",
+    resume: bool = False,
+    progress: bool = True,
+    callbacks: Sequence | None = None,
+) -> SearchResult:
+    """Hyperband with keras-tuner: many short trials, the best trained longer.
+
+    Each trial's model is scored on the validation data with the same scorer
+    as the cross-validated searches.  See :func:`nbtune.schedule.hyperband_schedule`
+    for how many trials and epochs ``max_epochs`` and ``factor`` give.
+
+    Parameters
+    ----------
+    build_fn, space, X, y, scoring, task, random_state, progress
+        As in :func:`grid_search`.  The space may not contain ``epochs``:
+        Hyperband decides how long each model trains.
+    validation_data : (X_val, y_val), optional
+        Data every trial is scored on; by default ``validation_split`` of X, y
+        is held out (stratified).
+    max_epochs, factor, hyperband_iterations : int
+        keras-tuner's Hyperband settings.
+    batch_size : int, default 32
+        Used when the space has no ``batch_size``.
+    directory : str, optional
+        Where keras-tuner keeps its run; by default a temporary folder that is
+        removed afterwards.  An existing run there is overwritten unless
+        ``resume=True`` (never silently reloaded).
+    project_name : str, default "hyperband"
+    resume : bool, default False
+        Continue the run in ``directory/project_name`` instead of starting fresh.
+    callbacks : list of keras callbacks, optional
+        Passed to every trial's ``fit`` (e.g. ``[ClearTrainingOutput()]``).
+
+    Returns
+    -------
+    SearchResult
+        With each trial's bracket and round.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Choice, hyperband, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = hyperband(build, SearchSpace(Choice("units", [4, 8, 16, 32])), *cancer.train,
+    ...                    validation_data=cancer.validation, max_epochs=3, progress=False)
+    >>> sorted(result.trials["bracket"].unique().tolist())
+    [0.0, 1.0]
+    """
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    if "epochs" in space.names:
+        raise ValueError(
+            "the space has an 'epochs' dimension, but Hyperband decides how long each "
+            "model trains: remove it (space.without('epochs')) and set max_epochs instead"
+        )
+    _check_validation_split(validation_split, validation_data)
+    import keras_tuner as kt
+
+    schedule = hyperband_schedule(max_epochs, factor, hyperband_iterations)
+    return _keras_tuner_search(
+        "hyperband", _tuner_class(kt.Hyperband, max_epochs=max_epochs, factor=factor,
+                                  hyperband_iterations=hyperband_iterations),
+        kwargs_fn, space, X, y, task=task, validation_data=validation_data,
+        validation_split=validation_split, scoring=scoring, batch_size=batch_size,
+        epochs=None, random_state=random_state, directory=directory,
+        project_name=project_name, resume=resume, progress=progress,
+        total=int(schedule["trials"].sum()), callbacks=callbacks, original_build_fn=build_fn,
+    )
+
+
+def _tuner_class(base, **fixed):
+    """``base`` with some constructor arguments fixed (so it can be subclassed)."""
+
+    class Configured(base):
+        def __init__(self, **kwargs):
+            super().__init__(**fixed, **kwargs)
+
+    Configured.__name__ = base.__name__
+    return Configured
+
+
+def bayesian(
+    build_fn: Callable,
+    space: SearchSpace | None,
+    X,
+    y,
+    *,
+    validation_data: tuple | None = None,
+    validation_split: float = 0.2,
+    max_trials: int = 10,
+    num_initial_points: int | None = None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    scoring: str | Callable | None = None,
+    task: str = "auto",
+    random_state: int | None = 0,
+    directory: str | None = None,
+    project_name: str = "bayesian",
+    resume: bool = False,
+    progress: bool = True,
+    callbacks: Sequence | None = None,
+) -> SearchResult:
+    """Bayesian optimisation with keras-tuner (a Gaussian process proposes trials).
+
+    The first ``num_initial_points`` trials are random (keras-tuner's default:
+    3 x the number of dimensions); later ones go where the model of the score
+    expects the most gain.  Parameters as in :func:`hyperband`, with
+    ``max_trials`` and ``epochs`` (which the space may set).
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Int, bayesian, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = bayesian(build, SearchSpace(Int("units", 4, 32)), *cancer.train,
+    ...                   max_trials=2, epochs=2, progress=False)
+    >>> len(result.trials)
+    2
+    """
+    if isinstance(max_trials, bool) or not isinstance(max_trials, (int, np.integer)) or max_trials < 1:
+        raise ValueError(f"max_trials={max_trials!r} is not allowed: give a whole number >= 1")
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    _check_validation_split(validation_split, validation_data)
+    import keras_tuner as kt
+
+    return _keras_tuner_search(
+        "bayesian", _tuner_class(kt.BayesianOptimization, max_trials=int(max_trials),
+                                 num_initial_points=num_initial_points),
+        kwargs_fn, space, X, y, task=task, validation_data=validation_data,
+        validation_split=validation_split, scoring=scoring, batch_size=batch_size,
+        epochs=epochs, random_state=random_state, directory=directory,
+        project_name=project_name, resume=resume, progress=progress,
+        total=int(max_trials), callbacks=callbacks, original_build_fn=build_fn,
+    )
+
+
+# ------------------------------------------------------------------- compare
+def _check_strategies(strategies) -> list[str]:
+    if isinstance(strategies, str):
+        strategies = [strategies]
+    strategies = list(strategies)
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown or not strategies:
+        raise ValueError(
+            f"strategies={strategies!r}: {unknown or 'empty'} not known; "
+            f"choose from {list(STRATEGIES)}, e.g. strategies=['grid', 'random', 'hyperband']"
+        )
+    return list(dict.fromkeys(strategies))
+
+
+def compare(
+    build_fn: Callable,
+    space: SearchSpace | None,
+    X,
+    y,
+    *,
+    strategies: Iterable[str] = ("grid", "random", "hyperband"),
+    validation_data: tuple | None = None,
+    validation_split: float = 0.2,
+    test_data: tuple | None = None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    points: int | dict | None = None,
+    n_iter: int = 10,
+    max_epochs: int | None = None,
+    factor: int = 3,
+    max_trials: int = 10,
+    scoring: str | Callable | None = None,
+    task: str = "auto",
+    random_state: int | None = 0,
+    progress: bool = True,
+) -> SearchResult:
+    """Run several strategies on one space, one data split and one validation set.
+
+    Every strategy trains on the same training rows and is scored on the same
+    validation rows with the same scorer (grid and random search through a
+    ``PredefinedSplit``, so one fold = that validation set).  With
+    ``test_data``, each strategy's best configuration is retrained on the
+    training rows and scored once on the test data.
+
+    Parameters
+    ----------
+    build_fn, space, X, y, scoring, task, random_state, progress
+        As in :func:`grid_search`.
+    strategies : sequence of str, default ("grid", "random", "hyperband")
+        Any of ``"grid"``, ``"random"``, ``"hyperband"``, ``"bayesian"``.
+    validation_data : (X_val, y_val), optional
+        By default ``validation_split`` of X, y is held out (stratified).
+    test_data : (X_test, y_test), optional
+        Scores each strategy's winner on data no search has seen.
+    epochs : int, default 10
+        Epochs per model for grid, random and Bayesian search (unless the space
+        sets them); Hyperband's ``max_epochs`` defaults to it.
+    n_iter : int, default 10
+        Random search's number of configurations.
+    max_trials : int, default 10
+        Bayesian optimisation's number of trials.
+    points, factor, batch_size
+        As in :func:`grid_search` and :func:`hyperband`.
+
+    Returns
+    -------
+    SearchResult
+        All trials, with a ``strategy`` column; ``summary()`` has one row per
+        strategy and ``test_scores`` the test score of each winner.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Choice, compare, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = compare(build, SearchSpace(Choice("units", [4, 16])), *cancer.train,
+    ...                  strategies=["grid", "random"], validation_data=cancer.validation,
+    ...                  n_iter=1, epochs=2, progress=False)
+    >>> result.strategies
+    ['grid', 'random']
+    """
+    strategies = _check_strategies(strategies)
+    _, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    _check_validation_split(validation_split, validation_data)
+    if validation_data is None:
+        X, X_val, y, y_val = train_test_split(
+            X, y, test_size=validation_split, random_state=random_state,
+            stratify=y if task == "classification" else None,
+        )
+    else:
+        X_val, y_val = _check_data(*validation_data, what="validation_data")
+    X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
+    one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
+    common = dict(scoring=scoring, task=task, random_state=random_state, progress=progress)
+    keras_tuner_common = dict(validation_data=(X_val, y_val), batch_size=batch_size, **common)
+    runs = {
+        "grid": lambda: grid_search(build_fn, space, X_all, y_all, cv=one_split, points=points,
+                                    epochs=epochs, batch_size=batch_size, **common),
+        "random": lambda: random_search(build_fn, space, X_all, y_all, cv=one_split, n_iter=n_iter,
+                                        epochs=epochs, batch_size=batch_size, **common),
+        "hyperband": lambda: hyperband(build_fn, space, X, y, max_epochs=max_epochs or epochs,
+                                       factor=factor, **keras_tuner_common),
+        "bayesian": lambda: bayesian(build_fn, space, X, y, max_trials=max_trials, epochs=epochs,
+                                     **keras_tuner_common),
+    }
+    results = []
+    for strategy in strategies:
+        result = runs[strategy]()
+        results.append(result)
+        if not result.complete:
+            break  # the user stopped it: do not start the next strategy
+    combined = SearchResult.combine(results)
+    if test_data is not None and combined.complete:
+        X_test, y_test = _check_data(*test_data, what="test_data")
+        scorer = get_scorer(scoring) if scoring is not None else None
+        for result in results:
+            if result.ok_trials.empty:
+                continue
+            fitted = result.refit_best(X, y)
+            score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
+            combined.test_scores[result.strategies[0]] = float(score)
+    return combined

@@ -1,0 +1,204 @@
+"""Search helpers on real tiny Keras models and the shipped breast cancer data."""
+
+import numpy as np
+import pytest
+from conftest import tiny_build
+from sklearn.model_selection import GridSearchCV, ParameterSampler
+
+import nbtune
+from nbtune import Choice, Float, Int, SearchSpace
+from nbtune.schedule import hyperband_schedule
+from nbtune.search import SearchFailedError
+
+SPACE = SearchSpace(Choice("units", [4, 16]), Choice("learning_rate", [1e-2, 1e-3]))
+
+
+@pytest.fixture(scope="module")
+def small(cancer):
+    """200 training rows keep each fit well under a second."""
+    return cancer.X_train[:200], cancer.y_train[:200]
+
+
+def test_grid_search_tries_every_configuration_and_matches_gridsearchcv(small):
+    X, y = small
+    result = nbtune.grid_search(tiny_build, SPACE, X, y, cv=2, epochs=2, progress=False)
+    trials = result.trials
+    assert len(trials) == SPACE.size == 4
+    assert sorted(zip(trials.units, trials.learning_rate)) == sorted(
+        (u, lr) for u in (4, 16) for lr in (1e-2, 1e-3))
+    assert (trials.status == "ok").all() and trials.score.between(0, 1).all()
+    assert (trials.train_epochs == 2).all() and (trials.epochs_spent == 4).all()
+    assert trials.score_std.notna().all() and (trials.seconds > 0).all()
+    # the same candidates, folds and seeds through scikit-learn's own GridSearchCV
+    reference = GridSearchCV(
+        nbtune.KerasClassifier(tiny_build, epochs=2, random_state=0), SPACE.grid(), cv=2
+    ).fit(X, y)
+    np.testing.assert_allclose(trials.score, reference.cv_results_["mean_test_score"], atol=1e-6)
+    assert result.best_params == reference.best_params_
+
+
+def test_random_search_draws_the_same_candidates_as_parameter_sampler(small):
+    X, y = small
+    space = SearchSpace(Int("units", 2, 32), Float("learning_rate", 1e-3, 1e-1, log=True))
+    result = nbtune.random_search(tiny_build, space, X, y, n_iter=3, cv=2, epochs=1,
+                                  random_state=7, progress=False)
+    expected = [space.to_python(p) for p in
+                ParameterSampler(space.distributions(), n_iter=3, random_state=7)]
+    got = result.trials[["units", "learning_rate"]].to_dict("records")
+    assert got == [{"units": p["units"], "learning_rate": p["learning_rate"]} for p in expected]
+    assert all(type(p["units"]) is int for p in got)
+
+
+def test_a_failing_trial_is_recorded_and_the_search_goes_on(small):
+    def build(units=4, learning_rate=0.01):
+        if units == 16:
+            raise RuntimeError("no room for 16 units")
+        return tiny_build(units, learning_rate)
+
+    result = nbtune.grid_search(build, SPACE, *small, cv=2, epochs=1, progress=False)
+    failed = result.trials[result.trials.status == "failed"]
+    assert list(failed.units) == [16, 16]
+    assert failed.error.str.contains("RuntimeError: no room for 16 units").all()
+    assert result.best_params["units"] == 4
+
+
+def test_a_trial_whose_loss_becomes_nan_is_recorded_as_failed(small):
+    import keras
+
+    def build(units=4, learning_rate=0.01):
+        model = tiny_build(units)
+        model.compile(keras.optimizers.SGD(learning_rate=learning_rate), "sparse_categorical_crossentropy")
+        return model
+
+    space = SearchSpace(Choice("units", [4]), Choice("learning_rate", [1e-2, 1e12]))
+    result = nbtune.grid_search(build, space, *small, cv=2, epochs=2, progress=False)
+    bad = result.trials.set_index("learning_rate").loc[1e12]
+    assert bad.status == "failed" and "nan" in bad.error.lower()
+    assert result.best_params == {"units": 4, "learning_rate": 0.01}
+
+
+def test_when_every_trial_fails_the_first_error_is_raised_with_the_result(small):
+    def build(units=4, learning_rate=0.01):
+        raise ValueError(f"broken build for units={units}")
+
+    with pytest.raises(SearchFailedError, match="all 4 trials failed.*broken build for units=4") as info:
+        nbtune.grid_search(build, SPACE, *small, cv=2, epochs=1, progress=False)
+    assert len(info.value.result.trials) == 4
+
+
+def test_a_fit_argument_can_be_a_dimension(small):
+    space = SearchSpace(Choice("batch_size", [16, 64]), Choice("epochs", [1, 2]))
+    result = nbtune.grid_search(tiny_build, space, *small, cv=2, progress=False)
+    assert sorted(result.trials.epochs_spent) == [2, 2, 4, 4]
+    assert set(result.trials.batch_size) == {16, 64}
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda X, y: nbtune.grid_search(tiny_build, SearchSpace(Choice("neurons", [4])), X, y),
+     "neurons.*units.*learning_rate"),
+    (lambda X, y: nbtune.grid_search(tiny_build, SPACE, X, y[:-1]), "200 rows but y has 199"),
+    (lambda X, y: nbtune.grid_search(tiny_build, SPACE, np.where(X == X[3, 2], np.nan, X), y),
+     "NaN or infinite values .*row 3, column 2"),
+    (lambda X, y: nbtune.compare(tiny_build, SPACE, X, y, strategies=["grid", "bayes"]),
+     r"\['bayes'\] not known.*'hyperband'"),
+    (lambda X, y: nbtune.grid_search(tiny_build, None, X, y), "space=None works only for.*build\\(hp\\)"),
+    (lambda X, y: nbtune.grid_search(tiny_build, SearchSpace(Float("learning_rate", 1e-3, 1e-1)), X, y),
+     "learning_rate.*points"),
+    (lambda X, y: nbtune.hyperband(tiny_build, SearchSpace(Choice("epochs", [1, 2])), X, y), "max_epochs"),
+])
+def test_bad_input_is_refused_before_training(small, call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call(*small)
+
+
+def test_progress_is_one_line_and_can_be_silenced(small, capfd):
+    nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1)
+    err = capfd.readouterr().err
+    assert err.count("\n") == 1 and "grid" in err and "4/4 trials" in err
+    nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1, progress=False)
+    out = capfd.readouterr()
+    assert out.out == "" and "trials" not in out.err
+
+
+def test_stopping_a_search_keeps_the_finished_trials(small):
+    calls = []
+
+    def build(units=4, learning_rate=0.01):
+        calls.append(units)
+        if len(calls) == 5:  # third configuration, first fold
+            raise KeyboardInterrupt
+        return tiny_build(units, learning_rate)
+
+    with pytest.warns(UserWarning, match="interrupted after 2 finished trials"):
+        result = nbtune.grid_search(build, SPACE, *small, cv=2, epochs=1, progress=False)
+    assert not result.complete and len(result.trials) == 2 and (result.trials.status == "ok").all()
+
+
+def test_hyperband_follows_the_schedule_and_records_brackets(cancer):
+    space = SearchSpace(Int("units", 2, 64), Choice("learning_rate", [1e-2, 3e-3, 1e-3]))
+    result = nbtune.hyperband(tiny_build, space, *cancer.train, validation_data=cancer.validation,
+                              max_epochs=4, factor=2, progress=False)
+    plan = hyperband_schedule(max_epochs=4, factor=2)
+    trials = result.trials
+    assert len(trials) == plan.trials.sum()
+    assert trials.epochs_spent.sum() == plan.total_epochs.sum()
+    per_round = trials.groupby(["bracket", "round"]).size()
+    expected = plan.set_index(["bracket", "round"]).trials
+    assert per_round.sort_index().tolist() == expected.sort_index().tolist()
+    assert trials.score.between(0, 1).all() and (trials.status == "ok").all()
+    assert trials.train_epochs.max() == 4
+
+
+def test_hyperband_starts_fresh_unless_asked_to_resume(cancer, tmp_path):
+    kwargs = dict(validation_data=cancer.validation, max_epochs=2, progress=False,
+                  directory=str(tmp_path), project_name="p")
+    first = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs)
+    again = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs)
+    assert len(first.trials) == len(again.trials) > 0  # a full new run, not a silent reload
+    resumed = nbtune.hyperband(tiny_build, SPACE, *cancer.train, resume=True, **kwargs)
+    assert len(resumed.trials) == len(again.trials)
+    np.testing.assert_allclose(resumed.trials.score, again.trials.score)
+
+
+def test_bayesian_runs_max_trials(cancer):
+    result = nbtune.bayesian(tiny_build, SPACE, *cancer.train, max_trials=3, epochs=1, progress=False)
+    assert len(result.trials) == 3 and result.strategies == ["bayesian"]
+    assert (result.trials.train_epochs == 1).all()
+
+
+def test_hp_style_build_function_needs_no_space(cancer):
+    import keras
+
+    def model_builder(hp):
+        model = keras.Sequential([
+            keras.layers.Dense(hp.Int("units", 4, 8, step=4), activation="relu"),
+            keras.layers.Dense(2, activation="softmax"),
+        ])
+        model.compile(keras.optimizers.Adam(hp.Choice("learning_rate", [1e-2, 1e-3])),
+                      "sparse_categorical_crossentropy")
+        return model
+
+    grid = nbtune.grid_search(model_builder, None, *cancer.train, cv=2, epochs=1, progress=False)
+    assert len(grid.trials) == 4 and grid.param_names == ["units", "learning_rate"]
+    band = nbtune.hyperband(model_builder, None, *cancer.train, max_epochs=2, progress=False)
+    assert set(band.trials.units) <= {4, 8}
+    model = band.build_best()
+    assert model.layers[0].units == band.best_params["units"]
+
+
+def test_compare_uses_one_validation_set_and_scores_each_winner_on_test(cancer):
+    result = nbtune.compare(tiny_build, SPACE, *cancer.train, validation_data=cancer.validation,
+                            test_data=cancer.test, strategies=["grid", "random", "hyperband"],
+                            epochs=2, n_iter=2, progress=False)
+    assert result.strategies == ["grid", "random", "hyperband"]
+    summary = result.summary()
+    assert summary.loc["grid", "trials"] == 4 and summary.loc["random", "trials"] == 2
+    assert set(result.test_scores) == {"grid", "random", "hyperband"}
+    assert all(0.5 < s <= 1 for s in result.test_scores.values())
+    # one validation fold: no spread across folds, and the same configuration
+    # scores the same through grid and random search
+    assert (result.for_strategy("grid").trials.score_std == 0).all()
+    grid = result.for_strategy("grid").trials.set_index(["units", "learning_rate"]).score
+    rand = result.for_strategy("random").trials.set_index(["units", "learning_rate"]).score
+    for key, score in rand.items():
+        assert score == pytest.approx(grid[key])

@@ -637,7 +637,7 @@ def hyperband(
     >>> result = hyperband(build, SearchSpace(Choice("units", [4, 8, 16, 32])), *cancer.train,
     ...                    validation_data=cancer.validation, max_epochs=3, progress=False)
     >>> sorted(result.trials["bracket"].unique().tolist())
-    [0.0, 1.0]
+    [0, 1]
     """
     kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
     if "epochs" in space.names:

@@ -1,0 +1,16 @@
+"""Every docstring example in the library runs and shows what it says."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
+           "nbtune.callbacks", "nbtune.search", "nbtune.estimator"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    outcome = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert outcome.failed == 0

@@ -37,30 +37,43 @@ def _format_seconds(seconds: float) -> str:
 
 
 class SearchProgress:
-    """One progress line for a search: trials done, best score, time left.
+    """One progress line per search: trials done, best score, time left.
+
+    This is what ``progress=True`` shows.  A search talks to its progress
+    object through four methods, so anything with the same methods (a widget
+    panel, a logger) can be passed as ``progress=`` instead:
+
+    - ``begin(strategy, total)`` when a search starts (``total`` may be None);
+    - ``trial_done(record)`` after each trial, with the trial's row as a dict
+      (``strategy``, ``trial``, hyperparameters, ``score``, ``status``, ...);
+    - ``should_stop()`` asked between trials: True ends the search after the
+      current trial, keeping every finished one;
+    - ``end(note)`` when the search ends.
 
     Parameters
     ----------
-    strategy : str
-        Name shown at the start of the line ("grid", "random", ...).
-    total : int or None
-        Number of trials expected, if known.
     enabled : bool, default True
-        False makes every method a no-op (``progress=False`` in the helpers).
+        False makes it silent (``progress=False``).
 
     Examples
     --------
     >>> from nbtune.display import SearchProgress
-    >>> bar = SearchProgress("grid", total=2, enabled=False)
-    >>> bar.update(score=0.9, ok=True); bar.update(score=0.8, ok=True)
+    >>> bar = SearchProgress(enabled=False)
+    >>> bar.begin("grid", total=2)
+    >>> bar.trial_done({"score": 0.9, "status": "ok"})
+    >>> bar.trial_done({"score": 0.8, "status": "ok"})
     >>> bar.line()[:29]
     'grid   [####################]'
     """
 
-    def __init__(self, strategy: str, total: int | None, *, enabled: bool = True):
+    def __init__(self, *, enabled: bool = True):
+        self.enabled = enabled
+        self.begin("search", None)
+
+    def begin(self, strategy: str, total: int | None) -> None:
+        """Start a new line for a search of ``total`` trials."""
         self.strategy = strategy
         self.total = total
-        self.enabled = enabled
         self.done = 0
         self.failed = 0
         self.best = -math.inf
@@ -68,14 +81,19 @@ class SearchProgress:
         self._handle = None
         self._stream_used = False
 
-    def update(self, *, score: float | None, ok: bool) -> None:
-        """Record one finished trial and redraw the line."""
+    def trial_done(self, record: dict) -> None:
+        """Count one finished trial and redraw the line."""
         self.done += 1
-        if not ok:
+        score = record.get("score")
+        if record.get("status") != "ok":
             self.failed += 1
         elif score is not None and math.isfinite(score):
             self.best = max(self.best, score)
         self._show()
+
+    def should_stop(self) -> bool:
+        """A progress line never asks to stop (Ctrl-C / the stop button does)."""
+        return False
 
     def line(self) -> str:
         """The progress line as text."""
@@ -111,7 +129,7 @@ class SearchProgress:
             sys.stderr.flush()
             self._stream_used = True
 
-    def close(self, note: str = "") -> None:
+    def end(self, note: str = "") -> None:
         """Finish the line (adding ``note``, e.g. "stopped early")."""
         if not self.enabled:
             return

@@ -173,23 +173,39 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()
 
 
-def _finish(records, *, strategy, space, progress, interrupted, **settings) -> SearchResult:
+class _StopRequested(BaseException):
+    """Raised inside keras-tuner's loop when the progress object asks to stop."""
+
+
+def _watcher(progress):
+    """The progress object of a search: a line, silence, or the caller's own."""
+    if progress is True or progress is False:
+        return SearchProgress(enabled=progress)
+    missing = [m for m in ("begin", "trial_done", "should_stop", "end") if not hasattr(progress, m)]
+    if missing:
+        raise TypeError(
+            f"progress={progress!r} is neither True/False nor a progress object: it lacks "
+            f"{missing}; see nbtune.display.SearchProgress for the four methods"
+        )
+    return progress
+
+
+def _finish(records, *, strategy, space, progress, stopped, **settings) -> SearchResult:
+    """The SearchResult of finished trials; ``stopped`` is None, "interrupt" or "request"."""
     result = SearchResult(
         pd.DataFrame(records) if records else pd.DataFrame({"strategy": []}),
         param_names=list(space.names),
-        complete=not interrupted,
+        complete=stopped is None,
         **settings,
     )
     done = len(result.trials)
-    if interrupted:
-        progress.close(f"stopped: kept {done} finished trials")
+    progress.end(f"stopped: kept {done} finished trials" if stopped else "")
+    if stopped == "interrupt":
         warnings.warn(
             f"{strategy} search interrupted after {done} finished trials; the result "
             "holds them and has complete=False",
             stacklevel=3,
         )
-    else:
-        progress.close()
     if done and result.ok_trials.empty:
         raise SearchFailedError(f"{strategy} search: " + result._no_success_message(), result)
     return result
@@ -198,14 +214,18 @@ def _finish(records, *, strategy, space, progress, interrupted, **settings) -> S
 # ---------------------------------------------------------- cross-validation
 def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, scoring,
                progress, fit_settings, original_build_fn) -> SearchResult:
+    progress = _watcher(progress)
     base = _estimator(build_fn, task, **fit_settings)
     _check_space_names(base, space)
     splitter = check_cv(cv, y, classifier=task == "classification")
     splits = list(splitter.split(X, y))
-    bar = SearchProgress(strategy, total, enabled=progress)
-    records, interrupted = [], False
+    progress.begin(strategy, total)
+    records, stopped = [], None
     try:
         for number, config in enumerate(configs):
+            if progress.should_stop():
+                stopped = "request"
+                break
             params = space.to_python(config)
             started = time.perf_counter()
             record = {"strategy": strategy, "trial": number, **params}
@@ -228,11 +248,11 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
                 record.update(score=np.nan, status="failed", error=_error_text(exc))
             record["seconds"] = time.perf_counter() - started
             records.append(record)
-            bar.update(score=record["score"], ok=record["status"] == "ok")
+            progress.trial_done(dict(record))
     except KeyboardInterrupt:
-        interrupted = True
+        stopped = "interrupt"
     return _finish(
-        records, strategy=strategy, space=space, progress=bar, interrupted=interrupted,
+        records, strategy=strategy, space=space, progress=progress, stopped=stopped,
         build_fn=original_build_fn, task=task, fit_params=fit_settings,
         scoring=_scoring_name(scoring, task),
     )
@@ -251,7 +271,7 @@ def grid_search(
     batch_size: int = 32,
     task: str = "auto",
     random_state: int | None = 0,
-    progress: bool = True,
+    progress: bool | Any = True,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try every configuration of the space with cross-validation.
@@ -278,8 +298,10 @@ def grid_search(
     task : {"auto", "classification", "regression"}
     random_state : int or None, default 0
         Seed of every model's weights and shuffling (repeatable results).
-    progress : bool, default True
-        Show one progress line; False prints nothing.
+    progress : bool or progress object, default True
+        True shows one progress line, False prints nothing; an object with the
+        methods of :class:`nbtune.display.SearchProgress` (e.g. a widget
+        panel) is told about each trial and can stop the search.
     **fit_settings
         Other estimator settings, e.g. ``callbacks=[...]``, ``shuffle=False``.
 
@@ -324,7 +346,7 @@ def random_search(
     batch_size: int = 32,
     task: str = "auto",
     random_state: int | None = 0,
-    progress: bool = True,
+    progress: bool | Any = True,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try ``n_iter`` random configurations of the space with cross-validation.
@@ -465,7 +487,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         y, y_val = encoder.transform(y), encoder.transform(y_val)
     scorer = get_scorer(scoring) if scoring is not None else None
     meta = _meta_arguments(build_fn, X.shape[1], n_classes, task)
-    bar = SearchProgress(strategy, total, enabled=progress)
+    progress = _watcher(progress)
 
     def score_model(model) -> float:
         if task == "classification":
@@ -513,11 +535,20 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                 "epochs_spent": float(epochs - initial_epoch),
             }
 
+    def decoded_records(tuner) -> list[dict]:
+        records = SearchResult.from_tuner(tuner, strategy=strategy).trials.to_dict("records")
+        for record in records:  # keras-tuner stores some choices encoded (see Choice.sample)
+            record.update(space.values_from_hp({k: record[k] for k in space.names if k in record}))
+        return records
+
     class QuietTuner(tuner_factory):
         def on_trial_end(self, trial):
             super().on_trial_end(trial)
-            ok = str(getattr(trial.status, "value", trial.status)).upper() == "COMPLETED"
-            bar.update(score=trial.score if ok else None, ok=ok)
+            records = decoded_records(self)
+            if records:
+                progress.trial_done(records[-1])
+            if progress.should_stop():
+                raise _StopRequested
 
     temporary = directory is None
     if temporary:
@@ -535,7 +566,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         # nbtune records failed trials and carries on; it reports if all failed
         max_consecutive_failed_trials=10**9,
     )
-    interrupted = False
+    progress.begin(strategy, total)
+    stopped = None
     try:
         with warnings.catch_warnings():
             # Hyperband continues a promoted trial from its saved weights; Keras warns
@@ -544,19 +576,18 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
             tuner.search(X, y, callbacks=list(callbacks or []), verbose=0)
     except KeyboardInterrupt:
-        interrupted = True
+        stopped = "interrupt"
+    except _StopRequested:
+        stopped = "request"
     finally:
-        found = SearchResult.from_tuner(tuner, strategy=strategy)
+        records = decoded_records(tuner)
         if temporary:
             shutil.rmtree(directory, ignore_errors=True)
-    records = found.trials.to_dict("records")
-    for record in records:  # keras-tuner stores some choices encoded (see Choice.sample)
-        record.update(space.values_from_hp({k: record[k] for k in space.names if k in record}))
     fit_params = {"batch_size": batch_size, "random_state": random_state}
     if epochs is not None:
         fit_params["epochs"] = epochs
     return _finish(
-        records, strategy=strategy, space=space, progress=bar, interrupted=interrupted,
+        records, strategy=strategy, space=space, progress=progress, stopped=stopped,
         build_fn=original_build_fn, task=task, fit_params=fit_params,
         scoring=_scoring_name(scoring, task),
     )
@@ -588,7 +619,7 @@ def hyperband(
     directory: str | None = None,
     project_name: str = "hyperband",
     resume: bool = False,
-    progress: bool = True,
+    progress: bool | Any = True,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
     """Hyperband with keras-tuner: many short trials, the best trained longer.
@@ -689,7 +720,7 @@ def bayesian(
     directory: str | None = None,
     project_name: str = "bayesian",
     resume: bool = False,
-    progress: bool = True,
+    progress: bool | Any = True,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
     """Bayesian optimisation with keras-tuner (a Gaussian process proposes trials).
@@ -765,7 +796,7 @@ def compare(
     scoring: str | Callable | None = None,
     task: str = "auto",
     random_state: int | None = 0,
-    progress: bool = True,
+    progress: bool | Any = True,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
 

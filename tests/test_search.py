@@ -203,3 +203,41 @@ def test_compare_uses_one_validation_set_and_scores_each_winner_on_test(cancer):
     rand = result.for_strategy("random").trials.set_index(["units", "learning_rate"]).score
     for key, score in rand.items():
         assert score == pytest.approx(grid[key])
+
+
+class StopAfter:
+    """A progress object that asks to stop after n trials and keeps what it saw."""
+
+    def __init__(self, n):
+        self.n, self.seen, self.events = n, [], []
+
+    def begin(self, strategy, total):
+        self.events.append(("begin", strategy, total))
+
+    def trial_done(self, record):
+        self.seen.append(record)
+
+    def should_stop(self):
+        return len(self.seen) >= self.n
+
+    def end(self, note=""):
+        self.events.append(("end", note))
+
+
+@pytest.mark.parametrize("strategy", ["grid", "hyperband"])
+def test_a_progress_object_sees_each_trial_and_can_stop_the_search(small, strategy):
+    watcher = StopAfter(2)
+    if strategy == "grid":
+        result = nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1, progress=watcher)
+    else:
+        result = nbtune.hyperband(tiny_build, SPACE, *small, max_epochs=3, progress=watcher)
+    assert not result.complete and len(result.trials) == 2
+    assert [r["trial"] for r in watcher.seen] == [0, 1]
+    assert watcher.seen[0]["units"] in (4, 16) and watcher.seen[0]["status"] == "ok"
+    assert watcher.events[0][:2] == ("begin", strategy) and watcher.events[-1][0] == "end"
+    assert "stopped" in watcher.events[-1][1]
+
+
+def test_a_wrong_progress_object_is_refused(small):
+    with pytest.raises(TypeError, match="lacks.*should_stop"):
+        nbtune.grid_search(tiny_build, SPACE, *small, progress="yes")

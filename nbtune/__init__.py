@@ -38,8 +38,15 @@ _LAZY = {
     "compare": "nbtune.search",
     "SearchResult": "nbtune.results",
     "ClearTrainingOutput": "nbtune.callbacks",
+    "SpaceEditor": "nbtune.widgets",
+    "measure_speed": "nbtune.widgets",
+    "SearchPanel": "nbtune.panel",
+    "hyperband_schedule": "nbtune.schedule",
 }
-_SUBMODULES = ("data", "space", "estimator", "search", "results", "callbacks", "display")
+_SUBMODULES = (
+    "data", "space", "estimator", "search", "results", "callbacks", "display",
+    "schedule", "widgets", "panel", "plots",
+)
 
 __all__ = sorted(_LAZY) + ["data"]
 

@@ -282,6 +282,20 @@ class _KerasEstimator(BaseEstimator):
             )
         return {k: _to_python(v) for k, v in kwargs.items()}
 
+    def _adopt(self, model: Any, **fitted: Any) -> _KerasEstimator:
+        """Become a fitted estimator around a model trained elsewhere.
+
+        keras-tuner trains its models itself; nbtune's search wraps each one this
+        way so it is scored by the same predict / scorer code as a cross-validated
+        trial.  ``fitted`` are the attributes ``fit`` would set (``n_features_in_``,
+        ``classes_`` ...).
+        """
+        self.model_ = model
+        self.history_ = {}
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        return self
+
     # ---------------------------------------------------------------- predicting
     def _forward(self, X: Any) -> np.ndarray:
         """Model outputs for X as a float64 array of shape (n_samples, n_units)."""

@@ -127,7 +127,7 @@ class SearchResult:
         for column, default in defaults.items():
             if column not in trials.columns:
                 trials[column] = list(default) if isinstance(default, range) else default
-        trials["error"] = trials["error"].fillna("").astype(str)
+        trials["error"] = ["" if _is_missing(e) else str(e) for e in trials["error"]]
         failed_without_status = trials["score"].isna() & (trials["status"] == "ok")
         trials.loc[failed_without_status, "status"] = "failed"
         order = [*_LEADING, *self.param_names, *[c for c in TRIAL_COLUMNS if c not in _LEADING]]
@@ -356,8 +356,7 @@ class SearchResult:
 
         ``settings`` (``build_fn=``, ``task=``, ...) are passed to the constructor.
         """
-        trials = pd.read_csv(path, keep_default_na=True)
-        trials["error"] = trials["error"].fillna("")
+        trials = pd.read_csv(path, converters={"error": str})
         return cls(trials, **settings)
 
     # ------------------------------------------------------------ adapters

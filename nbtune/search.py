@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     ParameterGrid,
@@ -383,58 +383,6 @@ def random_search(
 
 
 # ------------------------------------------------------------------ keras-tuner
-def _forward(model, X, chunk: int = 4096) -> np.ndarray:
-    """The model's outputs for X, computed eagerly.
-
-    ``model.predict`` traces a new function for every new model, which costs
-    about a second per trial and makes TensorFlow warn about retracing; a
-    direct call on the small validation sets of the lessons is much cheaper.
-    """
-    import keras
-
-    parts = [keras.ops.convert_to_numpy(model(X[i:i + chunk], training=False))
-             for i in range(0, len(X), chunk)]
-    return np.concatenate(parts).astype(float)
-
-
-class _TrainedClassifier(ClassifierMixin, BaseEstimator):
-    """A trained Keras classifier seen as a fitted scikit-learn estimator, for scorers."""
-
-    def __init__(self, model=None, classes=None):
-        self.model = model
-        self.classes = classes
-
-    @property
-    def classes_(self):
-        return self.classes
-
-    def fit(self, X, y):  # pragma: no cover - scorers never call it
-        raise NotImplementedError
-
-    def predict_proba(self, X):
-        proba = _forward(self.model, X)
-        if proba.ndim == 1 or proba.shape[1] == 1:
-            proba = proba.reshape(-1, 1)
-            proba = np.hstack([1 - proba, proba])
-        return proba
-
-    def predict(self, X):
-        return self.classes[np.argmax(self.predict_proba(X), axis=1)]
-
-
-class _TrainedRegressor(RegressorMixin, BaseEstimator):
-    """A trained Keras regressor seen as a fitted scikit-learn estimator, for scorers."""
-
-    def __init__(self, model=None):
-        self.model = model
-
-    def fit(self, X, y):  # pragma: no cover - scorers never call it
-        raise NotImplementedError
-
-    def predict(self, X):
-        return _forward(self.model, X).reshape(len(X), -1).squeeze(-1)
-
-
 def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str) -> dict:
     """Values for the build function's ``n_features_in`` / ``n_classes`` / ``n_outputs``."""
     try:
@@ -447,16 +395,6 @@ def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str)
     else:
         meta["n_outputs"] = 1
     return {k: v for k, v in meta.items() if k in accepted}
-
-
-def _targets_for(model, y_encoded: np.ndarray, n_classes: int | None) -> np.ndarray:
-    """Integer labels, or one-hot rows when the model was compiled with categorical crossentropy."""
-    loss = getattr(model, "loss", None)
-    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
-    name = str(name).lower()
-    if n_classes and "categorical" in name and "sparse" not in name:
-        return np.eye(n_classes, dtype=np.float32)[y_encoded]
-    return y_encoded
 
 
 def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
@@ -490,11 +428,16 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
     progress = _watcher(progress)
 
     def score_model(model) -> float:
+        """The trained model scored like a cross-validated trial: same predict, same scorer."""
         if task == "classification":
-            fitted = _TrainedClassifier(model, np.arange(n_classes))
+            fitted = clone(base)._adopt(model, n_features_in_=X.shape[1],
+                                        classes_=np.arange(n_classes), n_classes_=n_classes)
         else:
-            fitted = _TrainedRegressor(model)
+            fitted = clone(base)._adopt(model, n_features_in_=X.shape[1], n_outputs_=1, _y_ndim=1)
         return float(scorer(fitted, X_val, y_val) if scorer else fitted.score(X_val, y_val))
+
+    def output_units(model) -> int:
+        return int(keras.ops.shape(model(X[:1], training=False))[-1])
 
     class SpaceHyperModel(kt.HyperModel):
         def build(self, hp):
@@ -507,6 +450,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                     f"the build function returned {type(model).__name__}, not a Keras "
                     "model; end it with `return model`"
                 )
+            if not getattr(model, "compiled", False):  # as the estimator does
+                model.compile(optimizer="adam", **base._default_compile(output_units(model)))
             return model
 
         def fit(self, hp, model, x, y, *, epochs=None, initial_epoch=0, callbacks=(), **kwargs):
@@ -516,7 +461,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             epochs = epochs or params.get("epochs", base.epochs)
             started = time.perf_counter()
             history = model.fit(
-                x, _targets_for(model, y, n_classes),
+                x, base._encode_targets(y, model, output_units(model)),
                 batch_size=params.get("batch_size", batch_size),
                 epochs=epochs, initial_epoch=initial_epoch,
                 callbacks=list(callbacks), verbose=0,

@@ -241,3 +241,38 @@ def test_a_progress_object_sees_each_trial_and_can_stop_the_search(small, strate
 def test_a_wrong_progress_object_is_refused(small):
     with pytest.raises(TypeError, match="lacks.*should_stop"):
         nbtune.grid_search(tiny_build, SPACE, *small, progress="yes")
+
+
+def test_regression_through_every_kind_of_search():
+    import keras
+    from sklearn.datasets import load_diabetes
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype("float32")
+    y = (y - y.mean()) / y.std()
+
+    def build(units=8, learning_rate=0.01):
+        model = keras.Sequential([keras.layers.Dense(units, activation="relu"), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.Adam(learning_rate), "mse")
+        return model
+
+    space = SearchSpace(Choice("units", [8, 16]))
+    grid = nbtune.grid_search(build, space, X, y, cv=2, epochs=3, progress=False)
+    band = nbtune.hyperband(build, space, X, y, max_epochs=3, progress=False)
+    assert grid.scoring == band.scoring == "r2"
+    assert grid.trials.score.between(-1, 1).all() and band.trials.score.between(-1, 1).all()
+    assert 0 < band.best_score <= 1
+    assert isinstance(band.refit_best(X, y), nbtune.KerasRegressor)
+
+
+def test_an_uncompiled_model_is_compiled_for_keras_tuner_too(small):
+    import keras
+
+    def build(units=8):
+        return keras.Sequential([keras.layers.Dense(units, activation="relu"),
+                                 keras.layers.Dense(2, activation="softmax")])
+
+    result = nbtune.hyperband(build, SearchSpace(Choice("units", [4, 8])), *small, max_epochs=2,
+                              progress=False)
+    assert (result.trials.status == "ok").all()

@@ -26,7 +26,7 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def _format_seconds(seconds: float) -> str:
+def format_seconds(seconds: float) -> str:
     if not math.isfinite(seconds):
         return "?"
     seconds = int(round(seconds))
@@ -103,14 +103,14 @@ class SearchProgress:
             bar = "[" + "#" * filled + "." * (_BAR_WIDTH - filled) + "]"
             count = f"{self.done}/{self.total} trials"
             left = (elapsed / self.done) * (self.total - self.done) if self.done else math.inf
-            eta = f", ~{_format_seconds(left)} left" if self.done < self.total else ""
+            eta = f", ~{format_seconds(left)} left" if self.done < self.total else ""
         else:
             bar, count, eta = "", f"{self.done} trials", ""
         best = f"best {self.best:.4f}" if math.isfinite(self.best) else "best -"
         failed = f", {self.failed} failed" if self.failed else ""
         return (
             f"{self.strategy:<6} {bar} {count}{failed} | {best} | "
-            f"{_format_seconds(elapsed)} elapsed{eta}"
+            f"{format_seconds(elapsed)} elapsed{eta}"
         )
 
     def _show(self) -> None:

@@ -21,7 +21,6 @@ The build function is a plain function of keyword arguments
 from __future__ import annotations
 
 import inspect
-import math
 import shutil
 import tempfile
 import time

@@ -1,0 +1,480 @@
+"""A run panel: pick a strategy and a budget, press Run, watch it, Stop it.
+
+:class:`SearchPanel` runs one of nbtune's searches (grid, random, Hyperband,
+Bayesian) over a space -- or over what a :class:`~nbtune.widgets.SpaceEditor`
+currently shows -- and watches it through the progress protocol of the
+search helpers (``begin`` / ``trial_done`` / ``should_stop`` / ``end``, see
+:class:`nbtune.display.SearchProgress`): one progress bar with the trial
+count, best score, elapsed time and time left, and a best-so-far plot that
+grows as trials finish.  Nothing else is printed: no per-epoch output.
+
+In Jupyter a running cell blocks the kernel, so the Stop button could not be
+clicked until the search ended.  The panel therefore runs the search in a
+background thread; Stop sets a flag that the search reads between trials,
+so it ends after the current trial and keeps every finished one.
+
+Importing this module is cheap: TensorFlow and Keras are imported by the
+search, in its thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import threading
+import time
+from typing import Any, Callable
+
+import ipywidgets as widgets
+
+from nbtune.display import format_seconds
+from nbtune.plots import plot_best_so_far
+from nbtune.space import SearchSpace
+from nbtune.widgets import _PRESENTATION_CLASS, _PRESENTATION_CSS, SpaceEditor, format_value
+
+__all__ = ["SearchPanel"]
+
+_STRATEGIES = (("Grid", "grid"), ("Random", "random"), ("Hyperband", "hyperband"),
+               ("Bayesian", "bayesian"))
+# which budget controls each strategy uses
+_BUDGET = {
+    "grid": ("cv", "epochs"),
+    "random": ("trials", "cv", "epochs"),
+    "hyperband": ("max_epochs", "factor"),
+    "bayesian": ("trials", "epochs"),
+}
+
+
+class SearchPanel(widgets.VBox):
+    """Run a search from buttons and watch it: progress, best score, time left, a plot.
+
+    Parameters
+    ----------
+    build_fn : callable
+        ``build(**params)`` returning a compiled Keras model, or a keras-tuner
+        style ``build(hp)``.
+    space_or_editor : SearchSpace or SpaceEditor
+        What to search.  With an editor, its space (and grid points, folds and
+        epochs) are read when Run is pressed, so edits count.
+    X, y : array-like
+        Training data.
+    validation_data : (X_val, y_val), optional
+        Scores Hyperband and Bayesian trials (by default they hold out 20 % of
+        X, y); grid and random search cross-validate on X, y.
+    strategy : {"grid", "random", "hyperband", "bayesian"}, default "grid"
+    trials : int, default 10
+        Configurations for random search, trials for Bayesian optimisation.
+    epochs : int, optional
+        Epochs per fit (default: the editor's, else 10).
+    cv : int, optional
+        Folds of grid and random search (default: the editor's, else 3).
+    max_epochs, factor : int, default 9, 3
+        Hyperband's settings.
+    points : int or dict, optional
+        Grid points of Floats without a step (default: the editor's, else 5).
+    batch_size : int, default 32
+    scoring : str, optional
+        A scikit-learn scorer name; default accuracy (classification) or R².
+    random_state : int or None, default 0
+    presentation : bool, default False
+        Larger fonts and plot, for a projector.
+
+    Attributes
+    ----------
+    result : SearchResult or None
+        The last run's result; ``complete=False`` when it was stopped.
+    results : list of SearchResult
+        One per run, to compare runs.
+    error : Exception or None
+        What ended the last run with an error (also shown in the panel).
+    figure : matplotlib Figure or None
+        The last best-so-far figure.
+    strategy_buttons : ipywidgets.ToggleButtons
+    trials_input, epochs_input, cv_input, max_epochs_input, factor_input : ipywidgets.BoundedIntText
+    run_button, stop_button : ipywidgets.Button
+    progress_bar : ipywidgets.IntProgress
+    status : ipywidgets.HTML
+        Trials, best score, elapsed and remaining time.
+    plot_output : ipywidgets.Output
+    message : ipywidgets.HTML
+        Notes and errors.
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Choice, data
+    >>> from nbtune.panel import SearchPanel
+    >>> def build(units=8):
+    ...     import keras
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> panel = SearchPanel(build, SearchSpace(Choice("units", [4, 8])), *cancer.train,
+    ...                     epochs=1, cv=2)
+    >>> panel.run()          # what the Run button does: starts a background thread
+    >>> result = panel.wait()
+    >>> len(result.trials), panel.progress_bar.value
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        build_fn: Callable,
+        space_or_editor: SearchSpace | SpaceEditor,
+        X: Any,
+        y: Any,
+        *,
+        validation_data: tuple | None = None,
+        strategy: str = "grid",
+        trials: int = 10,
+        epochs: int | None = None,
+        cv: int | None = None,
+        max_epochs: int = 9,
+        factor: int = 3,
+        points: int | dict | None = None,
+        batch_size: int = 32,
+        scoring: str | None = None,
+        random_state: int | None = 0,
+        presentation: bool = False,
+    ) -> None:
+        if not callable(build_fn):
+            raise TypeError(
+                f"SearchPanel: build_fn={build_fn!r} is not a function; pass the function "
+                "that builds your Keras model, e.g. SearchPanel(create_model, space, X, y)"
+            )
+        if not isinstance(space_or_editor, (SearchSpace, SpaceEditor)):
+            raise TypeError(
+                f"SearchPanel: space_or_editor must be a SearchSpace or a SpaceEditor, got "
+                f"{type(space_or_editor).__name__}"
+            )
+        names = [value for _, value in _STRATEGIES]
+        if strategy not in names:
+            raise ValueError(f"SearchPanel: strategy={strategy!r}; choose one of {names}")
+        super().__init__()
+        self.build_fn = build_fn
+        self.space_or_editor = space_or_editor
+        self.X, self.y = X, y
+        self.validation_data = validation_data
+        self.points = points
+        self.batch_size = batch_size
+        self.scoring = scoring
+        self.random_state = random_state
+        self.presentation = presentation
+        editor = space_or_editor if isinstance(space_or_editor, SpaceEditor) else None
+
+        self.result = None
+        self.results: list = []
+        self.error: BaseException | None = None
+        self.figure = None
+        self._thread: threading.Thread | None = None
+        self._stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._records: list[dict] = []
+        self._strategy = strategy
+        self._total: int | None = None
+        self._started = time.perf_counter()
+        self._plot_note = ""
+
+        def number(value: int, low: int, high: int, label: str) -> widgets.BoundedIntText:
+            return widgets.BoundedIntText(
+                value=value, min=low, max=high, description=label,
+                layout=widgets.Layout(width="13em"), style={"description_width": "6em"},
+            )
+
+        self.strategy_buttons = widgets.ToggleButtons(options=_STRATEGIES, value=strategy)
+        self.trials_input = number(trials, 1, 10_000, "trials")
+        self.epochs_input = number(epochs or (editor.epochs if editor else 10), 1, 10_000, "epochs")
+        self.cv_input = number(cv or (editor.cv if editor else 3), 2, 50, "cv folds")
+        self.max_epochs_input = number(max_epochs, 1, 10_000, "max_epochs")
+        self.factor_input = number(factor, 2, 20, "factor")
+        self._budget = {
+            "trials": self.trials_input, "epochs": self.epochs_input, "cv": self.cv_input,
+            "max_epochs": self.max_epochs_input, "factor": self.factor_input,
+        }
+        self.run_button = widgets.Button(description="Run", icon="play", button_style="success")
+        self.stop_button = widgets.Button(description="Stop", icon="stop", button_style="danger",
+                                          disabled=True,
+                                          tooltip="end the search after the current trial")
+        self.run_button.on_click(lambda _: self.run())
+        self.stop_button.on_click(lambda _: self.stop())
+        self.progress_bar = widgets.IntProgress(value=0, min=0, max=1,
+                                                layout=widgets.Layout(width="28em"))
+        self.status = widgets.HTML("ready: choose a strategy and a budget, then press Run")
+        self.plot_output = widgets.Output(layout=widgets.Layout(min_height="0px"))
+        self.message = widgets.HTML()
+        self.strategy_buttons.observe(lambda _: self._show_budget(), names="value")
+
+        children = [
+            self.strategy_buttons,
+            widgets.HBox(list(self._budget.values())),
+            widgets.HBox([self.run_button, self.stop_button, self.progress_bar]),
+            self.status,
+            self.message,
+            self.plot_output,
+        ]
+        if presentation:
+            children.insert(0, widgets.HTML(_PRESENTATION_CSS))
+            self.add_class(_PRESENTATION_CLASS)
+            for w in (self.run_button, self.stop_button, self.strategy_buttons):
+                w.style.font_size = "20px"
+        self.children = children
+        self._show_budget()
+
+    # -- budget ----------------------------------------------------------------
+    @property
+    def strategy(self) -> str:
+        """The strategy chosen with the toggle buttons."""
+        return self.strategy_buttons.value
+
+    def _show_budget(self) -> None:
+        wanted = _BUDGET[self.strategy]
+        for name, box in self._budget.items():
+            box.layout.display = None if name in wanted else "none"
+        label = "configurations" if self.strategy == "random" else "trials"
+        self.trials_input.description = label if self.strategy == "random" else "trials"
+
+    def _space_and_points(self) -> tuple[SearchSpace, Any]:
+        source = self.space_or_editor
+        if isinstance(source, SpaceEditor):
+            return source.space, self.points if self.points is not None else (source.points or None)
+        return source, self.points if self.points is not None else 5
+
+    def _search_call(self) -> tuple[Callable[[], Any], str]:
+        """The search to run (a function of no arguments) and a note about it."""
+        from nbtune import search
+
+        space, points = self._space_and_points()
+        strategy, note = self.strategy, ""
+        common = dict(batch_size=self.batch_size, scoring=self.scoring,
+                      random_state=self.random_state, progress=self)
+        args = (self.build_fn, space, self.X, self.y)
+        epochs, cv, trials = self.epochs_input.value, self.cv_input.value, self.trials_input.value
+        if strategy == "grid":
+            return lambda: search.grid_search(*args, cv=cv, points=points, epochs=epochs,
+                                              **common), note
+        if strategy == "random":
+            return lambda: search.random_search(*args, n_iter=trials, cv=cv, epochs=epochs,
+                                                **common), note
+        if strategy == "hyperband":
+            if "epochs" in space:
+                space = space.without("epochs")
+                args = (self.build_fn, space, self.X, self.y)
+                note = "Hyperband decides the epochs itself: the space's 'epochs' is left out"
+            return lambda: search.hyperband(
+                *args, validation_data=self.validation_data,
+                max_epochs=self.max_epochs_input.value, factor=self.factor_input.value, **common,
+            ), note
+        return lambda: search.bayesian(*args, validation_data=self.validation_data,
+                                       max_trials=trials, epochs=epochs, **common), note
+
+    # -- running ---------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True while a search runs in the background."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def run(self, block: bool = False) -> None:
+        """Start the chosen search in a background thread (what the Run button does).
+
+        Parameters
+        ----------
+        block : bool, default False
+            Wait for the search to end before returning (then see ``.result``).
+        """
+        if self.running:
+            self._say("a search is already running: press Stop or wait for it")
+            return
+        self.error = None
+        self._stop_event.clear()
+        try:
+            call, note = self._search_call()
+        except (TypeError, ValueError) as exc:  # an invalid edit in the editor, ...
+            self.error = exc
+            self._say(str(exc), error=True)
+            return
+        self._say(note)
+        self._plot_note = ""
+        self.run_button.disabled = True
+        self.stop_button.disabled = False
+        self.plot_output.outputs = ()
+        self.status.value = f"{self.strategy}: starting (the first trial includes loading TensorFlow)"
+        self._thread = threading.Thread(target=self._work, args=(call,), daemon=True,
+                                        name="nbtune-search")
+        self._thread.start()
+        if block:
+            self.wait()
+
+    def _work(self, call: Callable[[], Any]) -> None:
+        from nbtune.search import SearchFailedError
+
+        result = None
+        try:
+            result = call()
+        except SearchFailedError as exc:
+            self.error = exc
+            result = exc.result
+            self._say(f"the search failed: {exc}", error=True)
+        except Exception as exc:  # shown in the panel, not lost in the thread
+            self.error = exc
+            self._say(f"the search stopped with an error: {type(exc).__name__}: {exc}", error=True)
+        finally:
+            if result is not None:
+                self.result = result
+                self.results.append(result)
+                self._finish_display(result)
+            self.run_button.disabled = False
+            self.stop_button.disabled = True
+
+    def wait(self, timeout: float | None = None):
+        """Wait for the running search to end and return its result (None if it failed early).
+
+        Raises TimeoutError if it is still running after ``timeout`` seconds.
+        """
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise TimeoutError(
+                    f"the search is still running after {timeout} s; call panel.stop() "
+                    "to end it after the current trial"
+                )
+        return self.result
+
+    def stop(self) -> None:
+        """End the search after the current trial, keeping the finished ones (the Stop button)."""
+        if not self.running:
+            return
+        self._stop_event.set()
+        self.stop_button.disabled = True
+        self._say("stopping after the current trial ...")
+
+    # -- the progress protocol (called by the search, in its thread) -----------
+    def begin(self, strategy: str, total: int | None) -> None:
+        """A search of ``total`` trials starts."""
+        with self._lock:
+            self._records = []
+            self._strategy = strategy
+            self._total = total
+            self._started = time.perf_counter()
+        self.progress_bar.value = 0
+        self.progress_bar.max = max(int(total or 1), 1)
+        self.progress_bar.bar_style = ""
+        self._update_status()
+
+    def trial_done(self, record: dict) -> None:
+        """One trial finished: count it, update the status and the plot."""
+        with self._lock:
+            self._records.append(dict(record))
+            done = len(self._records)
+        if done > self.progress_bar.max:
+            self.progress_bar.max = done
+        self.progress_bar.value = done
+        self._update_status()
+        self._draw(self._partial_result())
+
+    def should_stop(self) -> bool:
+        """True after Stop: the search ends after the current trial."""
+        return self._stop_event.is_set()
+
+    def end(self, note: str = "") -> None:
+        """The search ended (``note`` says why when it was stopped)."""
+        if note:
+            self._say(note)
+
+    # -- display ---------------------------------------------------------------
+    @property
+    def trials_done(self) -> int:
+        """Trials finished in the current (or last) run."""
+        return len(self._records)
+
+    def _best(self) -> tuple[float, dict | None]:
+        best, best_record = -math.inf, None
+        for record in self._records:
+            score = record.get("score")
+            if record.get("status") == "ok" and score is not None and math.isfinite(score) \
+                    and score > best:
+                best, best_record = score, record
+        return best, best_record
+
+    def _update_status(self, final: str = "") -> None:
+        done, total = len(self._records), self._total
+        elapsed = time.perf_counter() - self._started
+        failed = sum(r.get("status") != "ok" for r in self._records)
+        best, _ = self._best()
+        parts = [f"<b>{html.escape(self._strategy)}</b>",
+                 f"{done}/{total} trials" if total else f"{done} trials"]
+        if failed:
+            parts.append(f"{failed} failed")
+        parts.append(f"best {best:.4f}" if math.isfinite(best) else "best &mdash;")
+        parts.append(f"{format_seconds(elapsed)} elapsed")
+        if not final and total and done:
+            left = elapsed / done * max(total - done, 0)
+            parts.append(f"~{format_seconds(left)} left")
+        text = " | ".join(parts)
+        if final:
+            text += f" | {html.escape(final)}"
+        self.status.value = text
+
+    def _partial_result(self):
+        import pandas as pd
+
+        from nbtune.results import SearchResult
+
+        with self._lock:
+            records = list(self._records)
+        return SearchResult(pd.DataFrame(records), scoring=self.scoring, complete=False)
+
+    def _finish_display(self, result) -> None:
+        done = len(result.trials)
+        if result.complete and done:
+            self.progress_bar.max = max(done, 1)
+            self.progress_bar.value = done
+        self.progress_bar.bar_style = (
+            "danger" if self.error is not None else "success" if result.complete else "warning"
+        )
+        if result.ok_trials.empty:
+            final = "no successful trial"
+        else:
+            params = ", ".join(f"{k}={format_value(v)}" for k, v in result.best_params.items())
+            final = f"best with {params}"
+            if not result.complete:
+                final = "stopped early; " + final
+        self._update_status(final=final)
+        self._draw(result)
+
+    def _draw(self, result) -> None:
+        """Draw the best-so-far plot into the Output (as a PNG, safe from any thread)."""
+        if result.trials.empty:
+            return
+        from matplotlib.figure import Figure
+
+        size = (8, 4.5) if self.presentation else (6, 3.2)
+        fig = Figure(figsize=size, dpi=100, layout="constrained")
+        ax = fig.add_subplot()
+        try:
+            plot_best_so_far(result, x="trials", ax=ax, presentation=self.presentation)
+        except Exception as exc:  # a plot problem must not end the search
+            if not self._plot_note:
+                self._plot_note = f"the best-so-far plot failed ({type(exc).__name__}: {exc})"
+                self._say(self._plot_note, error=True)
+            return
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        self.figure = fig
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.plot_output.outputs = ({
+            "output_type": "display_data",
+            "data": {"image/png": png, "text/plain": f"<best-so-far plot, {len(result.trials)} trials>"},
+            "metadata": {},
+        },)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        if not text:
+            self.message.value = ""
+            return
+        color = "#b00020" if error else "#555"
+        sign = "&#9888; " if error else ""
+        self.message.value = f"<div style='color:{color}'>{sign}{html.escape(text)}</div>"

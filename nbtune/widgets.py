@@ -1,0 +1,832 @@
+"""Edit a search space with sliders and see what a grid search over it costs.
+
+:class:`SpaceEditor` shows one row of controls per dimension of a
+:class:`~nbtune.SearchSpace` and, below them, a live summary: how many grid
+configurations the edited space has, how many fits and epochs a grid search
+with the chosen folds and epochs would train, and (once the speed of one fit
+is known) how long that takes -- with a warning when it is too much for a
+class.  ``editor.space`` is the edited space, ready for any search helper.
+
+Each dimension type gets its row from a small function of its own
+(:func:`dimension_row` dispatches on the type), and every row can be driven
+without a browser: set a control's ``.value`` or call a button's ``.click()``.
+
+Importing this module is cheap: TensorFlow and Keras are imported only by
+:func:`measure_speed`.
+
+Examples
+--------
+>>> from nbtune import SearchSpace, Int, Choice
+>>> editor = SpaceEditor(SearchSpace(Int("units", 32, 512, step=32),
+...                                  Choice("learning_rate", [1e-2, 1e-3, 1e-4])))
+>>> editor.rows["units"].slider.value = (32, 128)
+>>> editor.cost["configs"], editor.cost["epochs_total"]
+(12, 360)
+>>> editor.space["units"]
+Int('units', 32, 128, step=32)
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import time
+from typing import Any, Callable
+
+import ipywidgets as widgets
+
+from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace, is_hp_build_fn
+
+__all__ = [
+    "SpaceEditor",
+    "DimensionRow",
+    "dimension_row",
+    "grid_cost",
+    "measure_speed",
+    "format_value",
+]
+
+_NAME_WIDTH = "11em"
+_PRESENTATION_CLASS = "nbtune-presentation"
+_PRESENTATION_CSS = f"""<style>
+.{_PRESENTATION_CLASS}, .{_PRESENTATION_CLASS} .widget-label,
+.{_PRESENTATION_CLASS} .widget-readout, .{_PRESENTATION_CLASS} input,
+.{_PRESENTATION_CLASS} button, .{_PRESENTATION_CLASS} textarea,
+.{_PRESENTATION_CLASS} .widget-html-content, .{_PRESENTATION_CLASS} .widget-label-basic
+{{ font-size: 20px !important; line-height: 1.5 !important; }}
+.{_PRESENTATION_CLASS} .widget-inline-hbox {{ min-height: 40px; }}
+</style>"""
+
+
+# ----------------------------------------------------------------- formatting
+def format_value(value: Any) -> str:
+    """A short, readable label for a hyperparameter value.
+
+    Very small and very large numbers are written as ``1e-4`` (not
+    ``0.0001`` or ``1e-04``); others as Python would, with at most 6
+    significant digits.
+
+    Examples
+    --------
+    >>> [format_value(v) for v in (1e-4, 2.5e-5, 0.01, 0.5, 32, 1e5, "relu", None)]
+    ['1e-4', '2.5e-5', '0.01', '0.5', '32', '1e5', 'relu', 'None']
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if value != 0 and math.isfinite(value) and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        mantissa, exponent = f"{value:.5e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.6g}"
+
+
+def _format_seconds(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _round(x: float, digits: int = 10) -> float:
+    """Drop the float noise a slider adds: 0.30000000000000004 -> 0.3."""
+    return float(f"{x:.{digits}g}")
+
+
+def _log_options(low: float, high: float) -> list[tuple[str, float]]:
+    """Nicely spaced values 1, 2, 5 x 10**k around [low, high], plus low and high themselves."""
+    first = math.floor(math.log10(low)) - 1
+    last = math.ceil(math.log10(high)) + 1
+    values = {_round(m * 10.0**k) for k in range(first, last + 1) for m in (1, 2, 5)}
+    values |= {low, high}
+    return [(format_value(v), v) for v in sorted(values)]
+
+
+# ------------------------------------------------------------- one row per dim
+class DimensionRow:
+    """The controls of one dimension: a row of the :class:`SpaceEditor`.
+
+    Made by :func:`dimension_row`.  ``widget`` is the row to display,
+    ``controls`` are the widgets whose changes update the editor;
+    :meth:`dimension` reads the controls back into a dimension.
+
+    Attributes
+    ----------
+    name : str
+    original : Dimension
+        The dimension the row was made from.
+    widget : ipywidgets.HBox
+    controls : list of widgets
+    count : ipywidgets.Label
+        How many grid values the row currently gives.
+    """
+
+    def __init__(self, original: Dimension, parts: list, controls: list,
+                 read: Callable[[], Dimension], points: Callable[[], int | None] = lambda: None,
+                 kind: str = ""):
+        self.name = original.name
+        self.original = original
+        self.kind = kind
+        self.controls = controls
+        self._read = read
+        self._points = points
+        label = widgets.Label(self.name, layout=widgets.Layout(width=_NAME_WIDTH))
+        label.add_class("nbtune-name")
+        self.count = widgets.Label("", layout=widgets.Layout(width="9em"))
+        self.widget = widgets.HBox([label, *parts, self.count])
+
+    def dimension(self) -> Dimension:
+        """The dimension the controls describe now; ValueError if they describe none."""
+        return self._read()
+
+    @property
+    def points(self) -> int | None:
+        """Grid points of a Float without a step (None for other dimensions)."""
+        return self._points()
+
+    def __repr__(self) -> str:
+        return f"<DimensionRow {self.kind} {self.name!r}>"
+
+
+def _problem(name: str, text: str) -> ValueError:
+    return ValueError(f"{name}: {text}")
+
+
+def _checked(name: str, make: Callable[[], Dimension]) -> Dimension:
+    """Build a dimension, turning its validation error into one naming the row."""
+    try:
+        return make()
+    except (TypeError, ValueError) as exc:
+        raise _problem(name, str(exc)) from None
+
+
+def _points_box(points: int) -> widgets.BoundedIntText:
+    return widgets.BoundedIntText(
+        value=points, min=0, max=100, description="points", layout=widgets.Layout(width="9em"),
+        style={"description_width": "3.5em"},
+    )
+
+
+def _read_points(name: str, box: widgets.BoundedIntText) -> int:
+    if box.value < 1:
+        raise _problem(name, f"{box.value} grid points; give at least 1 (e.g. 5)")
+    return int(box.value)
+
+
+@functools.singledispatch
+def dimension_row(dim: Dimension, *, points: int = 5) -> DimensionRow:
+    """The row of controls for one dimension (dispatches on the dimension's type).
+
+    Parameters
+    ----------
+    dim : Int, Float, Choice or Fixed
+    points : int, default 5
+        Starting number of grid points for a :class:`~nbtune.Float` without a step.
+
+    Examples
+    --------
+    >>> from nbtune import Int
+    >>> row = dimension_row(Int("units", 32, 512, step=32))
+    >>> row.step.value = 64
+    >>> row.dimension()
+    Int('units', 32, 512, step=64)
+    """
+    raise TypeError(
+        f"dimension_row: no control for {type(dim).__name__} ({dim!r}); "
+        "expected Int, Float, Choice or Fixed."
+    )
+
+
+@dimension_row.register
+def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
+    """IntRangeSlider for low..high, a box for the step (a multiplier when log).
+
+    The slider spans the original range (narrow it here; widen it through JSON).
+    """
+    linear_step = 1 if dim.log else dim.step
+    slider = widgets.IntRangeSlider(
+        value=(dim.low, dim.high), min=dim.low, max=max(dim.high, dim.low + linear_step),
+        step=linear_step, continuous_update=False, layout=widgets.Layout(width="24em"),
+    )
+    log_multiplier = dim.log and dim.step > 1
+    step = widgets.BoundedIntText(
+        value=dim.step, min=1, max=10**9, description="x" if log_multiplier else "step",
+        layout=widgets.Layout(width="9em"), style={"description_width": "3.5em"},
+    )
+    parts: list = [slider, step]
+    if dim.log:
+        parts.append(widgets.Label("log", layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
+    else:  # the slider moves in steps of the grid
+
+        def follow_step(change: dict) -> None:
+            if change["new"] >= 1:
+                slider.step = change["new"]
+
+        step.observe(follow_step, names="value")
+
+    def read() -> Int:
+        low, high = slider.value
+        if dim.log and low == high:
+            raise _problem(dim.name, f"low = high ({low}) on a log range; widen the range")
+        return _checked(dim.name, lambda: Int(dim.name, low, high, step=step.value, log=dim.log))
+
+    row = DimensionRow(dim, parts, [slider, step], read, kind="Int")
+    row.slider, row.step = slider, step
+    return row
+
+
+@dimension_row.register
+def _float_row(dim: Float, *, points: int = 5) -> DimensionRow:
+    """Log: a SelectionRangeSlider over 1-2-5 values; linear: a FloatRangeSlider.
+
+    With a step, a box for it (a multiplier when log); without, a box for the
+    number of grid points.
+    """
+    if dim.log:
+        slider = widgets.SelectionRangeSlider(
+            options=_log_options(dim.low, dim.high), value=(dim.low, dim.high), readout=False,
+            continuous_update=False, layout=widgets.Layout(width="24em"),
+        )
+    else:  # the original range, as for Int
+        span = (dim.high - dim.low) or abs(dim.high) or 1.0
+        slider = widgets.FloatRangeSlider(
+            value=(dim.low, dim.high), min=dim.low, max=max(dim.high, dim.low + span),
+            step=_round(span / 100, 3), readout=False,
+            continuous_update=False, layout=widgets.Layout(width="24em"),
+        )
+    # our own readout: 1e-4 - 0.1, not the slider's 1e-4-0.1 or 0.000 - 0.5000
+    readout = widgets.Label(layout=widgets.Layout(width="8em"))
+
+    def show_range(change: Any = None) -> None:
+        low, high = (_round(v) for v in slider.value)
+        readout.value = f"{format_value(low)} \u2013 {format_value(high)}"
+
+    show_range()
+    slider.observe(show_range, names="value")
+    parts: list = [slider, readout]
+    step = points_box = None
+    if dim.step is not None:
+        step = widgets.BoundedFloatText(
+            value=dim.step, min=0.0, max=1e12, description="x" if dim.log else "step",
+            layout=widgets.Layout(width="9em"), style={"description_width": "3.5em"},
+        )
+        parts.append(step)
+    else:
+        points_box = _points_box(points)
+        parts.append(points_box)
+    if dim.log:
+        parts.append(widgets.Label("log", layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
+
+    def read() -> Float:
+        low, high = (_round(v) for v in slider.value)
+        if dim.log and low == high:
+            raise _problem(
+                dim.name, f"low = high ({format_value(low)}) on a log range; widen the range"
+            )
+        if points_box is not None:
+            _read_points(dim.name, points_box)
+        value_step = None if step is None else _round(step.value)
+        return _checked(dim.name, lambda: Float(dim.name, low, high, log=dim.log, step=value_step))
+
+    def grid_points() -> int | None:
+        return None if points_box is None else int(points_box.value)
+
+    controls = [slider] + [w for w in (step, points_box) if w is not None]
+    row = DimensionRow(dim, parts, controls, read, grid_points, kind="Float")
+    row.slider, row.step, row.points_box = slider, step, points_box
+    return row
+
+
+@dimension_row.register
+def _choice_row(dim: Choice, *, points: int = 5) -> DimensionRow:
+    """One toggle button per value: pressed (blue, ticked) values are in the grid."""
+    buttons = [
+        widgets.ToggleButton(value=True, description=format_value(v), tooltip=repr(v),
+                             icon="check", button_style="info",
+                             layout=widgets.Layout(width="auto", min_width="5em"))
+        for v in dim.values
+    ]
+
+    def show_state(change: dict) -> None:
+        button = change["owner"]
+        button.button_style = "info" if change["new"] else ""
+        button.icon = "check" if change["new"] else ""
+
+    for button in buttons:
+        button.observe(show_state, names="value")
+
+    def read() -> Choice:
+        chosen = [v for v, b in zip(dim.values, buttons) if b.value]
+        if not chosen:
+            raise _problem(dim.name, "no value selected; select at least one")
+        return Choice(dim.name, chosen)
+
+    row = DimensionRow(dim, [widgets.HBox(buttons)], buttons, read, kind="Choice")
+    row.buttons = buttons
+
+    def select(values: list) -> None:
+        """Press exactly the buttons of ``values``."""
+        for v, b in zip(dim.values, buttons):
+            b.value = any(v == x and type(v) is type(x) for x in values)
+
+    row.select = select
+    return row
+
+
+def _parse_fixed(text: str, original: Any) -> Any:
+    import ast
+
+    if text == format_value(original):
+        return original
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # a bare word such as adam is a string
+    return value
+
+
+@dimension_row.register
+def _fixed_row(dim: Fixed, *, points: int = 5) -> DimensionRow:
+    """A text box with the value (edit it to change it; 'adam' or 3 or None)."""
+    box = widgets.Text(value=format_value(dim.value), layout=widgets.Layout(width="16em"))
+
+    def read() -> Fixed:
+        return _checked(dim.name, lambda: Fixed(dim.name, _parse_fixed(box.value, dim.value)))
+
+    row = DimensionRow(dim, [box, widgets.Label("fixed")], [box], read, kind="Fixed")
+    row.text = box
+    return row
+
+
+# ------------------------------------------------------------------ the cost
+def grid_cost(
+    space: SearchSpace,
+    *,
+    points: int | dict | None = None,
+    cv: int = 3,
+    epochs: int = 10,
+    seconds_per_epoch: float | None = None,
+    fit_overhead: float | None = None,
+) -> dict[str, Any]:
+    """What a grid search over ``space`` costs: configurations, fits, epochs, time.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    points : int or dict, optional
+        Grid points of Floats without a step (as in ``space.grid``).
+    cv : int, default 3
+        Folds: each configuration is trained ``cv`` times.
+    epochs : int, default 10
+        Epochs per fit, unless the space has an ``epochs`` dimension (then
+        each configuration trains for its own number of epochs).
+    seconds_per_epoch, fit_overhead : float, optional
+        Speed of one fit (see :func:`measure_speed`); without both, no time.
+
+    Returns
+    -------
+    dict
+        ``configs``, ``sizes`` (grid values per dimension), ``fits``
+        (configs x cv), ``epochs_total`` and ``seconds`` (None when unknown):
+        ``fits * fit_overhead + epochs_total * seconds_per_epoch``.
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Int, Choice
+    >>> cost = grid_cost(SearchSpace(Int("units", 32, 128, step=32), Choice("lr", [1e-2, 1e-3])),
+    ...                  cv=3, epochs=10, seconds_per_epoch=0.1, fit_overhead=1.0)
+    >>> cost["configs"], cost["fits"], cost["epochs_total"], cost["seconds"]
+    (8, 24, 240, 48.0)
+    """
+    grid = space.grid(points=points)
+    sizes = {name: len(values) for name, values in grid.items()}
+    configs = math.prod(sizes.values())
+    fits = configs * cv
+    epoch_values = grid.get("epochs")
+    if epoch_values and all(isinstance(e, (int, float)) and not isinstance(e, bool)
+                            for e in epoch_values):
+        # every epochs value appears in configs / len(epoch_values) configurations
+        per_config = sum(epoch_values) / len(epoch_values)
+        epochs_total = int(round(configs * per_config * cv))
+    else:
+        epochs_total = fits * epochs
+    seconds = None
+    if seconds_per_epoch is not None and fit_overhead is not None:
+        seconds = fits * fit_overhead + epochs_total * seconds_per_epoch
+    return {
+        "configs": configs, "sizes": sizes, "fits": fits,
+        "epochs_total": epochs_total, "seconds": seconds,
+    }
+
+
+def measure_speed(
+    build_fn: Callable,
+    X: Any,
+    y: Any,
+    *,
+    epochs: tuple[int, int] = (1, 5),
+    batch_size: int = 32,
+) -> tuple[float, float]:
+    """Time two short real fits and return ``(fit_overhead, seconds_per_epoch)``.
+
+    One untimed 1-epoch fit comes first, so that one-time start-up costs
+    (TensorFlow's first graph, ...) do not count as the cost of every fit.
+
+    The build function is trained with its default parameters through
+    :class:`nbtune.KerasClassifier` (:class:`nbtune.KerasRegressor` for a
+    continuous ``y``), once for ``epochs[0]`` and once for ``epochs[1]``
+    epochs.  The difference gives the time of one epoch; what is left of the
+    short fit is the fixed cost of a fit (building, tracing, scoring).
+
+    Parameters
+    ----------
+    build_fn : callable
+        ``build(**params)`` or a keras-tuner style ``build(hp)``.
+    X, y : array-like
+        The training data of the search (a grid search trains on about
+        (cv-1)/cv of it, so this slightly overestimates).
+    epochs : (int, int), default (1, 5)
+    batch_size : int, default 32
+
+    Returns
+    -------
+    (float, float)
+        Seconds of fixed cost per fit and seconds per epoch, both > 0.
+
+    Examples
+    --------
+    ``overhead, per_epoch = measure_speed(create_model, *cancer.train)``, then
+    ``SpaceEditor(space, fit_overhead=overhead, seconds_per_epoch=per_epoch)``.
+    """
+    short, long_ = epochs
+    if not (isinstance(short, int) and isinstance(long_, int) and 1 <= short < long_):
+        raise ValueError(
+            f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
+            "smaller, e.g. epochs=(1, 3)"
+        )
+    import numpy as np
+    from sklearn.utils.multiclass import type_of_target
+
+    import keras  # noqa: F401  (import once, outside the timed fits)
+
+    from nbtune.estimator import KerasClassifier, KerasRegressor
+
+    kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
+    kind(build_fn, epochs=1, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)  # warm-up
+    seconds = []
+    for n in (short, long_):
+        started = time.perf_counter()
+        kind(build_fn, epochs=n, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
+        seconds.append(time.perf_counter() - started)
+    per_epoch = max((seconds[1] - seconds[0]) / (long_ - short), 1e-4)
+    overhead = max(seconds[0] - short * per_epoch, 1e-3)
+    return overhead, per_epoch
+
+
+# ----------------------------------------------------------------- the editor
+class SpaceEditor(widgets.VBox):
+    """Edit a search space with sliders; see what a grid search over it costs.
+
+    One row per dimension: ``Int`` -> a range slider and a step box; ``Float``
+    -> a range slider (over values like 1e-4, 2e-4, 5e-4 ... when log) and a
+    step box, or a grid-points box when it has no step; ``Choice`` -> one
+    toggle button per value; ``Fixed`` -> a text box.  Below the rows: folds
+    and epochs, and a summary that updates with every change -- grid
+    configurations, fits, epochs and, with a measured speed, the time --
+    warning when the grid is too large for a class.
+
+    Parameters
+    ----------
+    space : SearchSpace or keras-tuner style build(hp) function
+        The space to start from (a ``build(hp)`` function is read with
+        :meth:`SearchSpace.from_build_fn`).  Reset goes back to it.
+    cv : int, default 3
+        Folds of the grid search (a control).
+    epochs : int, default 10
+        Epochs per fit (a control; ignored when the space has ``epochs``).
+    seconds_per_epoch, fit_overhead : float, optional
+        Speed of one fit, e.g. from :func:`measure_speed` or :meth:`measure`.
+        Without them the summary shows epochs but no time.
+    max_grid : int, default 100
+        More configurations than this shows the too-large warning.
+    max_minutes : float, default 5
+        An estimated time above this shows the too-large warning.
+    points : int, default 5
+        Starting grid points of Floats without a step.
+    presentation : bool, default False
+        Larger fonts, for a projector.
+
+    Attributes
+    ----------
+    rows : dict of str -> DimensionRow
+        The row of each dimension (``rows["units"].slider``, ``.step``,
+        ``rows["learning_rate"].buttons``, ...).
+    cv_input, epochs_input : ipywidgets.BoundedIntText
+    summary : ipywidgets.HTML
+        The live summary (``summary_text`` is the same as plain text).
+    message : ipywidgets.HTML
+        What is wrong with the current edits ("" when nothing is).
+    reset_button, export_button, import_button : ipywidgets.Button
+    json_box : ipywidgets.Accordion
+        Holds the JSON buttons and text area (closed at first).
+    json_text : ipywidgets.Textarea
+        Export writes the edited space here; import reads it.
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Int, Choice
+    >>> editor = SpaceEditor(SearchSpace(Int("units", 32, 512, step=32),
+    ...                                  Choice("learning_rate", [1e-2, 1e-3, 1e-4])),
+    ...                      seconds_per_epoch=0.05, fit_overhead=1.0)
+    >>> editor.rows["learning_rate"].select([1e-2, 1e-3])
+    >>> editor.cost["configs"]
+    32
+    >>> print(editor.summary_text.splitlines()[0])
+    32 grid configurations (units 16 x learning_rate 2)
+    >>> editor  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        space: SearchSpace | Callable,
+        *,
+        cv: int = 3,
+        epochs: int = 10,
+        seconds_per_epoch: float | None = None,
+        fit_overhead: float | None = None,
+        max_grid: int = 100,
+        max_minutes: float = 5.0,
+        points: int = 5,
+        presentation: bool = False,
+    ) -> None:
+        if not isinstance(space, SearchSpace) and is_hp_build_fn(space):
+            space = SearchSpace.from_build_fn(space)
+        if not isinstance(space, SearchSpace):
+            raise TypeError(
+                f"SpaceEditor: space must be an nbtune.SearchSpace or a keras-tuner style "
+                f"build(hp) function, got {type(space).__name__}; e.g. "
+                "SpaceEditor(SearchSpace(Int('units', 32, 512, step=32)))"
+            )
+        for arg, value in (("seconds_per_epoch", seconds_per_epoch), ("fit_overhead", fit_overhead)):
+            if value is not None and not (isinstance(value, (int, float)) and value >= 0):
+                raise ValueError(
+                    f"SpaceEditor: {arg}={value!r}; give seconds as a number >= 0 "
+                    "(see measure_speed) or leave it out"
+                )
+        super().__init__()
+        self.original = space
+        self.seconds_per_epoch = seconds_per_epoch
+        self.fit_overhead = fit_overhead
+        self.max_grid = max_grid
+        self.max_minutes = max_minutes
+        self.default_points = points
+        self.presentation = presentation
+        self._summary_plain: list[str] = []
+
+        self.cv_input = widgets.BoundedIntText(
+            value=cv, min=2, max=50, description="cv folds", layout=widgets.Layout(width="12em"),
+        )
+        self.epochs_input = widgets.BoundedIntText(
+            value=epochs, min=1, max=10_000, description="epochs",
+            layout=widgets.Layout(width="12em"),
+        )
+        for box in (self.cv_input, self.epochs_input):
+            box.observe(self._on_change, names="value")
+        self.summary = widgets.HTML()
+        self.message = widgets.HTML()
+        self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           tooltip="back to the original space")
+        self.export_button = widgets.Button(description="Export JSON", icon="download",
+                                            tooltip="write the edited space as JSON below")
+        self.import_button = widgets.Button(description="Import JSON", icon="upload",
+                                            tooltip="load the space from the JSON below")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.export_button.on_click(lambda _: self._export_clicked())
+        self.import_button.on_click(lambda _: self._import_clicked())
+        self.json_text = widgets.Textarea(
+            placeholder="Export JSON writes the edited space here; paste a space and Import JSON",
+            layout=widgets.Layout(width="44em", height="8em"),
+        )
+        self.json_box = json_box = widgets.Accordion(
+            [widgets.VBox([widgets.HBox([self.export_button, self.import_button]), self.json_text])],
+            titles=("JSON: export / import the edited space",), selected_index=None,
+        )
+        self._rows_box = widgets.VBox()
+        title = widgets.HTML("<b>Search space</b>")
+        children = [
+            title,
+            self._rows_box,
+            widgets.HBox([self.cv_input, self.epochs_input]),
+            self.summary,
+            self.message,
+            self.reset_button,
+            json_box,
+        ]
+        if presentation:
+            children.insert(0, widgets.HTML(_PRESENTATION_CSS))
+            self.add_class(_PRESENTATION_CLASS)
+            for button in (self.reset_button, self.export_button, self.import_button):
+                button.style.font_size = "20px"
+            title.value = "<b style='font-size: 24px'>Search space</b>"
+        self.children = children
+        self._set_rows(space)
+
+    # -- rows ------------------------------------------------------------------
+    def _set_rows(self, space: SearchSpace, points: dict | None = None) -> None:
+        points = points or {}
+        self.rows: dict[str, DimensionRow] = {}
+        for dim in space:
+            row = dimension_row(dim, points=points.get(dim.name, self.default_points))
+            for control in row.controls:
+                control.observe(self._on_change, names="value")
+            if self.presentation:
+                for control in row.controls:
+                    if "font_size" in control.style.keys:
+                        control.style.font_size = "20px"
+            self.rows[dim.name] = row
+        self._rows_box.children = [row.widget for row in self.rows.values()]
+        self._refresh()
+
+    def _on_change(self, change: dict) -> None:
+        self._refresh()
+
+    # -- reading the edits -----------------------------------------------------
+    def _problems_and_space(self) -> tuple[dict[str, str], SearchSpace | None]:
+        problems, dims = {}, []
+        for row in self.rows.values():
+            try:
+                dims.append(row.dimension())
+            except ValueError as exc:
+                problems[row.name] = str(exc)
+        if problems:
+            return problems, None
+        return {}, SearchSpace(*dims)
+
+    @property
+    def space(self) -> SearchSpace:
+        """The edited space (validated); ValueError naming the problem if the edits are invalid."""
+        problems, space = self._problems_and_space()
+        if problems:
+            raise ValueError(
+                "SpaceEditor: the edited space is not valid: " + "; ".join(problems.values())
+                + ". Fix the row in the editor (or press Reset)."
+            )
+        return space
+
+    @property
+    def points(self) -> dict[str, int]:
+        """Grid points of each Float without a step: pass as ``grid_search(..., points=...)``."""
+        return {name: row.points for name, row in self.rows.items() if row.points is not None}
+
+    @property
+    def cv(self) -> int:
+        """The folds chosen in the editor."""
+        return int(self.cv_input.value)
+
+    @property
+    def epochs(self) -> int:
+        """The epochs per fit chosen in the editor."""
+        return int(self.epochs_input.value)
+
+    @property
+    def cost(self) -> dict[str, Any]:
+        """:func:`grid_cost` of the edited space with the chosen folds, epochs and speed."""
+        return grid_cost(
+            self.space, points=self.points, cv=self.cv, epochs=self.epochs,
+            seconds_per_epoch=self.seconds_per_epoch, fit_overhead=self.fit_overhead,
+        )
+
+    @property
+    def too_large(self) -> bool:
+        """True when the grid is over ``max_grid`` configurations or ``max_minutes``."""
+        cost = self.cost
+        return cost["configs"] > self.max_grid or (
+            cost["seconds"] is not None and cost["seconds"] > 60 * self.max_minutes
+        )
+
+    @property
+    def summary_text(self) -> str:
+        """The summary as plain text, one line per line shown."""
+        return "\n".join(self._summary_plain)
+
+    # -- the summary -----------------------------------------------------------
+    def _refresh(self) -> None:
+        problems, space = self._problems_and_space()
+        for row in self.rows.values():
+            if row.name in problems:
+                row.count.value = "\u26a0 invalid"
+            else:
+                try:
+                    n = row.dimension().grid_size(row.points)
+                    row.count.value = f"{n} value{'s' if n != 1 else ''}"
+                except ValueError:
+                    row.count.value = ""
+        if problems:
+            self._summary_plain = ["grid: -- (fix the edits above)"]
+            self.summary.value = "<span>grid: &mdash; (fix the edits above)</span>"
+            self.message.value = "".join(
+                f"<div style='color:#b00020'>&#9888; {html.escape(p)}</div>"
+                for p in problems.values()
+            )
+            return
+        self.message.value = ""
+        self._show_summary(self.cost)
+
+    def _show_summary(self, cost: dict) -> None:
+        sizes = " x ".join(f"{name} {n}" for name, n in cost["sizes"].items())
+        epochs_note = (
+            "epochs from the space" if "epochs" in self.rows else f"{self.epochs} epochs each"
+        )
+        lines = [
+            f"{cost['configs']:,} grid configurations ({sizes})",
+            f"x {self.cv} folds = {cost['fits']:,} fits, {epochs_note}: "
+            f"{cost['epochs_total']:,} epochs in all",
+        ]
+        if cost["seconds"] is None:
+            lines.append("time: measure_speed(build_fn, X, y) to estimate")
+        else:
+            lines.append(
+                f"time: about {_format_seconds(cost['seconds'])} "
+                f"({self.fit_overhead:.2g} s per fit + {self.seconds_per_epoch:.2g} s per epoch)"
+            )
+        warnings = []
+        if cost["configs"] > self.max_grid:
+            warnings.append(
+                f"too large for a class: {cost['configs']:,} configurations > {self.max_grid:,}; "
+                "raise a step, narrow a range, drop a choice, or use random search"
+            )
+        if cost["seconds"] is not None and cost["seconds"] > 60 * self.max_minutes:
+            warnings.append(
+                f"too long for a class: about {_format_seconds(cost['seconds'])} > "
+                f"{format_value(self.max_minutes)} min"
+            )
+        lines += [f"WARNING: {w}" for w in warnings]
+        self._summary_plain = lines
+        body = "<b>" + html.escape(lines[0]) + "</b><br>"
+        body += "<br>".join(html.escape(line) for line in lines[1:3])
+        body += "".join(
+            f"<div style='color:#b00020; font-weight:bold'>&#9888; {html.escape(w)}</div>"
+            for w in warnings
+        )
+        self.summary.value = f"<div style='line-height:1.6'>{body}</div>"
+
+    # -- actions ---------------------------------------------------------------
+    def reset(self) -> None:
+        """Go back to the original space (what the Reset button does)."""
+        self._set_rows(self.original)
+
+    def measure(self, build_fn: Callable, X: Any, y: Any, **kwargs: Any) -> tuple[float, float]:
+        """Run :func:`measure_speed` and use its numbers for the time estimate.
+
+        Returns ``(fit_overhead, seconds_per_epoch)``.
+        """
+        self.fit_overhead, self.seconds_per_epoch = measure_speed(build_fn, X, y, **kwargs)
+        self._refresh()
+        return self.fit_overhead, self.seconds_per_epoch
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The edited space as JSON (``SearchSpace.from_json`` reads it).
+
+        Grid points of stepless Floats are kept under ``"points"``.
+        ``kwargs`` go to ``json.dumps``.
+        """
+        d: dict[str, Any] = self.space.to_dict()
+        if self.points:
+            d["points"] = self.points
+        return json.dumps(d, **kwargs)
+
+    def load_json(self, s: str) -> SearchSpace:
+        """Edit the space described by ``s`` (from :meth:`to_json` or ``SearchSpace.to_json``).
+
+        Raises ValueError for text that is not such JSON; the editor is left unchanged then.
+        """
+        try:
+            d = json.loads(s)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"load_json: the text is not JSON ({exc}); paste the output of to_json()") from None
+        try:
+            space = SearchSpace.from_dict(d)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"load_json: {exc}") from None
+        points = d.get("points") or {}
+        if not isinstance(points, dict):
+            raise ValueError(f"load_json: 'points' must map names to numbers, got {points!r}")
+        self._set_rows(space, points)
+        return space
+
+    def _export_clicked(self) -> None:
+        try:
+            self.json_text.value = self.to_json(indent=1)
+        except ValueError as exc:
+            self.message.value = f"<div style='color:#b00020'>&#9888; {html.escape(str(exc))}</div>"
+
+    def _import_clicked(self) -> None:
+        try:
+            self.load_json(self.json_text.value)
+        except ValueError as exc:
+            self.message.value = f"<div style='color:#b00020'>&#9888; {html.escape(str(exc))}</div>"

@@ -1,0 +1,321 @@
+"""nbtune.plots: the numbers of each data function, and that every draw function draws.
+
+The data functions are tested on small hand-made results with known numbers.
+The draw functions are also run on a real comparison: ``tests/data/compare_cancer.csv``
+(grid, random, Hyperband and Bayesian search on the breast-cancer data, with
+``compare_cancer.json`` holding its scoring and test scores) was written by
+``python scripts/render_figures.py --save-trials tests/data/compare_cancer.csv``.
+"""
+
+import doctest
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+
+from nbtune import plots  # noqa: E402
+from nbtune.results import SearchResult  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "compare_cancer.csv"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def real():
+    settings = json.loads(DATA.with_suffix(".json").read_text())
+    return SearchResult.read_csv(DATA, scoring=settings["scoring"], test_scores=settings["test_scores"])
+
+
+def make(rows, **settings) -> SearchResult:
+    return SearchResult(pd.DataFrame(rows), **settings)
+
+
+@pytest.fixture
+def mixed():
+    """Two strategies, a failed trial, trials listed out of run order."""
+    return make(
+        {
+            "strategy": ["grid", "grid", "grid", "grid", "random", "random"],
+            "trial": [0, 2, 1, 3, 0, 1],
+            "units": [8, 32, 16, 64, 8, 24],
+            "learning_rate": [1e-3, 1e-1, 1e-2, 1e-3, 3e-3, 3e-2],
+            "activation": ["relu", "tanh", "relu", "tanh", "relu", "tanh"],
+            "score": [0.80, 0.95, np.nan, 0.90, 0.85, 0.85],
+            "status": ["ok", "ok", "failed", "ok", "ok", "ok"],
+            "error": ["", "", "loss became NaN", "", "", ""],
+            "train_epochs": [3, 3, 3, 3, 3, 3],
+            "epochs_spent": [3, 3, 1, 3, 2, 2],
+            "seconds": [1.0, 2.0, 0.5, 1.5, 1.0, 1.0],
+        },
+        scoring="accuracy",
+        test_scores={"grid": 0.9},
+    )
+
+
+# ----------------------------------------------------------------- import, colours
+def test_import_does_not_import_tensorflow_keras_or_keras_tuner():
+    code = ("import sys, nbtune.plots; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_public_names_and_docstring_examples():
+    for name in plots.__all__:
+        assert hasattr(plots, name), name
+    outcome = doctest.testmod(plots, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert outcome.attempted > 10 and outcome.failed == 0
+
+
+def test_strategy_colours_are_okabe_ito_and_others_grey():
+    assert plots.STRATEGY_COLORS == {"grid": "#0072B2", "random": "#E69F00",
+                                     "hyperband": "#009E73", "bayesian": "#CC79A7"}
+    assert plots.color_for("hyperband") == "#009E73"
+    assert plots.color_for("coarse_to_fine") == "#7F7F7F"
+
+
+# ----------------------------------------------------------------- 1. trial scores
+def test_trial_scores_marks_the_best_of_each_strategy(mixed):
+    table = plots.trial_scores(mixed)
+    best = table[table["best"]]
+    assert best[["strategy", "trial", "score"]].values.tolist() == [["grid", 2, 0.95], ["random", 0, 0.85]]
+    assert table["status"].tolist().count("failed") == 1
+
+
+# ----------------------------------------------------------------- 2. best so far
+def test_best_so_far_is_a_running_max_over_ok_trials_in_run_order(mixed):
+    grid = plots.best_so_far(mixed)[lambda t: t["strategy"] == "grid"]
+    assert grid["trial"].tolist() == [0, 1, 2, 3]  # run order, not row order
+    assert grid["trials"].tolist() == [1, 2, 3, 4]
+    assert grid["best_score"].tolist() == [0.80, 0.80, 0.95, 0.95]  # failed trial 1 changes nothing
+    assert grid["improved"].tolist() == [True, False, True, False]
+
+
+def test_best_so_far_costs_include_failed_trials(mixed):
+    epochs = plots.best_so_far(mixed, x="epochs")
+    assert epochs.loc[epochs["strategy"] == "grid", "epochs"].tolist() == [3, 4, 7, 10]
+    assert epochs.loc[epochs["strategy"] == "random", "epochs"].tolist() == [2, 4]
+    seconds = plots.best_so_far(mixed, x="seconds")
+    assert seconds.loc[seconds["strategy"] == "grid", "seconds"].tolist() == [1.0, 1.5, 3.5, 5.0]
+    assert list(seconds.columns) == ["strategy", "trial", "status", "score", "seconds", "best_score", "improved"]
+
+
+def test_best_so_far_with_one_trial_and_with_a_failed_first_trial():
+    one = plots.best_so_far(make({"strategy": ["grid"], "score": [0.7], "epochs_spent": [5]}), x="epochs")
+    assert one[["epochs", "best_score"]].values.tolist() == [[5, 0.7]]
+    late = plots.best_so_far(make({"strategy": "random", "score": [np.nan, 0.6],
+                                   "status": ["failed", "ok"]}))
+    assert math.isnan(late["best_score"][0]) and late["best_score"][1] == 0.6
+    assert late["improved"].tolist() == [False, True]
+
+
+def test_best_so_far_bad_input(mixed):
+    with pytest.raises(ValueError, match=r"x='loss' is not allowed; use one of \['trials', 'epochs', 'seconds'\]"):
+        plots.best_so_far(mixed, x="loss")
+    with pytest.raises(ValueError, match="has no trials"):
+        plots.best_so_far(make({"strategy": [], "score": []}))
+    with pytest.raises(ValueError, match="x='seconds'.*use x='trials'"):
+        plots.best_so_far(make({"strategy": "grid", "score": [0.5, 0.6]}), x="seconds")
+    with pytest.raises(TypeError, match="SearchResult"):
+        plots.best_so_far(mixed.trials)
+
+
+# ----------------------------------------------------------------- 3, 4. by parameter
+def test_score_by_param_and_its_axes(mixed):
+    table = plots.score_by_param(mixed, "learning_rate")
+    assert table["learning_rate"].tolist() == mixed.trials["learning_rate"].tolist()
+    assert plots.plot_score_by_param(mixed, "learning_rate").get_xscale() == "log"  # spans decades
+    assert plots.plot_score_by_param(mixed, "units").get_xscale() == "linear"  # 8..64: under a decade
+    ax = plots.plot_score_by_param(mixed, "activation")
+    assert ax.get_xscale() == "linear"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["relu", "tanh"]
+    narrow = make({"strategy": "grid", "units": [30, 40, 50], "score": [0.1, 0.2, 0.3]})
+    assert plots.plot_score_by_param(narrow, "units").get_xscale() == "linear"
+    with pytest.raises(ValueError, match=r"param='unit' is not a hyperparameter.*\['units', 'learning_rate', 'activation'\]"):
+        plots.score_by_param(mixed, "unit")
+
+
+def test_sampled_points_columns_and_errors(mixed):
+    table = plots.sampled_points(mixed)
+    assert list(table.columns) == ["strategy", "trial", "units", "learning_rate", "train_epochs", "score", "status"]
+    assert list(plots.sampled_points(mixed, "activation", "units").columns[2:4]) == ["activation", "units"]
+    with pytest.raises(ValueError, match="x_param and y_param are both 'units'"):
+        plots.sampled_points(mixed, "units", "units")
+    with pytest.raises(ValueError, match="y_param='dropout'"):
+        plots.sampled_points(mixed, "units", "dropout")
+    with pytest.raises(ValueError, match="needs two"):
+        plots.sampled_points(make({"strategy": "grid", "units": [1], "score": [0.5]}))
+
+
+# ----------------------------------------------------------------- 5. Hyperband lineage
+def test_hyperband_rounds_links_promoted_configurations():
+    result = make({
+        "strategy": "hyperband",
+        "units": [8, 16, 32, 16, 16, 8, 16, 8, 8, 16],
+        "score": [0.7, 0.8, 0.6, 0.85, 0.9, 0.75, 0.92, 0.7, 0.72, 0.81],
+        "train_epochs": [1, 1, 1, 3, 9, 3, 9, 1, 1, 3],
+        #          bracket 2 ----------------  bracket 1 ----  again: bracket 2
+        "bracket": [2, 2, 2, 2, 2, 1, 1, 2, 2, 2],
+        "round": [0, 0, 0, 1, 2, 0, 1, 0, 0, 1],
+    })
+    table = plots.hyperband_rounds(result)
+    assert table["iteration"].tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
+    parents = table["parent"].tolist()
+    assert parents[3] == 1 and parents[4] == 3  # 16 units: round 0 -> 1 -> 2 in bracket 2
+    assert math.isnan(parents[6])  # 16 units in bracket 1 round 1, but bracket 1 never tried 16
+    assert math.isnan(parents[9])  # the second run of bracket 2 never tried 16 in round 0
+    assert sum(not math.isnan(p) for p in parents) == 2
+    ax = plots.plot_hyperband_rounds(result)
+    assert len([line for line in ax.get_lines() if line.get_gid() == "promotion"]) == 2
+
+
+def test_hyperband_rounds_needs_hyperband_trials(mixed):
+    with pytest.raises(ValueError, match=r"strategy='hyperband' is not in this result; it has \['grid', 'random'\]"):
+        plots.hyperband_rounds(mixed)
+    with pytest.raises(ValueError, match="no bracket/round"):
+        plots.hyperband_rounds(mixed, strategy="grid")
+
+
+# ----------------------------------------------------------------- 6. cv_results_
+def test_cv_results_table_from_a_dict_a_search_and_a_result(mixed):
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    cv = {"params": [{"batch_size": 10, "epochs": 5}, {"batch_size": 20, "epochs": 5},
+                     {"batch_size": 40, "epochs": 5}],
+          "mean_test_score": [0.91, 0.94, np.nan], "std_test_score": [0.02, 0.01, np.nan]}
+    table = plots.cv_results_table(cv)
+    assert table["label"].tolist() == ["batch_size=10", "batch_size=20", "batch_size=40"]
+    assert table["rank"].tolist()[:2] == [2, 1] and table["status"].tolist() == ["ok", "ok", "failed"]
+    assert table.attrs["fixed"] == {"epochs": 5}
+
+    X, y = load_iris(return_X_y=True)
+    search = GridSearchCV(LogisticRegression(max_iter=200), {"C": [0.01, 1.0]}, cv=3).fit(X, y)
+    table = plots.cv_results_table(search)
+    assert table["mean"].tolist() == pytest.approx(list(search.cv_results_["mean_test_score"]))
+    assert table["rank"].tolist() == list(search.cv_results_["rank_test_score"])
+    ax = plots.plot_cv_results(search)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C=0.01", "C=1"]
+    assert ax.get_xlabel() == "mean accuracy over the CV folds (bar: ± 1 std)"
+
+    table = plots.cv_results_table(mixed)
+    assert table["strategy"].tolist() == mixed.trials["strategy"].tolist()
+    with pytest.raises(TypeError, match="not a fitted GridSearchCV"):
+        plots.cv_results_table(GridSearchCV(LogisticRegression(), {"C": [1.0]}))
+
+
+# ----------------------------------------------------------------- drawing
+def test_every_draw_function_draws_the_real_comparison(real):
+    strategies = ["grid", "random", "hyperband", "bayesian"]
+    assert real.strategies == strategies
+
+    ax = plots.plot_trial_scores(real)
+    assert isinstance(ax, Axes) and ax.get_ylabel() == "validation accuracy"
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == strategies
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "test score of the best" in legend and "failed (no score)" not in legend
+
+    for x, label in [("trials", "trials run"), ("epochs", "epochs trained"), ("seconds", "seconds")]:
+        ax = plots.plot_best_so_far(real, x=x)
+        assert ax.get_xlabel().startswith(label)
+        assert [line.get_label().split(":")[0] for line in ax.get_lines()] == strategies
+        assert [line.get_color() for line in ax.get_lines()] == [plots.color_for(s) for s in strategies]
+    epochs = plots.best_so_far(real, x="epochs").groupby("strategy")["epochs"].max()
+    assert dict(epochs) == dict(real.trials.groupby("strategy")["epochs_spent"].sum())
+
+    ax = plots.plot_score_by_param(real, "learning_rate")
+    assert ax.get_xscale() == "log" and len(ax.collections) == len(strategies)
+    ax = plots.plot_sampled_points(real, "learning_rate", "activation")
+    assert len(ax.collections) == len(strategies)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["relu", "tanh"]
+    xmin, xmax = ax.get_xlim()
+    assert xmin < real.trials["learning_rate"].min() and xmax > real.trials["learning_rate"].max()
+
+    table = plots.hyperband_rounds(real)
+    ax = plots.plot_hyperband_rounds(real)
+    promotions = [line for line in ax.get_lines() if line.get_gid() == "promotion"]
+    assert len(promotions) == table["parent"].notna().sum() == 6
+    assert {t.get_text() for t in ax.texts} == {f"bracket {b}" for b in table["bracket"].unique()}
+
+    ax = plots.plot_cv_results(real.for_strategy("grid"), sort=True)
+    assert len(ax.get_yticklabels()) == 12
+
+    ax = plots.plot_hyperband_schedule(max_epochs=10, factor=3)
+    assert len(ax.patches) == 6  # one bar per bracket and round
+    assert [t.get_text() for t in ax.texts] == ["12", "4", "2", "6", "2", "4"]
+
+    figure = plots.plot_comparison(real)
+    assert len(figure.axes) == 4
+
+
+def test_failed_trials_are_drawn_and_cost(mixed):
+    ax = plots.plot_best_so_far(mixed, x="epochs")
+    assert "failed trial (cost, no score)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = plots.plot_trial_scores(mixed)
+    assert "failed (no score)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_a_result_with_one_trial_draws():
+    one = make({"strategy": ["hyperband"], "units": [8], "learning_rate": [0.01], "score": [0.9],
+                "train_epochs": [2], "epochs_spent": [2], "seconds": [1.0], "bracket": [0], "round": [0]})
+    for x in ("trials", "epochs", "seconds"):
+        assert plots.plot_best_so_far(one, x=x).get_lines()[0].get_label() == "hyperband: best 0.900"
+    plots.plot_trial_scores(one)
+    plots.plot_sampled_points(one)
+    plots.plot_score_by_param(one, "units")
+    plots.plot_hyperband_rounds(one)
+    plots.plot_cv_results(one)
+
+
+def test_draw_functions_use_the_given_axes_and_never_show(mixed, monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() was called"))
+    figure, axes = plt.subplots(2, 3)
+    drawn = [
+        plots.plot_trial_scores(mixed, ax=axes[0, 0]),
+        plots.plot_best_so_far(mixed, x="seconds", ax=axes[0, 1]),
+        plots.plot_score_by_param(mixed, "units", ax=axes[0, 2]),
+        plots.plot_sampled_points(mixed, ax=axes[1, 0]),
+        plots.plot_cv_results(mixed, ax=axes[1, 1]),
+        plots.plot_hyperband_schedule(9, ax=axes[1, 2]),
+    ]
+    assert drawn == list(axes.flat) and plt.get_fignums() == [figure.number]
+    with pytest.raises(TypeError, match="ax=.* is not a matplotlib Axes"):
+        plots.plot_trial_scores(mixed, ax=figure)
+
+
+def test_presentation_is_larger_and_global_style_is_untouched(real):
+    before = dict(matplotlib.rcParams)
+    for presentation in (False, True):
+        plots.plot_trial_scores(real, presentation=presentation)
+        plots.plot_best_so_far(real, x="epochs", presentation=presentation)
+        plots.plot_score_by_param(real, "units", presentation=presentation)
+        plots.plot_sampled_points(real, presentation=presentation)
+        plots.plot_hyperband_rounds(real, presentation=presentation)
+        plots.plot_cv_results(real, presentation=presentation)
+        plots.plot_hyperband_schedule(presentation=presentation)
+        plots.plot_comparison(real, presentation=presentation)
+    after = dict(matplotlib.rcParams)
+    assert {k for k in before if before[k] != after[k]} == set()
+
+    normal = plots.plot_best_so_far(real, x="epochs")
+    big = plots.plot_best_so_far(real, x="epochs", presentation=True)
+    assert big.title.get_fontsize() == pytest.approx(1.5 * normal.title.get_fontsize())
+    assert big.xaxis.label.get_fontsize() == pytest.approx(1.5 * normal.xaxis.label.get_fontsize())
+    assert big.get_lines()[0].get_linewidth() == pytest.approx(1.5 * normal.get_lines()[0].get_linewidth())

@@ -1,0 +1,228 @@
+"""SpaceEditor: rows per dimension type, live summary, validation, reset, JSON, speed."""
+
+import doctest
+import subprocess
+import sys
+
+import ipywidgets as widgets
+import pytest
+
+import nbtune.widgets
+from nbtune.space import Choice, Fixed, Float, Int, SearchSpace
+from nbtune.widgets import SpaceEditor, dimension_row, format_value, grid_cost, measure_speed
+
+LESSON = SearchSpace(Int("units", 32, 512, step=32), Choice("learning_rate", [1e-2, 1e-3, 1e-4]))
+
+
+def model_builder(hp):
+    """The lesson's keras-tuner build function."""
+    import keras
+
+    model = keras.Sequential([
+        keras.Input((30,)),
+        keras.layers.Dense(hp.Int("units", min_value=32, max_value=512, step=32), activation="relu"),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", [1e-2, 1e-3, 1e-4])),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_import_does_not_import_tensorflow():
+    code = ("import sys, nbtune.widgets, nbtune.panel;"
+            "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_docstring_examples():
+    outcome = doctest.testmod(nbtune.widgets, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert outcome.failed == 0 and outcome.attempted > 0
+
+
+def test_one_row_per_dimension_with_the_control_of_its_type():
+    space = SearchSpace(Int("units", 32, 512, step=32), Float("lr", 1e-4, 1e-1, log=True),
+                        Float("dropout", 0.0, 0.5, step=0.1), Choice("act", ["relu", "tanh", None]),
+                        Fixed("optimizer", "adam"))
+    editor = SpaceEditor(space)
+    assert isinstance(editor, widgets.VBox)
+    assert list(editor.rows) == list(space.names)
+    rows = editor.rows
+    assert isinstance(rows["units"].slider, widgets.IntRangeSlider)
+    assert rows["units"].slider.value == (32, 512) and rows["units"].step.value == 32
+    # log float: real values on the slider, with the bounds among them
+    assert isinstance(rows["lr"].slider, widgets.SelectionRangeSlider)
+    labels = [label for label, _ in rows["lr"].slider.options]
+    assert {"1e-4", "0.001", "0.01", "0.1"} <= set(labels)
+    assert rows["lr"].slider.value == (1e-4, 1e-1) and rows["lr"].points_box.value == 5
+    assert isinstance(rows["dropout"].slider, widgets.FloatRangeSlider)
+    assert rows["dropout"].step.value == 0.1 and rows["dropout"].points_box is None
+    assert [b.description for b in rows["act"].buttons] == ["relu", "tanh", "None"]
+    assert rows["optimizer"].text.value == "adam"
+    # unchanged controls give back the same space
+    assert editor.space == space
+    assert editor.points == {"lr": 5}
+
+
+def test_dimension_row_dispatch_rejects_unknown_types():
+    with pytest.raises(TypeError, match="expected Int, Float, Choice or Fixed"):
+        dimension_row("units")
+
+
+def test_moving_controls_changes_space_and_summary_exactly():
+    editor = SpaceEditor(LESSON, cv=3, epochs=10)
+    assert editor.cost["configs"] == 48
+    editor.rows["units"].slider.value = (32, 128)
+    editor.rows["learning_rate"].select([1e-2, 1e-3])
+    assert editor.space == SearchSpace(Int("units", 32, 128, step=32),
+                                       Choice("learning_rate", [1e-2, 1e-3]))
+    cost = editor.cost
+    assert (cost["configs"], cost["fits"], cost["epochs_total"]) == (8, 24, 240)
+    assert "8 grid configurations (units 4 x learning_rate 2)" in editor.summary_text
+    assert "24 fits" in editor.summary_text and "240 epochs" in editor.summary_text
+    assert "measure_speed(" in editor.summary_text           # no time without a speed
+    assert "240 epochs" in editor.summary.value               # the widget shows it too
+    editor.rows["units"].step.value = 64                      # 32, 96
+    editor.epochs_input.value = 5
+    editor.cv_input.value = 2
+    assert (editor.cost["configs"], editor.cost["epochs_total"]) == (4, 40)
+    assert editor.rows["units"].count.value == "2 values"
+
+
+def test_log_float_points_and_choice_buttons():
+    editor = SpaceEditor(SearchSpace(Float("lr", 1e-4, 1e-1, log=True), Choice("act", ["relu", "tanh"])))
+    editor.rows["lr"].slider.value = (1e-3, 1e-2)
+    editor.rows["lr"].points_box.value = 3
+    editor.rows["act"].buttons[1].value = False
+    assert editor.space == SearchSpace(Float("lr", 1e-3, 1e-2, log=True), Choice("act", ["relu"]))
+    assert editor.points == {"lr": 3}
+    assert editor.cost["configs"] == 3
+    assert editor.space.grid(points=editor.points)["lr"] == pytest.approx([1e-3, 10**-2.5, 1e-2])
+
+
+def test_estimated_time_from_given_speed():
+    editor = SpaceEditor(LESSON, cv=3, epochs=10, seconds_per_epoch=0.1, fit_overhead=1.0,
+                         max_minutes=60)
+    editor.rows["units"].slider.value = (32, 128)
+    editor.rows["learning_rate"].select([1e-2, 1e-3])
+    # 24 fits x (1 s + 10 epochs x 0.1 s) = 48 s
+    assert editor.cost["seconds"] == pytest.approx(48.0)
+    assert "time: about 48 s" in editor.summary_text
+    assert not editor.too_large and "WARNING" not in editor.summary_text
+
+
+def test_too_large_warning_by_count_and_by_time():
+    editor = SpaceEditor(LESSON, max_grid=20)
+    assert editor.too_large
+    assert "WARNING: too large for a class: 48 configurations > 20" in editor.summary_text
+    assert "too large" in editor.summary.value
+    editor.rows["learning_rate"].select([1e-3])
+    assert not editor.too_large and "WARNING" not in editor.summary_text
+    slow = SpaceEditor(LESSON, seconds_per_epoch=1.0, fit_overhead=2.0, max_minutes=5)
+    # 48 configs x 3 folds x (2 + 10) s = 1728 s
+    assert slow.too_large and "too long for a class: about 28 min 48 s > 5 min" in slow.summary_text
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda e: e.rows["learning_rate"].select([]), "learning_rate: no value selected"),
+    (lambda e: setattr(e.rows["lr"].slider, "value", (1e-3, 1e-3)), "lr: low = high \\(0.001\\) on a log range"),
+    (lambda e: setattr(e.rows["lr"].points_box, "value", 0), "lr: 0 grid points"),
+    (lambda e: setattr(e.rows["dropout"].step, "value", 0.0), "dropout: .*step must be greater than 0"),
+])
+def test_invalid_edits_show_a_message_and_space_raises(edit, problem):
+    editor = SpaceEditor(SearchSpace(Choice("learning_rate", [1e-2, 1e-3]),
+                                     Float("lr", 1e-4, 1e-1, log=True),
+                                     Float("dropout", 0.0, 0.5, step=0.1)))
+    assert editor.message.value == ""
+    edit(editor)                                   # no exception inside the callback
+    plain = problem.replace(".*", "")
+    assert plain.split(":")[0] in editor.message.value and "&#9888;" in editor.message.value
+    assert "fix the edits" in editor.summary_text
+    with pytest.raises(ValueError, match=problem):
+        editor.space
+    editor.reset()
+    assert editor.message.value == ""
+    assert editor.space == editor.original
+
+
+def test_reset_goes_back_to_the_original_space():
+    editor = SpaceEditor(LESSON)
+    editor.rows["units"].slider.value = (64, 96)
+    editor.rows["learning_rate"].select([1e-4])
+    assert editor.space != LESSON
+    editor.reset_button.click()
+    assert editor.space == LESSON and editor.cost["configs"] == 48
+
+
+def test_json_round_trip_through_methods_and_buttons():
+    space = SearchSpace(Int("units", 32, 512, step=32), Float("lr", 1e-4, 1e-1, log=True),
+                        Choice("act", ["relu", None]), Fixed("optimizer", "adam"))
+    editor = SpaceEditor(space)
+    editor.rows["units"].slider.value = (64, 256)
+    editor.rows["lr"].points_box.value = 4
+    exported = editor.to_json()
+    assert SearchSpace.from_json(exported) == editor.space       # plain SearchSpace JSON
+    editor.rows["units"].slider.value = (32, 64)
+    editor.rows["act"].select(["relu"])
+    editor.load_json(exported)
+    assert editor.space == SearchSpace.from_json(exported)
+    assert editor.points == {"lr": 4}
+    # the same with the buttons and the text area
+    editor.export_button.click()
+    text = editor.json_text.value
+    editor.reset()
+    editor.json_text.value = text
+    editor.import_button.click()
+    assert editor.space["units"] == Int("units", 64, 256, step=32)
+    # bad JSON: a message from the button, a ValueError from the method
+    editor.json_text.value = "{not json"
+    editor.import_button.click()
+    assert "not JSON" in editor.message.value
+    with pytest.raises(ValueError, match="not JSON"):
+        editor.load_json("{not json")
+    assert editor.space["units"] == Int("units", 64, 256, step=32)   # unchanged
+
+
+def test_fixed_values_are_editable():
+    editor = SpaceEditor(SearchSpace(Fixed("optimizer", "adam"), Fixed("epochs", 5)))
+    editor.rows["optimizer"].text.value = "sgd"
+    editor.rows["epochs"].text.value = "3"
+    assert editor.space == SearchSpace(Fixed("optimizer", "sgd"), Fixed("epochs", 3))
+    # a space with epochs: the grid trains that many, not the epochs control
+    assert editor.cost["epochs_total"] == 3 * 3 and "epochs from the space" in editor.summary_text
+
+
+def test_space_from_the_lessons_model_builder():
+    space = SearchSpace.from_build_fn(model_builder)
+    editor = SpaceEditor(space)
+    assert editor.space == LESSON
+    editor.rows["units"].slider.value = (32, 128)
+    editor.rows["learning_rate"].select([1e-2, 1e-3])
+    assert editor.cost["configs"] == 8 and editor.cost["epochs_total"] == 240
+    # the build function itself works as the space argument
+    assert SpaceEditor(model_builder).space == LESSON
+
+
+def test_grid_cost_and_format_value():
+    space = SearchSpace(Int("units", 32, 128, step=32), Choice("epochs", [5, 10]))
+    cost = grid_cost(space, cv=2, epochs=99)
+    assert cost["configs"] == 8 and cost["fits"] == 16 and cost["epochs_total"] == 2 * 4 * (5 + 10)
+    assert format_value(1e-4) == "1e-4" and format_value(0.001) == "0.001"
+
+
+def test_presentation_option_enlarges_fonts():
+    editor = SpaceEditor(LESSON, presentation=True)
+    assert "nbtune-presentation" in editor._dom_classes
+    assert "font-size: 20px" in editor.children[0].value
+    assert editor.reset_button.style.font_size == "20px"
+
+
+def test_measure_speed_with_a_real_tiny_model(cancer):
+    from conftest import tiny_build
+
+    overhead, per_epoch = measure_speed(tiny_build, *cancer.train)
+    assert overhead > 0 and per_epoch > 0
+    editor = SpaceEditor(LESSON)
+    editor.fit_overhead, editor.seconds_per_epoch = overhead, per_epoch
+    editor.cv_input.value = 2                     # any change refreshes the summary
+    assert "time: about" in editor.summary_text

@@ -20,6 +20,7 @@ The build function is a plain function of keyword arguments
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import shutil
 import tempfile
@@ -45,6 +46,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
+from nbtune.runlog import RunLog
 from nbtune.schedule import hyperband_schedule
 from nbtune.space import SearchSpace, as_kwargs_build_fn, is_hp_build_fn
 
@@ -211,13 +213,33 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
 
 
 # ---------------------------------------------------------- cross-validation
+def _run_header(strategy, space, X, y, splits, settings: dict) -> dict:
+    """What decides a search's trials: resuming with anything else is refused."""
+    digest = hashlib.sha256()
+    for array in (X, y, *(test for _, test in splits)):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    plain = {k: v for k, v in settings.items()
+             if v is None or isinstance(v, (bool, int, float, str, np.generic))}
+    return {"strategy": strategy, "space": space.to_dict(), "settings": plain,
+            "data_and_folds": digest.hexdigest()[:16]}
+
+
 def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, scoring,
-               progress, fit_settings, original_build_fn) -> SearchResult:
+               progress, fit_settings, original_build_fn, directory, project_name,
+               resume, header_settings) -> SearchResult:
     progress = _watcher(progress)
     base = _estimator(build_fn, task, **fit_settings)
     _check_space_names(base, space)
     splitter = check_cv(cv, y, classifier=task == "classification")
     splits = list(splitter.split(X, y))
+    log, earlier = None, {}
+    if directory is not None:
+        header = _run_header(strategy, space, X, y, splits,
+                             {**fit_settings, **header_settings, "scoring": _scoring_name(scoring, task)})
+        log = RunLog(directory, project_name or strategy, header)
+        earlier = {r["trial"]: r for r in log.start(resume=resume)}
+    elif resume:
+        raise ValueError("resume=True needs the run folder of the earlier run: pass directory='...'")
     progress.begin(strategy, total)
     records, stopped = [], None
     try:
@@ -226,6 +248,17 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
                 stopped = "request"
                 break
             params = space.to_python(config)
+            if number in earlier:  # finished before the run was stopped: keep it
+                record = earlier[number]
+                if any(record.get(k) != v for k, v in params.items()):
+                    raise ValueError(
+                        f"trial {number} in {log.folder} has {record} but this search's trial "
+                        f"{number} is {params}; the run folder is from another search: "
+                        "use resume=False to start over"
+                    )
+                records.append(record)
+                progress.trial_done(dict(record))
+                continue
             started = time.perf_counter()
             record = {"strategy": strategy, "trial": number, **params}
             try:
@@ -247,6 +280,8 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
                 record.update(score=np.nan, status="failed", error=_error_text(exc))
             record["seconds"] = time.perf_counter() - started
             records.append(record)
+            if log is not None:
+                log.append(record)
             progress.trial_done(dict(record))
     except KeyboardInterrupt:
         stopped = "interrupt"
@@ -271,6 +306,9 @@ def grid_search(
     task: str = "auto",
     random_state: int | None = 0,
     progress: bool | Any = True,
+    directory: str | None = None,
+    project_name: str | None = None,
+    resume: bool = False,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try every configuration of the space with cross-validation.
@@ -301,6 +339,17 @@ def grid_search(
         True shows one progress line, False prints nothing; an object with the
         methods of :class:`nbtune.display.SearchProgress` (e.g. a widget
         panel) is told about each trial and can stop the search.
+    directory : str, optional
+        A folder to keep the run in: every finished trial is written to
+        ``directory/project_name/trials.jsonl`` as it finishes, so nothing is
+        lost if the search is stopped.  An existing run there is replaced
+        unless ``resume=True``.
+    project_name : str, optional
+        Name of the run folder; by default the strategy ("grid", "random").
+    resume : bool, default False
+        Continue the run in the folder: finished trials are kept, the rest
+        run, and the result has the same trials an uninterrupted run would.
+        A folder made by a different space, data or settings is refused.
     **fit_settings
         Other estimator settings, e.g. ``callbacks=[...]``, ``shuffle=False``.
 
@@ -329,6 +378,8 @@ def grid_search(
     return _cv_search(
         "grid", grid, len(grid), kwargs_fn, space, X, y, task=task, cv=cv,
         scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
+        directory=directory, project_name=project_name, resume=resume,
+        header_settings={"points": str(points)},
     )
 
 
@@ -346,6 +397,9 @@ def random_search(
     task: str = "auto",
     random_state: int | None = 0,
     progress: bool | Any = True,
+    directory: str | None = None,
+    project_name: str | None = None,
+    resume: bool = False,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try ``n_iter`` random configurations of the space with cross-validation.
@@ -353,7 +407,8 @@ def random_search(
     Configurations are drawn by scikit-learn's ``ParameterSampler`` from
     ``space.distributions()`` (log-uniform where a dimension is ``log=True``),
     so the same ``random_state`` gives the same candidates as
-    ``RandomizedSearchCV``.  Other parameters as in :func:`grid_search`.
+    ``RandomizedSearchCV`` -- and a resumed run continues the same sequence.
+    Other parameters as in :func:`grid_search`.
 
     Examples
     --------
@@ -378,6 +433,8 @@ def random_search(
     return _cv_search(
         "random", sampler, len(sampler), kwargs_fn, space, X, y, task=task, cv=cv,
         scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
+        directory=directory, project_name=project_name, resume=resume,
+        header_settings={"n_iter": int(n_iter)},
     )
 
 
@@ -399,7 +456,7 @@ def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str)
 def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                         validation_data, validation_split, scoring, batch_size, epochs,
                         random_state, directory, project_name, resume, progress, total,
-                        callbacks, original_build_fn) -> SearchResult:
+                        callbacks, original_build_fn, tuner_settings) -> SearchResult:
     import keras
     import keras_tuner as kt
 
@@ -499,6 +556,12 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         if resume:
             raise ValueError("resume=True needs the directory of the earlier run: pass directory='...'")
         directory = tempfile.mkdtemp(prefix=f"nbtune-{strategy}-")
+    header = _run_header(strategy, space, X, y, [(None, X_val), (None, y_val)], {
+        "batch_size": batch_size, "epochs": epochs, "random_state": random_state,
+        "scoring": _scoring_name(scoring, task), **tuner_settings})
+    log = RunLog(directory, project_name, header)
+    if resume:
+        log.start(resume=True)  # refuses a folder from another space or settings
     tuner = QuietTuner(
         hypermodel=SpaceHyperModel(),
         objective=kt.Objective("score", direction="max"),
@@ -510,6 +573,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         # nbtune records failed trials and carries on; it reports if all failed
         max_consecutive_failed_trials=10**9,
     )
+    if not resume:
+        log.write_header()  # keras-tuner has just emptied the folder
     progress.begin(strategy, total)
     stopped = None
     try:
@@ -632,6 +697,8 @@ def hyperband(
         epochs=None, random_state=random_state, directory=directory,
         project_name=project_name, resume=resume, progress=progress,
         total=int(schedule["trials"].sum()), callbacks=callbacks, original_build_fn=build_fn,
+        tuner_settings={"max_epochs": max_epochs, "factor": factor,
+                        "hyperband_iterations": hyperband_iterations},
     )
 
 
@@ -703,6 +770,7 @@ def bayesian(
         epochs=epochs, random_state=random_state, directory=directory,
         project_name=project_name, resume=resume, progress=progress,
         total=int(max_trials), callbacks=callbacks, original_build_fn=build_fn,
+        tuner_settings={"max_trials": int(max_trials), "num_initial_points": num_initial_points},
     )
 
 
@@ -741,6 +809,8 @@ def compare(
     task: str = "auto",
     random_state: int | None = 0,
     progress: bool | Any = True,
+    directory: str | None = None,
+    resume: bool = False,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
 
@@ -769,6 +839,9 @@ def compare(
         Bayesian optimisation's number of trials.
     points, factor, batch_size
         As in :func:`grid_search` and :func:`hyperband`.
+    directory : str, optional
+        Keep each strategy's run in ``directory/<strategy>`` (finished trials
+        survive a stop); ``resume=True`` continues them.
 
     Returns
     -------
@@ -804,7 +877,8 @@ def compare(
         X_val, y_val = _check_data(*validation_data, what="validation_data")
     X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
     one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
-    common = dict(scoring=scoring, task=task, random_state=random_state, progress=progress)
+    common = dict(scoring=scoring, task=task, random_state=random_state, progress=progress,
+                  directory=directory, resume=resume)
     keras_tuner_common = dict(validation_data=(X_val, y_val), batch_size=batch_size, **common)
     runs = {
         "grid": lambda: grid_search(build_fn, space, X_all, y_all, cv=one_split, points=points,

@@ -543,7 +543,17 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         return records
 
     class QuietTuner(tuner_factory):
+        def on_trial_begin(self, trial):
+            super().on_trial_begin(trial)
+            self._trial_started = time.perf_counter()
+
         def on_trial_end(self, trial):
+            # the trial's whole wall time (build, fit, scoring, keras-tuner's own
+            # checkpointing), comparable with a cross-validated trial's seconds
+            wall = time.perf_counter() - self._trial_started
+            if not trial.metrics.exists("wall_seconds"):
+                trial.metrics.register("wall_seconds", "min")
+            trial.metrics.update("wall_seconds", wall)
             super().on_trial_end(trial)
             records = decoded_records(self)
             if records:

@@ -45,7 +45,7 @@ _LAZY = {
 }
 _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
-    "schedule", "widgets", "panel", "plots",
+    "schedule", "widgets", "panel", "plots", "lessons", "runlog",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

@@ -297,6 +297,9 @@ class SearchPanel(widgets.VBox):
             return
         self._say(note)
         self._plot_note = ""
+        with self._lock:  # a new run starts from zero, before its thread does
+            self._records = []
+        self.progress_bar.value = 0
         self.run_button.disabled = True
         self.stop_button.disabled = False
         self.plot_output.outputs = ()

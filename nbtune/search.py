@@ -194,7 +194,7 @@ def _watcher(progress):
 def _finish(records, *, strategy, space, progress, stopped, **settings) -> SearchResult:
     """The SearchResult of finished trials; ``stopped`` is None, "interrupt" or "request"."""
     result = SearchResult(
-        pd.DataFrame(records) if records else pd.DataFrame({"strategy": []}),
+        pd.DataFrame(records) if records else pd.DataFrame(columns=["strategy", *space.names]),
         param_names=list(space.names),
         complete=stopped is None,
         **settings,
@@ -785,6 +785,19 @@ def bayesian(
 
 
 # ------------------------------------------------------------------- compare
+def _warm_up() -> None:
+    """Train a one-unit model for one step: TensorFlow's first fit in a process
+    spends seconds initialising that later fits do not, which would otherwise
+    be charged to whichever strategy runs first."""
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((4, 1), np.float32), np.zeros(4, np.float32), epochs=1, verbose=0)
+    model(np.zeros((1, 1), np.float32))
+    keras.backend.clear_session()
+
+
 def _check_strategies(strategies) -> list[str]:
     if isinstance(strategies, str):
         strategies = [strategies]
@@ -815,6 +828,8 @@ def compare(
     max_epochs: int | None = None,
     factor: int = 3,
     max_trials: int = 10,
+    num_initial_points: int | None = None,
+    hyperband_iterations: int = 1,
     scoring: str | Callable | None = None,
     task: str = "auto",
     random_state: int | None = 0,
@@ -847,6 +862,11 @@ def compare(
         Random search's number of configurations.
     max_trials : int, default 10
         Bayesian optimisation's number of trials.
+    num_initial_points : int, optional
+        Bayesian optimisation's random trials before it starts to model the
+        score (keras-tuner's default: 3 per dimension).
+    hyperband_iterations : int, default 1
+        How many times Hyperband repeats its brackets.
     points, factor, batch_size
         As in :func:`grid_search` and :func:`hyperband`.
     directory : str, optional
@@ -896,10 +916,12 @@ def compare(
         "random": lambda: random_search(build_fn, space, X_all, y_all, cv=one_split, n_iter=n_iter,
                                         epochs=epochs, batch_size=batch_size, **common),
         "hyperband": lambda: hyperband(build_fn, space, X, y, max_epochs=max_epochs or epochs,
-                                       factor=factor, **keras_tuner_common),
+                                       factor=factor, hyperband_iterations=hyperband_iterations,
+                                       **keras_tuner_common),
         "bayesian": lambda: bayesian(build_fn, space, X, y, max_trials=max_trials, epochs=epochs,
-                                     **keras_tuner_common),
+                                     num_initial_points=num_initial_points, **keras_tuner_common),
     }
+    _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
     results = []
     for strategy in strategies:
         result = runs[strategy]()

@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
-           "nbtune.callbacks", "nbtune.search", "nbtune.estimator"]
+           "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
+           "nbtune.lessons", "nbtune.widgets"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -276,3 +276,9 @@ def test_an_uncompiled_model_is_compiled_for_keras_tuner_too(small):
     result = nbtune.hyperband(build, SearchSpace(Choice("units", [4, 8])), *small, max_epochs=2,
                               progress=False)
     assert (result.trials.status == "ok").all()
+
+
+def test_stopping_before_any_trial_finishes_gives_an_empty_partial_result(small):
+    result = nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1, progress=StopAfter(0))
+    assert not result.complete and result.trials.empty
+    assert list(result.trials.columns[:4]) == ["strategy", "trial", "units", "learning_rate"]

@@ -334,11 +334,20 @@ def _set_axis(ax: Axes, which: str, kind: str, categories: list | None, values: 
     if kind == "log":
         getattr(ax, f"set_{which}scale")("log")
     distinct = np.unique(values[np.isfinite(values)])
-    if 0 < len(distinct) <= 8:
+    if 0 < len(distinct) <= 8 and _well_apart(distinct, log=kind == "log"):
         axis.set_major_locator(FixedLocator(distinct))
         getattr(ax, f"set_{which}ticklabels")([_fmt(v) for v in distinct])
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())
+
+
+def _well_apart(distinct: np.ndarray, *, log: bool) -> bool:
+    """True when labels at these values will not overlap (grid values, not random samples)."""
+    if len(distinct) < 2:
+        return True
+    where = np.log10(distinct) if log and distinct.min() > 0 else distinct
+    span = where.max() - where.min()
+    return bool(np.min(np.diff(where)) >= 0.08 * span)
 
 
 def _dodge(ax: Axes, index: int, count: int, style: _Style, *, along: str = "x", radius: float = 6.0):

@@ -319,3 +319,14 @@ def test_presentation_is_larger_and_global_style_is_untouched(real):
     assert big.title.get_fontsize() == pytest.approx(1.5 * normal.title.get_fontsize())
     assert big.xaxis.label.get_fontsize() == pytest.approx(1.5 * normal.xaxis.label.get_fontsize())
     assert big.get_lines()[0].get_linewidth() == pytest.approx(1.5 * normal.get_lines()[0].get_linewidth())
+
+
+def test_value_ticks_only_where_labels_cannot_overlap():
+    import numpy as np
+
+    from nbtune.plots import _well_apart
+
+    assert _well_apart(np.array([1e-3, 1e-2, 1e-1]), log=True)
+    assert _well_apart(np.array([32, 64, 96, 128]), log=False)
+    assert not _well_apart(np.array([0.001126, 0.001314, 0.05]), log=False)
+    assert not _well_apart(np.array([0.001126, 0.001314, 0.05]), log=True)

@@ -54,7 +54,8 @@ class PeakMemory:
 def run(path: Path, timeout: int) -> tuple[float, int, str]:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     started = time.perf_counter()
     status = "ok"
     with client.setup_kernel():

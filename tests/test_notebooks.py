@@ -22,7 +22,8 @@ def execute(path: Path, *, fast: bool = True, timeout: int = 600) -> nbformat.No
     os.environ["NBTUNE_FAST"] = "1" if fast else "0"
     try:
         client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+                                resources={"metadata": {"path": str(path.parent)}},
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         client.execute()
     finally:
         if env_before is None:

@@ -16,13 +16,6 @@ def run_cli(*args):
                           capture_output=True, text=True)
 
 
-def test_importing_lessons_does_not_import_tensorflow():
-    code = ("import sys; from nbtune import lessons; lessons.comparison_plan();"
-            "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_budgets_grow_and_give_every_strategy_about_the_same_epochs():
     previous = 0
     for budget in (1, 2, 3):

@@ -13,8 +13,10 @@ def run(code: str) -> str:
 
 
 def test_import_nbtune_does_not_import_tensorflow_keras_or_keras_tuner():
-    out = run("import sys, nbtune, nbtune.data, nbtune.results, nbtune.display, nbtune.schedule;"
-              "s = nbtune.SearchSpace(nbtune.Int('u', 1, 3));"
+    out = run("import sys, nbtune, nbtune.data, nbtune.results, nbtune.display, nbtune.schedule,"
+              " nbtune.space, nbtune.estimator, nbtune.runlog, nbtune.plots, nbtune.widgets,"
+              " nbtune.panel, nbtune.lessons;"
+              "s = nbtune.SearchSpace(nbtune.Int('u', 1, 3)); nbtune.lessons.comparison_plan();"
               "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner') if m in sys.modules))")
     assert out.strip() == "[]"
 

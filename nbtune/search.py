@@ -576,7 +576,9 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         hypermodel=SpaceHyperModel(),
         objective=kt.Objective("score", direction="max"),
         hyperparameters=space.hyperparameters(),
-        seed=random_state,
+        # keras-tuner's Oracle does `seed or random.randint(1, 10000)`, so seed=0
+        # would mean "unseeded" and every run would try other configurations
+        seed=None if random_state is None else random_state + 1,
         directory=str(directory),
         project_name=project_name,
         overwrite=not resume,

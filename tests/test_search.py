@@ -282,3 +282,12 @@ def test_stopping_before_any_trial_finishes_gives_an_empty_partial_result(small)
     result = nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1, progress=StopAfter(0))
     assert not result.complete and result.trials.empty
     assert list(result.trials.columns[:4]) == ["strategy", "trial", "units", "learning_rate"]
+
+
+def test_hyperband_with_random_state_zero_is_repeatable(small):
+    """keras-tuner reads seed=0 as 'no seed'; nbtune's random_state=0 must still repeat."""
+    space = SearchSpace(Choice("units", [2, 4, 6, 8, 10, 12]), Choice("learning_rate", [1e-2, 1e-3]))
+    runs = [nbtune.hyperband(tiny_build, space, *small, max_epochs=2, random_state=0, progress=False)
+            for _ in range(2)]
+    first, second = (r.trials[["units", "learning_rate", "bracket", "round"]] for r in runs)
+    assert first.to_dict("records") == second.to_dict("records")

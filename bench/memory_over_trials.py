@@ -133,7 +133,7 @@ def main() -> None:
           f"after trial {len(rows)} {rows[-1]['rss']:.1f} MB; highest {max(r['rss'] for r in rows):.1f} MB")
     print(f"growth trial 1 -> trial {len(rows)}: {growth:+.1f} MB "
           f"({growth / max(len(rows) - 1, 1):+.2f} MB per trial; second half {slope:+.2f} MB per trial)")
-    print(f"issue 5 target: <= 100 MB over 40 trials"
+    print("issue 5 target: <= 100 MB over 40 trials"
           + ("" if len(rows) == 40 else f" (this run has {len(rows)} trials)"))
     print(f"peak RSS of the process (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB; "
           f"search wall time {probe.seconds:.1f} s")

@@ -202,15 +202,15 @@ def comparison_plan(space: SearchSpace | None = None, settings: dict | None = No
 
 
 # ---------------------------------------------------------------- wall clock
-class WallClock:
+class WallClock(SearchProgress):
     """Search progress that also times each strategy by the wall clock.
 
     Pass it as ``progress=`` to any search helper or to ``nbtune.compare``.
     It shows the usual one progress line (or nothing with ``show=False``) and
     records, per strategy, the seconds from the first to the last trial:
     everything the search spent, including what a trial's own ``seconds``
-    column does not count (keras-tuner's bookkeeping between trials, such as
-    saving each model's weights).
+    column does not count (keras-tuner's records between trials, and Bayesian
+    optimisation's model of the score, fitted before each of its trials).
 
     Attributes
     ----------
@@ -226,25 +226,13 @@ class WallClock:
     """
 
     def __init__(self, *, show: bool = True):
-        self._line = SearchProgress(enabled=show)
         self.seconds: dict[str, float] = {}
-        self._strategy: str | None = None
-        self._started = 0.0
-
-    def begin(self, strategy: str, total: int | None) -> None:
-        self._strategy, self._started = strategy, time.perf_counter()
-        self._line.begin(strategy, total)
-
-    def trial_done(self, record: dict) -> None:
-        self._line.trial_done(record)
-
-    def should_stop(self) -> bool:
-        return self._line.should_stop()
+        super().__init__(enabled=show)
 
     def end(self, note: str = "") -> None:
-        if self._strategy is not None:
-            self.seconds[self._strategy] = round(time.perf_counter() - self._started, 1)
-        self._line.end(note)
+        # ``started`` was set by ``begin`` for this strategy
+        self.seconds[self.strategy] = round(time.perf_counter() - self.started, 1)
+        super().end(note)
 
     def table(self) -> pd.Series:
         """The wall seconds of each strategy, as a Series named ``wall_seconds``."""

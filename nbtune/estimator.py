@@ -31,6 +31,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from nbtune import engine
+
 __all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor"]
 
 #: Parameters passed to ``model.fit`` (all other tunable names go to the build function).
@@ -71,6 +73,8 @@ def _stop_on_nan_class() -> type:
     """A quiet ``keras.callbacks.TerminateOnNaN`` (which prints even at verbose=0)."""
 
     class StopOnNaN(_keras().callbacks.Callback):
+        _nbtune_batch_safe = True  # checks each call's last loss: fine with many steps per call
+
         def on_train_batch_end(self, batch, logs=None):
             loss = (logs or {}).get("loss")
             if loss is not None and not np.isfinite(loss):
@@ -215,13 +219,59 @@ class _KerasEstimator(BaseEstimator):
         self._check_build_names(fn, self._build_params)
         kwargs = self._build_kwargs(fn, meta)
 
-        keras.backend.clear_session()  # global Keras state otherwise grows over a search
-        if self.random_state is not None:
-            seed = self.random_state
-            if not isinstance(seed, numbers.Integral):
-                seed = check_random_state(seed).randint(np.iinfo(np.int32).max)
-            keras.utils.set_random_seed(int(seed))
+        seed = self._seed()
+        callbacks = self.callbacks or []
+        if not isinstance(callbacks, (list, tuple)):
+            callbacks = [callbacks]  # a single callback
+        steps = engine.steps_per_execution(callbacks)
 
+        def build():
+            return self._new_model(fn, kwargs, X, seed, steps)
+
+        pool = engine.active_pool()
+        if pool is not None and seed is not None:  # inside a search: one model per configuration
+            origin = self.model if self.model is not None else self.build_fn
+            key = (type(self), origin, seed, steps, X.shape[1],
+                   tuple(sorted((k, type(v), repr(v)) for k, v in kwargs.items())))
+            model = pool.fetch(key, build)
+        else:
+            model = build()
+        n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
+        if seed is not None:
+            # the same random state for batches and dropout whether the model is new or reused
+            keras.utils.set_random_seed(seed)
+
+        fit_kwargs = {name: _to_python(getattr(self, name)) for name in FIT_PARAMS}
+        fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
+        with engine.tracking_gradients(model):
+            history = model.fit(X, self._encode_targets(y, model, n_units), **fit_kwargs)
+        history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+        for epoch, loss in enumerate(history.get("loss", []), start=1):
+            if not np.isfinite(loss):
+                raise ValueError(
+                    f"Training diverged: the loss became {loss} at epoch {epoch} of "
+                    f"{self.epochs}. Try a smaller learning rate (e.g. 10 times smaller) "
+                    "or scale the inputs (e.g. StandardScaler)."
+                )
+        self.model_ = model
+        self.history_ = history
+        return self
+
+    def _seed(self) -> int | None:
+        """The integer seed of every fit, or None for no seeding."""
+        seed = self.random_state
+        if seed is None or isinstance(seed, numbers.Integral):
+            return None if seed is None else int(seed)
+        return int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+
+    def _new_model(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
+                   steps: int) -> Any:
+        """A freshly built, checked and compiled model."""
+        keras = _keras()
+        keras.backend.clear_session()  # global Keras state otherwise grows over a search
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
         model = fn(**kwargs)
         if not isinstance(model, keras.Model):
             raise TypeError(
@@ -239,25 +289,9 @@ class _KerasEstimator(BaseEstimator):
         self._check_output_units(n_units)
         if not getattr(model, "compiled", False):
             model.compile(optimizer="adam", **self._default_compile(n_units))
-
-        fit_kwargs = {name: _to_python(getattr(self, name)) for name in FIT_PARAMS}
-        callbacks = self.callbacks or []
-        if not isinstance(callbacks, (list, tuple)):
-            callbacks = [callbacks]  # a single callback
-        fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
-        history = model.fit(X, self._encode_targets(y, model, n_units), **fit_kwargs)
-        history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-
-        for epoch, loss in enumerate(history.get("loss", []), start=1):
-            if not np.isfinite(loss):
-                raise ValueError(
-                    f"Training diverged: the loss became {loss} at epoch {epoch} of "
-                    f"{self.epochs}. Try a smaller learning rate (e.g. 10 times smaller) "
-                    "or scale the inputs (e.g. StandardScaler)."
-                )
-        self.model_ = model
-        self.history_ = history
-        return self
+        if model.steps_per_execution == 1:  # the same steps, fewer calls (see nbtune.engine)
+            model.steps_per_execution = steps
+        return model
 
     def _build_kwargs(self, fn: Callable, meta: dict[str, int]) -> dict[str, Any]:
         accepted, takes_any = _build_args(fn)

@@ -44,6 +44,7 @@ from sklearn.model_selection import (
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 
+from nbtune import engine
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
 from nbtune.runlog import RunLog
@@ -243,46 +244,47 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
     progress.begin(strategy, total)
     records, stopped = [], None
     try:
-        for number, config in enumerate(configs):
-            if progress.should_stop():
-                stopped = "request"
-                break
-            params = space.to_python(config)
-            if number in earlier:  # finished before the run was stopped: keep it
-                record = earlier[number]
-                if any(record.get(k) != v for k, v in params.items()):
-                    raise ValueError(
-                        f"trial {number} in {log.folder} has {record} but this search's trial "
-                        f"{number} is {params}; the run folder is from another search: "
-                        "use resume=False to start over"
+        with engine.reusing_models():  # one traced model per configuration
+            for number, config in enumerate(configs):
+                if progress.should_stop():
+                    stopped = "request"
+                    break
+                params = space.to_python(config)
+                if number in earlier:  # finished before the run was stopped: keep it
+                    record = earlier[number]
+                    if any(record.get(k) != v for k, v in params.items()):
+                        raise ValueError(
+                            f"trial {number} in {log.folder} has {record} but this search's trial "
+                            f"{number} is {params}; the run folder is from another search: "
+                            "use resume=False to start over"
+                        )
+                    records.append(record)
+                    progress.trial_done(dict(record))
+                    continue
+                started = time.perf_counter()
+                record = {"strategy": strategy, "trial": number, **params}
+                try:
+                    estimator = clone(base).set_params(**params)
+                    out = cross_validate(
+                        estimator, X, y, cv=splits, scoring=scoring,
+                        error_score="raise", return_estimator=True,
                     )
+                    fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
+                    record.update(
+                        score=float(np.mean(out["test_score"])),
+                        score_std=float(np.std(out["test_score"])),
+                        train_epochs=int(np.max(fold_epochs)),
+                        epochs_spent=int(np.sum(fold_epochs)),
+                        status="ok",
+                    )
+                    del out
+                except Exception as exc:  # a failing trial is recorded, the search goes on
+                    record.update(score=np.nan, status="failed", error=_error_text(exc))
+                record["seconds"] = time.perf_counter() - started
                 records.append(record)
+                if log is not None:
+                    log.append(record)
                 progress.trial_done(dict(record))
-                continue
-            started = time.perf_counter()
-            record = {"strategy": strategy, "trial": number, **params}
-            try:
-                estimator = clone(base).set_params(**params)
-                out = cross_validate(
-                    estimator, X, y, cv=splits, scoring=scoring,
-                    error_score="raise", return_estimator=True,
-                )
-                fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
-                record.update(
-                    score=float(np.mean(out["test_score"])),
-                    score_std=float(np.std(out["test_score"])),
-                    train_epochs=int(np.max(fold_epochs)),
-                    epochs_spent=int(np.sum(fold_epochs)),
-                    status="ok",
-                )
-                del out
-            except Exception as exc:  # a failing trial is recorded, the search goes on
-                record.update(score=np.nan, status="failed", error=_error_text(exc))
-            record["seconds"] = time.perf_counter() - started
-            records.append(record)
-            if log is not None:
-                log.append(record)
-            progress.trial_done(dict(record))
     except KeyboardInterrupt:
         stopped = "interrupt"
     return _finish(
@@ -508,6 +510,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                 )
             if not getattr(model, "compiled", False):  # as the estimator does
                 model.compile(optimizer="adam", **base._default_compile(output_units(model)))
+            if model.steps_per_execution == 1:  # the same steps, fewer calls (nbtune.engine)
+                model.steps_per_execution = engine.steps_per_execution(callbacks or [])
             return model
 
         def fit(self, hp, model, x, y, *, epochs=None, initial_epoch=0, callbacks=(), **kwargs):
@@ -516,12 +520,13 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             )
             epochs = epochs or params.get("epochs", base.epochs)
             started = time.perf_counter()
-            history = model.fit(
-                x, base._encode_targets(y, model, output_units(model)),
-                batch_size=params.get("batch_size", batch_size),
-                epochs=epochs, initial_epoch=initial_epoch,
-                callbacks=list(callbacks), verbose=0,
-            )
+            with engine.tracking_gradients(model):
+                history = model.fit(
+                    x, base._encode_targets(y, model, output_units(model)),
+                    batch_size=params.get("batch_size", batch_size),
+                    epochs=epochs, initial_epoch=initial_epoch,
+                    callbacks=list(callbacks), verbose=0,
+                )
             losses = np.asarray(history.history.get("loss", []), dtype=float)
             if losses.size and not np.all(np.isfinite(losses)):
                 first = int(np.argmin(np.isfinite(losses))) + initial_epoch + 1

@@ -1,0 +1,223 @@
+"""What makes nbtune's trials fast and keeps a long search's memory flat.
+
+A tiny model's ``fit`` on a 2-core machine spends most of its time outside the
+training itself: about 0.7 s tracing the training step into a TensorFlow graph,
+and a millisecond or two of Python per batch. A long search also used to grow by
+a few MB per trained model. Three levers remove that, without changing what is
+learnt:
+
+* **Steps per call** (:func:`steps_per_execution`): a model runs
+  :data:`STEPS_PER_EXECUTION` training steps per call into TensorFlow instead of
+  one. The steps, and so the weights, are the same; only batch-level callbacks
+  would notice, so models fitted with such a callback keep one step per call.
+* **One traced model per configuration** (:class:`ModelPool`): inside a search
+  the cross-validation folds of a configuration, and consecutive configurations
+  that differ only in fit arguments (``epochs``, ``batch_size``), reuse the model
+  built for the first fit. Its weights, random-seed state and optimizer state are
+  put back to what they were right after the build, which is exactly where a
+  rebuilt model would start, so the traced graphs are reused instead of traced
+  again.
+* **Forgetting dead models' gradients** (:func:`forget_when_collected`):
+  ``tf.custom_gradient`` registers every traced gradient in TensorFlow's global
+  gradient registry and never removes it, and each entry keeps its whole graph
+  alive (tensorflow/tensorflow#27492 and #97697, still so in TensorFlow 2.21;
+  ``keras.backend.clear_session()`` does not free them, keras-team/tf-keras#898).
+  Each Keras ``fit`` of a new model adds two such entries, about 4.5 MB. nbtune
+  removes a model's entries when the model itself is garbage collected.
+
+``bench/overhead_vs_loop.py`` and ``bench/memory_over_trials.py`` measure the effect.
+Importing this module does not import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any
+
+__all__ = [
+    "STEPS_PER_EXECUTION",
+    "ModelPool",
+    "active_pool",
+    "forget_when_collected",
+    "reusing_models",
+    "steps_per_execution",
+    "tracking_gradients",
+]
+
+#: Training steps per call into TensorFlow for models nbtune fits (see module notes).
+STEPS_PER_EXECUTION = 32
+
+_BATCH_HOOKS = (
+    "on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+)
+
+
+def steps_per_execution(callbacks: list | tuple) -> int:
+    """How many training steps a model fitted with ``callbacks`` may run per call.
+
+    :data:`STEPS_PER_EXECUTION`, or 1 if a callback (other than nbtune's own)
+    overrides a batch-level method, because Keras then calls it once per call,
+    not once per batch.
+
+    Examples
+    --------
+    >>> import keras
+    >>> steps_per_execution([keras.callbacks.EarlyStopping()])
+    32
+    >>> class EveryBatch(keras.callbacks.Callback):
+    ...     def on_train_batch_end(self, batch, logs=None):
+    ...         pass
+    >>> steps_per_execution([EveryBatch()])
+    1
+    """
+    import keras  # noqa: PLC0415 -- lazily: `import nbtune` must stay instant
+
+    base = keras.callbacks.Callback
+    for callback in callbacks:
+        if getattr(callback, "_nbtune_batch_safe", False):
+            continue
+        if any(getattr(type(callback), name, None) is not getattr(base, name) for name in _BATCH_HOOKS):
+            return 1
+    return STEPS_PER_EXECUTION
+
+
+# ------------------------------------------------------------ gradient registry
+_registry_lock = threading.Lock()
+
+
+def _gradient_registry() -> dict:
+    from tensorflow.python.framework import ops  # noqa: PLC0415 -- private, see module notes
+
+    return ops._gradient_registry._registry
+
+
+def _custom_gradient_names() -> set[str]:
+    with _registry_lock:
+        return {name for name in _gradient_registry() if name.startswith("CustomGradient-")}
+
+
+def _forget(names: frozenset[str]) -> None:
+    with _registry_lock:
+        registry = _gradient_registry()
+        for name in names:
+            registry.pop(name, None)
+
+
+def forget_when_collected(model: Any, names: set[str]) -> None:
+    """Remove the gradient registry entries ``names`` once ``model`` is garbage collected.
+
+    ``names`` are the ``CustomGradient-*`` entries that tracing ``model``'s
+    functions added (see :func:`tracking_gradients`). Only the model's own
+    graphs use them, and they are traced already; nothing looks them up again.
+    """
+    if names:
+        weakref.finalize(model, _forget, frozenset(names))
+
+
+@contextlib.contextmanager
+def tracking_gradients(model: Any) -> Iterator[None]:
+    """Within the block, gradients that ``model`` traces are freed with the model.
+
+    Wrap a ``model.fit`` (or anything else that traces it) in this block.
+
+    Examples
+    --------
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> with tracking_gradients(model):
+    ...     _ = model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+    """
+    before = _custom_gradient_names()
+    try:
+        yield
+    finally:
+        forget_when_collected(model, _custom_gradient_names() - before)
+
+
+# ------------------------------------------------------------------ model pool
+class ModelPool:
+    """The model of the last configuration of a search, ready to be trained again.
+
+    :meth:`fetch` returns a model for the given key: the pooled one, put back to
+    its state right after the build, if the key is the same as last time;
+    otherwise a new one from ``build``. Keys must identify everything that
+    decides the built model (build function, its arguments, the random seed),
+    and the caller must seed the fit itself, so a reused model trains exactly as
+    a rebuilt one would.
+
+    Examples
+    --------
+    >>> import keras
+    >>> def build():
+    ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    ...     model.compile(optimizer="adam", loss="mse")
+    ...     return model
+    >>> pool = ModelPool()
+    >>> first = pool.fetch(("dense", 1), build)
+    >>> pool.fetch(("dense", 1), build) is first
+    True
+    >>> pool.fetch(("dense", 2), build) is first
+    False
+    """
+
+    def __init__(self) -> None:
+        self._key: Hashable | None = None
+        self._model: Any = None
+        self._state: list | None = None
+
+    def fetch(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The pooled model reset to its initial state if ``key`` matches, else ``build()``."""
+        if self._model is not None and key == self._key:
+            for variable, value in zip(self._variables(self._model), self._state):
+                variable.assign(value)
+            return self._model
+        self.release()
+        model = build()
+        if getattr(model, "optimizer", None) is not None and not model.optimizer.built:
+            # the optimizer's slots exist from now on, so they can be reset too
+            model.optimizer.build(model.trainable_variables)
+        self._state = [variable.numpy() for variable in self._variables(model)]
+        self._key, self._model = key, model
+        return model
+
+    @staticmethod
+    def _variables(model: Any) -> list:
+        # model.variables includes the random-seed state of layers such as Dropout
+        optimizer = getattr(model, "optimizer", None)
+        return [*model.variables, *(optimizer.variables if optimizer is not None else ())]
+
+    def release(self) -> None:
+        """Drop the pooled model (its memory is freed once nothing else uses it)."""
+        self._key = self._model = self._state = None
+
+
+_ACTIVE_POOL: contextvars.ContextVar[ModelPool | None] = contextvars.ContextVar(
+    "nbtune_model_pool", default=None
+)
+
+
+def active_pool() -> ModelPool | None:
+    """The pool of the enclosing :func:`reusing_models` block, or None."""
+    return _ACTIVE_POOL.get()
+
+
+@contextlib.contextmanager
+def reusing_models() -> Iterator[ModelPool]:
+    """Within the block, seeded nbtune estimators reuse one model per configuration.
+
+    A search wraps its trials in this block; fits outside it build a new model
+    each time. Only estimators with an integer ``random_state`` take part: an
+    unseeded fit must start from new random weights.
+    """
+    pool = ModelPool()
+    token = _ACTIVE_POOL.set(pool)
+    try:
+        yield pool
+    finally:
+        _ACTIVE_POOL.reset(token)
+        pool.release()

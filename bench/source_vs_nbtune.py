@@ -210,7 +210,10 @@ def run_side(search: str, side: str, cfg: dict, nbtune_mode: str, refit: bool) -
                 tuner = kt.Hyperband(model_builder, objective="val_accuracy",
                                      max_epochs=cfg["max_epochs"], factor=cfg["factor"],
                                      directory=folder, project_name="peer", overwrite=True,
-                                     seed=cfg["seed"])
+                                     # nbtune.hyperband(random_state=s) seeds the oracle with
+                                     # s + 1 (keras-tuner reads seed 0 as "unseeded"), so
+                                     # this draws the same configurations
+                                     seed=cfg["seed"] + 1)
                 tuner.search(X, y, epochs=cfg["max_epochs"], validation_data=validation, verbose=0)
                 best = tuner.oracle.get_best_trials(1)[0]
                 best_score, best_params = best.score, dict(best.hyperparameters.values)

@@ -244,7 +244,7 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
     progress.begin(strategy, total)
     records, stopped = [], None
     try:
-        with engine.reusing_models():  # one traced model per configuration
+        with engine.frozen_heap(), engine.reusing_models():  # see nbtune.engine
             for number, config in enumerate(configs):
                 if progress.should_stop():
                     stopped = "request"
@@ -461,6 +461,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                         callbacks, original_build_fn, tuner_settings) -> SearchResult:
     import keras
     import keras_tuner as kt
+    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch  # not exported publicly
 
     from nbtune.estimator import FIT_PARAMS
 
@@ -520,12 +521,16 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             )
             epochs = epochs or params.get("epochs", base.epochs)
             started = time.perf_counter()
+            # keras-tuner's SaveBestEpoch writes the weights after every epoch when the
+            # objective is not in the epoch logs, as nbtune's score is not; the last
+            # write is the trained model, so write that once, after fit.
+            savers = [c for c in callbacks if isinstance(c, SaveBestEpoch)]
             with engine.tracking_gradients(model):
                 history = model.fit(
                     x, base._encode_targets(y, model, output_units(model)),
                     batch_size=params.get("batch_size", batch_size),
                     epochs=epochs, initial_epoch=initial_epoch,
-                    callbacks=list(callbacks), verbose=0,
+                    callbacks=[c for c in callbacks if c not in savers], verbose=0,
                 )
             losses = np.asarray(history.history.get("loss", []), dtype=float)
             if losses.size and not np.all(np.isfinite(losses)):
@@ -534,6 +539,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                     f"the training loss became NaN or infinite at epoch {first}; "
                     "try a smaller learning rate"
                 )
+            for saver in savers:
+                model.save_weights(saver.filepath)
             return {
                 "score": score_model(model),
                 "seconds": time.perf_counter() - started,
@@ -600,7 +607,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             # that the fresh optimizer's state is not restored.  That is keras-tuner's
             # design, not a problem of the user's model, so keep the cell clean.
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-            tuner.search(X, y, callbacks=list(callbacks or []), verbose=0)
+            with engine.frozen_heap():  # keras-tuner's clear_session() collects garbage per trial
+                tuner.search(X, y, callbacks=list(callbacks or []), verbose=0)
     except KeyboardInterrupt:
         stopped = "interrupt"
     except _StopRequested:

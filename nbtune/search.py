@@ -20,8 +20,10 @@ The build function is a plain function of keyword arguments
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
+import os
 import shutil
 import tempfile
 import time
@@ -31,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
@@ -225,9 +228,51 @@ def _run_header(strategy, space, X, y, splits, settings: dict) -> dict:
             "data_and_folds": digest.hexdigest()[:16]}
 
 
+def _cv_trial(base, params: dict, X, y, splits, scoring) -> dict:
+    """Cross-validate one configuration: the trial's outcome (a failure is an outcome too).
+
+    Runs in the search's process or, with ``n_jobs``, in a worker process.
+    """
+    started = time.perf_counter()
+    # in a worker: one traced model for the folds; in the search's process the
+    # search's own pool (and frozen heap) is reused across configurations
+    with engine.frozen_heap(), engine.reusing_models():
+        try:
+            estimator = clone(base).set_params(**params)
+            out = cross_validate(
+                estimator, X, y, cv=splits, scoring=scoring,
+                error_score="raise", return_estimator=True,
+            )
+            fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
+            outcome = dict(
+                score=float(np.mean(out["test_score"])),
+                score_std=float(np.std(out["test_score"])),
+                train_epochs=int(np.max(fold_epochs)),
+                epochs_spent=int(np.sum(fold_epochs)),
+                status="ok",
+            )
+        except Exception as exc:  # a failing trial is recorded, the search goes on
+            outcome = dict(score=np.nan, status="failed", error=_error_text(exc))
+    outcome["seconds"] = time.perf_counter() - started
+    return outcome
+
+
+def _check_n_jobs(n_jobs) -> int:
+    """The number of worker processes (1: trials run in this process)."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(
+            f"n_jobs={n_jobs!r} is not allowed: give the number of worker processes, a whole "
+            "number >= 1, or -1 for one per CPU core, or None to run trials in this process"
+        )
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
 def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, scoring,
                progress, fit_settings, original_build_fn, directory, project_name,
-               resume, header_settings) -> SearchResult:
+               resume, header_settings, n_jobs=None) -> SearchResult:
+    workers = _check_n_jobs(n_jobs)
     progress = _watcher(progress)
     base = _estimator(build_fn, task, **fit_settings)
     _check_space_names(base, space)
@@ -243,55 +288,62 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
         raise ValueError("resume=True needs the run folder of the earlier run: pass directory='...'")
     progress.begin(strategy, total)
     records, stopped = [], None
+    todo = []  # (trial number, params) still to run
+    for number, config in enumerate(configs):
+        params = space.to_python(config)
+        if number in earlier:  # finished before the run was stopped: keep it
+            record = earlier[number]
+            if any(record.get(k) != v for k, v in params.items()):
+                raise ValueError(
+                    f"trial {number} in {log.folder} has {record} but this search's trial "
+                    f"{number} is {params}; the run folder is from another search: "
+                    "use resume=False to start over"
+                )
+            records.append(record)
+            progress.trial_done(dict(record))
+        else:
+            todo.append((number, params))
+
+    def finished(number, params, outcome) -> None:
+        record = {"strategy": strategy, "trial": number, **params, **outcome}
+        records.append(record)
+        if log is not None:
+            log.append(record)
+        progress.trial_done(dict(record))
+
     try:
-        with engine.frozen_heap(), engine.reusing_models():  # see nbtune.engine
-            for number, config in enumerate(configs):
-                if progress.should_stop():
-                    stopped = "request"
-                    break
-                params = space.to_python(config)
-                if number in earlier:  # finished before the run was stopped: keep it
-                    record = earlier[number]
-                    if any(record.get(k) != v for k, v in params.items()):
-                        raise ValueError(
-                            f"trial {number} in {log.folder} has {record} but this search's trial "
-                            f"{number} is {params}; the run folder is from another search: "
-                            "use resume=False to start over"
-                        )
-                    records.append(record)
-                    progress.trial_done(dict(record))
-                    continue
-                started = time.perf_counter()
-                record = {"strategy": strategy, "trial": number, **params}
-                try:
-                    estimator = clone(base).set_params(**params)
-                    out = cross_validate(
-                        estimator, X, y, cv=splits, scoring=scoring,
-                        error_score="raise", return_estimator=True,
-                    )
-                    fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
-                    record.update(
-                        score=float(np.mean(out["test_score"])),
-                        score_std=float(np.std(out["test_score"])),
-                        train_epochs=int(np.max(fold_epochs)),
-                        epochs_spent=int(np.sum(fold_epochs)),
-                        status="ok",
-                    )
-                    del out
-                except Exception as exc:  # a failing trial is recorded, the search goes on
-                    record.update(score=np.nan, status="failed", error=_error_text(exc))
-                record["seconds"] = time.perf_counter() - started
-                records.append(record)
-                if log is not None:
-                    log.append(record)
-                progress.trial_done(dict(record))
+        if workers == 1:
+            with engine.frozen_heap(), engine.reusing_models():  # see nbtune.engine
+                for number, params in todo:
+                    if progress.should_stop():
+                        stopped = "request"
+                        break
+                    finished(number, params, _cv_trial(base, params, X, y, splits, scoring))
+        else:
+            # one trial per task, each in a worker process; results arrive as they finish
+            outcomes = Parallel(n_jobs=workers, return_as="generator_unordered")(
+                delayed(_numbered)(number, _cv_trial, base, params, X, y, splits, scoring)
+                for number, params in todo
+            )
+            params_of = dict(todo)
+            with contextlib.closing(outcomes):  # closing it cancels the trials not started
+                for number, outcome in outcomes:
+                    finished(number, params_of[number], outcome)
+                    if progress.should_stop() and len(records) < total:
+                        stopped = "request"
+                        break
     except KeyboardInterrupt:
         stopped = "interrupt"
+    records.sort(key=lambda record: record["trial"])
     return _finish(
         records, strategy=strategy, space=space, progress=progress, stopped=stopped,
         build_fn=original_build_fn, task=task, fit_params=fit_settings,
         scoring=_scoring_name(scoring, task),
     )
+
+
+def _numbered(number: int, function: Callable, *args: Any) -> tuple[int, Any]:
+    return number, function(*args)
 
 
 def grid_search(
@@ -311,6 +363,7 @@ def grid_search(
     directory: str | None = None,
     project_name: str | None = None,
     resume: bool = False,
+    n_jobs: int | None = None,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try every configuration of the space with cross-validation.
@@ -352,6 +405,13 @@ def grid_search(
         Continue the run in the folder: finished trials are kept, the rest
         run, and the result has the same trials an uninterrupted run would.
         A folder made by a different space, data or settings is refused.
+    n_jobs : int or None, default None
+        Worker processes that run trials side by side (one configuration, all
+        its folds, per worker at a time); -1 for one per CPU core. None (or 1)
+        runs the trials in this process, which is fastest for one or two configurations
+        and needs no extra memory. Each worker loads its own TensorFlow, about
+        0.7 GB: on a 2 GB machine (Binder) keep None; ``bench/parallel_trials.py``
+        measures the time and memory on yours. Results are the same either way.
     **fit_settings
         Other estimator settings, e.g. ``callbacks=[...]``, ``shuffle=False``.
 
@@ -381,7 +441,7 @@ def grid_search(
         "grid", grid, len(grid), kwargs_fn, space, X, y, task=task, cv=cv,
         scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
         directory=directory, project_name=project_name, resume=resume,
-        header_settings={"points": str(points)},
+        header_settings={"points": str(points)}, n_jobs=n_jobs,
     )
 
 
@@ -402,6 +462,7 @@ def random_search(
     directory: str | None = None,
     project_name: str | None = None,
     resume: bool = False,
+    n_jobs: int | None = None,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try ``n_iter`` random configurations of the space with cross-validation.
@@ -436,7 +497,7 @@ def random_search(
         "random", sampler, len(sampler), kwargs_fn, space, X, y, task=task, cv=cv,
         scoring=scoring, progress=progress, fit_settings=settings, original_build_fn=build_fn,
         directory=directory, project_name=project_name, resume=resume,
-        header_settings={"n_iter": int(n_iter)},
+        header_settings={"n_iter": int(n_iter)}, n_jobs=n_jobs,
     )
 
 

@@ -105,6 +105,7 @@ def test_a_fit_argument_can_be_a_dimension(small):
     (lambda X, y: nbtune.grid_search(tiny_build, SearchSpace(Float("learning_rate", 1e-3, 1e-1)), X, y),
      "learning_rate.*points"),
     (lambda X, y: nbtune.hyperband(tiny_build, SearchSpace(Choice("epochs", [1, 2])), X, y), "max_epochs"),
+    (lambda X, y: nbtune.grid_search(tiny_build, SPACE, X, y, n_jobs=0), "n_jobs=0 is not allowed.*-1"),
 ])
 def test_bad_input_is_refused_before_training(small, call, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -291,3 +292,21 @@ def test_hyperband_with_random_state_zero_is_repeatable(small):
             for _ in range(2)]
     first, second = (r.trials[["units", "learning_rate", "bracket", "round"]] for r in runs)
     assert first.to_dict("records") == second.to_dict("records")
+
+
+def test_trials_in_worker_processes_give_the_same_result(small, tmp_path):
+    def build(units=4, learning_rate=0.01):
+        if units == 16 and learning_rate == 1e-3:
+            raise RuntimeError("this configuration fails on purpose")
+        return tiny_build(units, learning_rate)
+
+    serial = nbtune.grid_search(build, SPACE, *small, cv=2, epochs=2, progress=False)
+    parallel = nbtune.grid_search(build, SPACE, *small, cv=2, epochs=2, progress=False, n_jobs=2,
+                                  directory=tmp_path)
+    columns = ["trial", "units", "learning_rate", "score", "status"]
+    assert parallel.trials[columns].equals(serial.trials[columns])
+    failed = parallel.trials[parallel.trials.status == "failed"]
+    assert len(failed) == 1 and "fails on purpose" in failed.error.iloc[0]
+    # every trial reached the run folder too, whatever order the workers finished in
+    logged = [line for line in (tmp_path / "grid" / "trials.jsonl").read_text().splitlines() if line]
+    assert len(logged) == 4

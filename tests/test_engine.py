@@ -1,0 +1,100 @@
+"""nbtune.engine: reused models train like new ones, and a long search's memory stays flat."""
+
+import gc
+import sys
+
+import numpy as np
+import pytest
+from conftest import tiny_build
+
+import nbtune
+from nbtune import Choice, Int, SearchSpace, engine
+
+
+def dropout_build(units=8):
+    """Dropout (a random-seed state) and Adagrad (non-zero initial slots) must be reset too."""
+    import keras
+
+    model = keras.Sequential([
+        keras.layers.Dense(units, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adagrad(0.05), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_a_reused_model_trains_exactly_like_a_new_one(cancer):
+    X, y = cancer.X_train[:240], cancer.y_train[:240]
+    folds = [(slice(0, 160), 16), (slice(80, 240), 32), (slice(0, 160), 16)]
+
+    def fit_folds():
+        out = []
+        for rows, batch_size in folds:
+            clf = nbtune.KerasClassifier(dropout_build, epochs=3, batch_size=batch_size, random_state=0)
+            clf.fit(X[rows], y[rows])
+            out.append((clf.history_["loss"], clf.predict_proba(cancer.X_val), clf.model_))
+        return out
+
+    new = fit_folds()
+    with engine.reusing_models():
+        reused = fit_folds()
+    assert len({id(model) for *_, model in reused}) == 1  # one model for all three fits
+    assert len({id(model) for *_, model in new}) == 3
+    for (new_loss, new_proba, _), (loss, proba, _) in zip(new, reused):
+        np.testing.assert_allclose(loss, new_loss, rtol=1e-6)
+        np.testing.assert_allclose(proba, new_proba, rtol=1e-6, atol=1e-7)
+
+
+def test_unseeded_fits_are_not_pooled(cancer):
+    with engine.reusing_models():
+        models = [nbtune.KerasClassifier(tiny_build, epochs=1, random_state=None)
+                  .fit(cancer.X_train[:100], cancer.y_train[:100]).model_ for _ in range(2)]
+    assert models[0] is not models[1]  # an unseeded fit must start from new random weights
+
+
+def test_a_batch_level_callback_still_sees_every_batch(cancer):
+    import keras
+
+    class CountBatches(keras.callbacks.Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            CountBatches.batches += 1
+
+    nbtune.KerasClassifier(tiny_build, epochs=2, batch_size=10, callbacks=[CountBatches()],
+                           random_state=0).fit(cancer.X_train[:100], cancer.y_train[:100])
+    assert CountBatches.batches == 2 * 10
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+def test_memory_stays_flat_over_a_short_search(cancer):
+    """The memory probe (bench/memory_over_trials.py) in short: 12 trials, 12 new models each."""
+
+    class Probe(nbtune.display.SearchProgress):
+        def __init__(self):
+            super().__init__(enabled=False)
+            self.rss = []
+
+        def trial_done(self, record):
+            self.rss.append(_rss_mb())
+
+    registry = engine._gradient_registry()
+    gc.collect()
+    entries_before = len(registry)
+    probe = Probe()
+    space = SearchSpace(Int("units", 4, 64), Choice("learning_rate", [1e-2, 3e-3]))
+    result = nbtune.random_search(tiny_build, space, cancer.X_train, cancer.y_train, n_iter=12,
+                                  cv=2, epochs=1, progress=probe)
+    assert (result.trials.status == "ok").all() and result.trials.units.nunique() > 8
+    growth = probe.rss[-1] - probe.rss[0]
+    # with nbtune.engine about 1.5 MB here; when dead models' graphs were kept, 12 MB (these
+    # models are far smaller than a lesson's, whose 40 trials then grew by 530 MB)
+    assert growth < 8, f"resident memory grew {growth:.1f} MB over 11 trials: {probe.rss}"
+    gc.collect()
+    assert len(registry) <= entries_before  # TensorFlow's gradient registry holds no dead graphs

@@ -38,6 +38,7 @@ import datetime
 import json
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -257,6 +258,15 @@ def _same_configs(a: list[dict], b: list[dict]) -> bool:
 
 
 # ------------------------------------------------------------------ the parent
+def _medians(runs: list[dict]) -> dict:
+    """The first run's figures, with the median of every time and memory figure."""
+    figures = dict(runs[0])
+    for key in ("search_seconds", "import_seconds", "process_seconds", "peak_rss_mb",
+                "rss_after_import_mb"):
+        figures[key] = statistics.median(run[key] for run in runs)
+    return figures
+
+
 def spawn(search: str, side: str, args) -> dict:
     command = [sys.executable, os.path.abspath(__file__), "--child", search, side,
                "--nbtune-mode", args.nbtune_mode]
@@ -295,6 +305,9 @@ def main() -> None:
     parser.add_argument("--refit", action="store_true",
                         help="let the sklearn searches refit the best model (nbtune's helpers do "
                              "not refit, so the default compares equal work)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="peer/nbtune pairs per search, alternating which goes first; "
+                             "times and memory are medians")
     parser.add_argument("--json", help="also write every figure to this JSON file")
     parser.add_argument("--child", nargs=2, metavar=("SEARCH", "SIDE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -314,9 +327,17 @@ def main() -> None:
     for search in args.searches:
         cfg = settings[search]
         print(f"\n== {search}: {describe(cfg, search)}", flush=True)
-        pair = {side: spawn(search, side, args) for side in SIDES}
-        every.extend(pair.values())
+        runs = {side: [] for side in SIDES}
+        for repeat in range(args.repeats):
+            for side in (SIDES if repeat % 2 == 0 else SIDES[::-1]):
+                runs[side].append(spawn(search, side, args))
+                every.append(runs[side][-1])
+        pair = {side: _medians(runs[side]) for side in SIDES}
         peer, ours = pair["peer"], pair["nbtune"]
+        if args.repeats > 1:
+            times = {side: ", ".join(f"{r['search_seconds']:.1f}" for r in runs[side]) for side in SIDES}
+            print(f"  {args.repeats} repeats, medians below; search seconds: peer {times['peer']}; "
+                  f"nbtune {times['nbtune']}")
         print(f"{'':22}{'peer':>12}{'nbtune':>12}{'nbtune/peer':>13}")
         for key, label, unit in (
             ("search_seconds", "search wall time", "s"),

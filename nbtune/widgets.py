@@ -393,7 +393,10 @@ def grid_cost(
     dict
         ``configs``, ``sizes`` (grid values per dimension), ``fits``
         (configs x cv), ``epochs_total`` and ``seconds`` (None when unknown):
-        ``fits * fit_overhead + epochs_total * seconds_per_epoch``.
+        ``configs * fit_overhead + epochs_total * seconds_per_epoch``. The
+        fixed cost is paid once per configuration: a search builds and traces
+        a configuration's model once and its other folds reuse it
+        (:mod:`nbtune.engine`).
 
     Examples
     --------
@@ -401,7 +404,7 @@ def grid_cost(
     >>> cost = grid_cost(SearchSpace(Int("units", 32, 128, step=32), Choice("lr", [1e-2, 1e-3])),
     ...                  cv=3, epochs=10, seconds_per_epoch=0.1, fit_overhead=1.0)
     >>> cost["configs"], cost["fits"], cost["epochs_total"], cost["seconds"]
-    (8, 24, 240, 48.0)
+    (8, 24, 240, 32.0)
     """
     grid = space.grid(points=points)
     sizes = {name: len(values) for name, values in grid.items()}
@@ -417,7 +420,7 @@ def grid_cost(
         epochs_total = fits * epochs
     seconds = None
     if seconds_per_epoch is not None and fit_overhead is not None:
-        seconds = fits * fit_overhead + epochs_total * seconds_per_epoch
+        seconds = configs * fit_overhead + epochs_total * seconds_per_epoch
     return {
         "configs": configs, "sizes": sizes, "fits": fits,
         "epochs_total": epochs_total, "seconds": seconds,
@@ -752,7 +755,7 @@ class SpaceEditor(widgets.VBox):
         else:
             lines.append(
                 f"time: about {_format_seconds(cost['seconds'])} "
-                f"({self.fit_overhead:.2g} s per fit + {self.seconds_per_epoch:.2g} s per epoch)"
+                f"({self.fit_overhead:.2g} s per configuration + {self.seconds_per_epoch:.2g} s per epoch)"
             )
         warnings = []
         if cost["configs"] > self.max_grid:

@@ -96,9 +96,9 @@ def test_estimated_time_from_given_speed():
                          max_minutes=60)
     editor.rows["units"].slider.value = (32, 128)
     editor.rows["learning_rate"].select([1e-2, 1e-3])
-    # 24 fits x (1 s + 10 epochs x 0.1 s) = 48 s
-    assert editor.cost["seconds"] == pytest.approx(48.0)
-    assert "time: about 48 s" in editor.summary_text
+    # 8 configurations x 1 s (built once, its 3 folds reuse it) + 240 epochs x 0.1 s = 32 s
+    assert editor.cost["seconds"] == pytest.approx(32.0)
+    assert "time: about 32 s" in editor.summary_text
     assert not editor.too_large and "WARNING" not in editor.summary_text
 
 
@@ -110,8 +110,8 @@ def test_too_large_warning_by_count_and_by_time():
     editor.rows["learning_rate"].select([1e-3])
     assert not editor.too_large and "WARNING" not in editor.summary_text
     slow = SpaceEditor(LESSON, seconds_per_epoch=1.0, fit_overhead=2.0, max_minutes=5)
-    # 48 configs x 3 folds x (2 + 10) s = 1728 s
-    assert slow.too_large and "too long for a class: about 28 min 48 s > 5 min" in slow.summary_text
+    # 48 configs x 2 s + 48 x 3 folds x 10 epochs x 1 s = 1536 s
+    assert slow.too_large and "too long for a class: about 25 min 36 s > 5 min" in slow.summary_text
 
 
 @pytest.mark.parametrize("edit, problem", [

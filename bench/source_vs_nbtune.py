@@ -352,6 +352,11 @@ def main() -> None:
               f"{'diff ' + format(ours['best_score'] - peer['best_score'], '+.4f'):>13}")
         print(f"{'trials':22}{peer['trials']:12d}{ours['trials']:12d}")
         print(f"  same configurations tried: {'yes' if _same_configs(peer['tried'], ours['tried']) else 'NO'}")
+        distinct = [{json.dumps(t, sort_keys=True, default=str) for t in side["tried"]} for side in (peer, ours)]
+        print(f"  distinct configurations: peer {len(distinct[0])}, nbtune {len(distinct[1])}, "
+              f"in common {len(distinct[0] & distinct[1])}"
+              + ("  (Hyperband promotes by score, and the two scores differ: see the note)"
+                 if search == "hyperband" else ""))
         print(f"  peer best:   {peer['best_params']}")
         print(f"  nbtune best: {ours['best_params']}")
         speedup = peer["search_seconds"] / ours["search_seconds"]

@@ -11,9 +11,9 @@ learnt:
   one. The steps, and so the weights, are the same; only batch-level callbacks
   would notice, so models fitted with such a callback keep one step per call.
 * **One traced model per configuration** (:class:`ModelPool`): inside a search
-  the cross-validation folds of a configuration, and consecutive configurations
-  that differ only in fit arguments (``epochs``, ``batch_size``), reuse the model
-  built for the first fit. Its weights, random-seed state and optimizer state are
+  the cross-validation folds of a configuration, and configurations that differ
+  only in fit arguments (``epochs``, ``batch_size``), reuse the model built for
+  the first fit (the last :data:`POOL_SIZE` models are kept). Its weights, random-seed state and optimizer state are
   put back to what they were right after the build, which is exactly where a
   rebuilt model would start, so the traced graphs are reused instead of traced
   again.
@@ -37,6 +37,7 @@ Importing this module does not import TensorFlow.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import gc
@@ -46,6 +47,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 __all__ = [
+    "POOL_SIZE",
     "STEPS_PER_EXECUTION",
     "ModelPool",
     "active_pool",
@@ -58,6 +60,9 @@ __all__ = [
 
 #: Training steps per call into TensorFlow for models nbtune fits (see module notes).
 STEPS_PER_EXECUTION = 32
+
+#: Models a search keeps for reuse (see :class:`ModelPool`).
+POOL_SIZE = 4
 
 _BATCH_HOOKS = (
     "on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
@@ -149,14 +154,22 @@ def tracking_gradients(model: Any) -> Iterator[None]:
 
 # ------------------------------------------------------------------ model pool
 class ModelPool:
-    """The model of the last configuration of a search, ready to be trained again.
+    """The models of a search's last few configurations, ready to be trained again.
 
-    :meth:`fetch` returns a model for the given key: the pooled one, put back to
-    its state right after the build, if the key is the same as last time;
-    otherwise a new one from ``build``. Keys must identify everything that
-    decides the built model (build function, its arguments, the random seed),
-    and the caller must seed the fit itself, so a reused model trains exactly as
-    a rebuilt one would.
+    :meth:`fetch` returns a model for the given key: a pooled one, put back to
+    its state right after the build, if one has that key; otherwise a new one
+    from ``build``, which then replaces the least recently used model when the
+    pool holds ``size`` already. Keys must identify everything that decides the
+    built model (build function, its arguments, the random seed), and the caller
+    must seed the fit itself, so a reused model trains exactly as a rebuilt one
+    would.
+
+    Parameters
+    ----------
+    size : int, default :data:`POOL_SIZE`
+        Models kept. A grid over ``units`` x ``batch_size`` alternates between
+        a few models, so a handful are worth keeping; a tiny model with its
+        traced graphs takes a few MB.
 
     Examples
     --------
@@ -167,30 +180,31 @@ class ModelPool:
     ...     return model
     >>> pool = ModelPool()
     >>> first = pool.fetch(("dense", 1), build)
-    >>> pool.fetch(("dense", 1), build) is first
-    True
     >>> pool.fetch(("dense", 2), build) is first
     False
+    >>> pool.fetch(("dense", 1), build) is first
+    True
     """
 
-    def __init__(self) -> None:
-        self._key: Hashable | None = None
-        self._model: Any = None
-        self._state: list | None = None
+    def __init__(self, size: int | None = None) -> None:
+        self.size = POOL_SIZE if size is None else size
+        self._models: collections.OrderedDict[Hashable, tuple[Any, list]] = collections.OrderedDict()
 
     def fetch(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The pooled model reset to its initial state if ``key`` matches, else ``build()``."""
-        if self._model is not None and key == self._key:
-            for variable, value in zip(self._variables(self._model), self._state):
+        """A pooled model reset to its initial state if one has ``key``, else ``build()``."""
+        if key in self._models:
+            self._models.move_to_end(key)
+            model, state = self._models[key]
+            for variable, value in zip(self._variables(model), state):
                 variable.assign(value)
-            return self._model
-        self.release()
+            return model
+        while len(self._models) >= self.size:
+            self._models.popitem(last=False)
         model = build()
         if getattr(model, "optimizer", None) is not None and not model.optimizer.built:
             # the optimizer's slots exist from now on, so they can be reset too
             model.optimizer.build(model.trainable_variables)
-        self._state = [variable.numpy() for variable in self._variables(model)]
-        self._key, self._model = key, model
+        self._models[key] = (model, [variable.numpy() for variable in self._variables(model)])
         return model
 
     @staticmethod
@@ -200,8 +214,8 @@ class ModelPool:
         return [*model.variables, *(optimizer.variables if optimizer is not None else ())]
 
     def release(self) -> None:
-        """Drop the pooled model (its memory is freed once nothing else uses it)."""
-        self._key = self._model = self._state = None
+        """Drop the pooled models (their memory is freed once nothing else uses them)."""
+        self._models.clear()
 
 
 _ACTIVE_POOL: contextvars.ContextVar[ModelPool | None] = contextvars.ContextVar(
@@ -220,8 +234,13 @@ def reusing_models() -> Iterator[ModelPool]:
 
     A search wraps its trials in this block; fits outside it build a new model
     each time. Only estimators with an integer ``random_state`` take part: an
-    unseeded fit must start from new random weights.
+    unseeded fit must start from new random weights. Inside another such
+    block this one uses the outer block's pool.
     """
+    outer = _ACTIVE_POOL.get()
+    if outer is not None:
+        yield outer
+        return
     pool = ModelPool()
     token = _ACTIVE_POOL.set(pool)
     try:

@@ -26,12 +26,14 @@ def dropout_build(units=8):
 
 def test_a_reused_model_trains_exactly_like_a_new_one(cancer):
     X, y = cancer.X_train[:240], cancer.y_train[:240]
-    folds = [(slice(0, 160), 16), (slice(80, 240), 32), (slice(0, 160), 16)]
+    folds = [(slice(0, 160), 16, 8), (slice(80, 240), 32, 4), (slice(0, 160), 16, 8),
+             (slice(80, 240), 32, 8), (slice(0, 160), 16, 4)]
 
     def fit_folds():
         out = []
-        for rows, batch_size in folds:
-            clf = nbtune.KerasClassifier(dropout_build, epochs=3, batch_size=batch_size, random_state=0)
+        for rows, batch_size, units in folds:
+            clf = nbtune.KerasClassifier(dropout_build, epochs=3, batch_size=batch_size,
+                                         random_state=0, units=units)
             clf.fit(X[rows], y[rows])
             out.append((clf.history_["loss"], clf.predict_proba(cancer.X_val), clf.model_))
         return out
@@ -39,11 +41,30 @@ def test_a_reused_model_trains_exactly_like_a_new_one(cancer):
     new = fit_folds()
     with engine.reusing_models():
         reused = fit_folds()
-    assert len({id(model) for *_, model in reused}) == 1  # one model for all three fits
-    assert len({id(model) for *_, model in new}) == 3
+    assert len({id(model) for *_, model in reused}) == 2  # one model per value of units
+    assert len({id(model) for *_, model in new}) == 5
     for (new_loss, new_proba, _), (loss, proba, _) in zip(new, reused):
         np.testing.assert_allclose(loss, new_loss, rtol=1e-6)
         np.testing.assert_allclose(proba, new_proba, rtol=1e-6, atol=1e-7)
+
+
+def test_a_search_builds_one_model_per_build_configuration(cancer):
+    builds = []
+
+    def build(units=4, learning_rate=0.01):
+        builds.append(units)
+        return tiny_build(units, learning_rate)
+
+    space = SearchSpace(Choice("batch_size", [16, 32, 64]), Choice("units", [4, 8]))
+    result = nbtune.grid_search(build, space, cancer.X_train[:200], cancer.y_train[:200],
+                                cv=2, epochs=1, progress=False)
+    assert len(result.trials) == 6 and (result.trials.status == "ok").all()
+    # units varies fastest, so the model changes every trial; the pool keeps both
+    assert builds == [4, 8]
+    builds.clear()
+    nbtune.grid_search(build, SearchSpace(Choice("batch_size", [16, 32, 64])), cancer.X_train[:200],
+                       cancer.y_train[:200], cv=2, epochs=1, progress=False)
+    assert builds == [4]  # only fit arguments change: one model for the whole search
 
 
 def test_unseeded_fits_are_not_pooled(cancer):
@@ -74,7 +95,7 @@ def _rss_mb() -> float:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 def test_memory_stays_flat_over_a_short_search(cancer):
-    """The memory probe (bench/memory_over_trials.py) in short: 12 trials, 12 new models each."""
+    """The memory probe (bench/memory_over_trials.py) in short: 16 trials, a new model each."""
 
     class Probe(nbtune.display.SearchProgress):
         def __init__(self):
@@ -89,12 +110,14 @@ def test_memory_stays_flat_over_a_short_search(cancer):
     entries_before = len(registry)
     probe = Probe()
     space = SearchSpace(Int("units", 4, 64), Choice("learning_rate", [1e-2, 3e-3]))
-    result = nbtune.random_search(tiny_build, space, cancer.X_train, cancer.y_train, n_iter=12,
+    result = nbtune.random_search(tiny_build, space, cancer.X_train, cancer.y_train, n_iter=16,
                                   cv=2, epochs=1, progress=probe)
-    assert (result.trials.status == "ok").all() and result.trials.units.nunique() > 8
-    growth = probe.rss[-1] - probe.rss[0]
-    # with nbtune.engine about 1.5 MB here; when dead models' graphs were kept, 12 MB (these
-    # models are far smaller than a lesson's, whose 40 trials then grew by 530 MB)
-    assert growth < 8, f"resident memory grew {growth:.1f} MB over 11 trials: {probe.rss}"
+    assert (result.trials.status == "ok").all() and result.trials.units.nunique() > 12
+    # the first engine.POOL_SIZE trials fill the pool; after that memory must stay flat:
+    # about 0.5 MB over these 11 trials, against 12 MB when dead models' graphs were kept
+    # (these models are far smaller than a lesson's, whose 40 trials then grew by 530 MB)
+    steady = probe.rss[engine.POOL_SIZE:]
+    growth = steady[-1] - steady[0]
+    assert growth < 5, f"resident memory grew {growth:.1f} MB over {len(steady) - 1} trials: {probe.rss}"
     gc.collect()
     assert len(registry) <= entries_before  # TensorFlow's gradient registry holds no dead graphs

@@ -3,7 +3,7 @@
 A tiny model's ``fit`` on a 2-core machine spends most of its time outside the
 training itself: about 0.7 s tracing the training step into a TensorFlow graph,
 and a millisecond or two of Python per batch. A long search also used to grow by
-a few MB per trained model. Three levers remove that, without changing what is
+a few MB per trained model. Four levers remove that, without changing what is
 learnt:
 
 * **Steps per call** (:func:`steps_per_execution`): a model runs
@@ -13,10 +13,10 @@ learnt:
 * **One traced model per configuration** (:class:`ModelPool`): inside a search
   the cross-validation folds of a configuration, and configurations that differ
   only in fit arguments (``epochs``, ``batch_size``), reuse the model built for
-  the first fit (the last :data:`POOL_SIZE` models are kept). Its weights, random-seed state and optimizer state are
-  put back to what they were right after the build, which is exactly where a
-  rebuilt model would start, so the traced graphs are reused instead of traced
-  again.
+  the first fit (the last :data:`POOL_SIZE` models are kept). Its weights,
+  random-seed state and optimizer state are put back to what they were right
+  after the build, which is exactly where a rebuilt model would start, so the
+  traced graphs are reused instead of traced again.
 * **Forgetting dead models' gradients** (:func:`forget_when_collected`):
   ``tf.custom_gradient`` registers every traced gradient in TensorFlow's global
   gradient registry and never removes it, and each entry keeps its whole graph
@@ -24,7 +24,6 @@ learnt:
   ``keras.backend.clear_session()`` does not free them, keras-team/tf-keras#898).
   Each Keras ``fit`` of a new model adds two such entries, about 4.5 MB. nbtune
   removes a model's entries when the model itself is garbage collected.
-
 * **Cheap garbage collection** (:func:`frozen_heap`): ``keras.backend.clear_session()``,
   which Keras and keras-tuner call before every build, runs a full ``gc.collect()``
   that takes about 0.2 s with TensorFlow's objects in memory. During a search the
@@ -99,9 +98,9 @@ def steps_per_execution(callbacks: list | tuple) -> int:
 
 
 # ------------------------------------------------------------ gradient registry
-_registry_lock = threading.Lock()
-
-
+# No lock here: _forget runs as a finalizer, i.e. inside any garbage collection,
+# possibly while this thread would hold such a lock. Single dict operations are
+# atomic, and the names are read from a copy that a finalizer cannot change.
 def _gradient_registry() -> dict:
     from tensorflow.python.framework import ops  # noqa: PLC0415 -- private, see module notes
 
@@ -109,15 +108,13 @@ def _gradient_registry() -> dict:
 
 
 def _custom_gradient_names() -> set[str]:
-    with _registry_lock:
-        return {name for name in _gradient_registry() if name.startswith("CustomGradient-")}
+    return {name for name in list(_gradient_registry()) if name.startswith("CustomGradient-")}
 
 
 def _forget(names: frozenset[str]) -> None:
-    with _registry_lock:
-        registry = _gradient_registry()
-        for name in names:
-            registry.pop(name, None)
+    registry = _gradient_registry()
+    for name in names:
+        registry.pop(name, None)
 
 
 def forget_when_collected(model: Any, names: set[str]) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
            "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
-           "nbtune.lessons", "nbtune.widgets"]
+           "nbtune.lessons", "nbtune.widgets", "nbtune.engine"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,6 +10,9 @@ learnt:
   :data:`STEPS_PER_EXECUTION` training steps per call into TensorFlow instead of
   one. The steps, and so the weights, are the same; only batch-level callbacks
   would notice, so models fitted with such a callback keep one step per call.
+  With so few calls per model, TensorFlow takes a search of new models for a
+  tracing mistake and prints a long warning; :func:`quiet_retracing` keeps it
+  out of the notebook during nbtune's fits.
 * **One traced model per configuration** (:class:`ModelPool`): inside a search
   the cross-validation folds of a configuration, and configurations that differ
   only in fit arguments (``epochs``, ``batch_size``), reuse the model built for
@@ -40,6 +43,7 @@ import collections
 import contextlib
 import contextvars
 import gc
+import logging
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -52,6 +56,7 @@ __all__ = [
     "active_pool",
     "forget_when_collected",
     "frozen_heap",
+    "quiet_retracing",
     "reusing_models",
     "steps_per_execution",
     "tracking_gradients",
@@ -245,6 +250,47 @@ def reusing_models() -> Iterator[ModelPool]:
     finally:
         _ACTIVE_POOL.reset(token)
         pool.release()
+
+
+# ------------------------------------------------------------ tracing warning
+class _RetracingWarningFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+_retracing_filter = _RetracingWarningFilter()
+_quiet_depth = 0
+_quiet_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def quiet_retracing() -> Iterator[None]:
+    """Within the block, TensorFlow does not warn that functions are traced again and again.
+
+    Each new model traces its own training step, and with 32 steps per call a
+    tiny model's fit makes only a few calls, so a search of new models looks
+    to TensorFlow like "5 out of the last 10 calls triggered retracing" and it
+    prints a long warning into the notebook. For a search that is expected, not
+    a mistake in the student's code. Outside the block the warning is shown.
+
+    Examples
+    --------
+    >>> with quiet_retracing():
+    ...     pass
+    """
+    global _quiet_depth
+    logger = logging.getLogger("tensorflow")  # TensorFlow's own Python logger
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            logger.addFilter(_retracing_filter)
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                logger.removeFilter(_retracing_filter)
 
 
 # ------------------------------------------------------------ garbage collection

@@ -243,7 +243,7 @@ class _KerasEstimator(BaseEstimator):
 
         fit_kwargs = {name: _to_python(getattr(self, name)) for name in FIT_PARAMS}
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
-        with engine.tracking_gradients(model):
+        with engine.tracking_gradients(model), engine.quiet_retracing():
             history = model.fit(X, self._encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
 

@@ -586,7 +586,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             # objective is not in the epoch logs, as nbtune's score is not; the last
             # write is the trained model, so write that once, after fit.
             savers = [c for c in callbacks if isinstance(c, SaveBestEpoch)]
-            with engine.tracking_gradients(model):
+            with engine.tracking_gradients(model), engine.quiet_retracing():
                 history = model.fit(
                     x, base._encode_targets(y, model, output_units(model)),
                     batch_size=params.get("batch_size", batch_size),

@@ -1,6 +1,7 @@
 """nbtune.engine: reused models train like new ones, and a long search's memory stays flat."""
 
 import gc
+import logging
 import sys
 
 import numpy as np
@@ -121,3 +122,14 @@ def test_memory_stays_flat_over_a_short_search(cancer):
     assert growth < 5, f"resident memory grew {growth:.1f} MB over {len(steady) - 1} trials: {probe.rss}"
     gc.collect()
     assert len(registry) <= entries_before  # TensorFlow's gradient registry holds no dead graphs
+
+
+def test_a_search_of_new_models_prints_no_retracing_warning(cancer, caplog):
+    # 32 steps per call leave a tiny model's fit only a few calls, so TensorFlow's
+    # "N out of the last M calls triggered tf.function retracing" would fire here
+    # (under pytest TensorFlow's logger goes to the log capture, not to stderr)
+    space = SearchSpace(Int("units", 4, 64))
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        nbtune.random_search(tiny_build, space, cancer.X_train[:200], cancer.y_train[:200],
+                             n_iter=10, cv=2, epochs=1, progress=False)
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]

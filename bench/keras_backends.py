@@ -8,9 +8,10 @@ Python process (``subprocess`` with ``sys.executable``) whose environment has
 
 - a hand-written loop over lesson 01's grid (5 batch sizes x ``StratifiedKFold(3)``
   x 5 epochs on the digits training split by default, as in
-  ``bench/overhead_vs_loop.py``): for every fold clear the Keras session, seed,
-  build and compile the model (one hidden Dense layer, adam), ``fit(verbose=0)``,
-  one forward pass on the held-out fold, accuracy;
+  ``bench/overhead_vs_loop.py``, whose model and loop this script imports): for
+  every fold clear the Keras session, seed, build and compile the model (one
+  hidden Dense layer, adam), seed again, ``fit(verbose=0)``, one forward pass on
+  the held-out fold, accuracy;
 - ``nbtune.grid_search`` over the same grid, folds, epochs and seed
   (``--no-nbtune`` skips it).
 
@@ -53,48 +54,10 @@ import subprocess
 import sys
 import time
 
+from overhead_vs_loop import create_model, hand_loop  # the same model and loop, one copy
+
 BACKENDS = ("tensorflow", "jax")
 MARK = "BENCH_RESULT "
-
-
-def create_model(units=100):
-    """Lesson 01's model, for the digits."""
-    import keras
-
-    model = keras.Sequential([
-        keras.Input((64,)),
-        keras.layers.Dense(units, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    return model
-
-
-def hand_loop(X, y, folds, batch_sizes, *, epochs, seed):
-    """Mean accuracy per batch size, and where the loop's time went."""
-    import keras
-    import numpy as np
-
-    spent = {"build": 0.0, "fit": 0.0, "score": 0.0}
-    scores = []
-    for batch_size in batch_sizes:
-        fold_scores = []
-        for train, test in folds:
-            t0 = time.perf_counter()
-            keras.backend.clear_session()
-            keras.utils.set_random_seed(seed)
-            model = create_model()
-            t1 = time.perf_counter()
-            model.fit(X[train], y[train], epochs=epochs, batch_size=batch_size, verbose=0)
-            t2 = time.perf_counter()
-            probabilities = keras.ops.convert_to_numpy(model(X[test], training=False))
-            fold_scores.append(float(np.mean(np.argmax(probabilities, axis=1) == y[test])))
-            t3 = time.perf_counter()
-            spent["build"] += t1 - t0
-            spent["fit"] += t2 - t1
-            spent["score"] += t3 - t2
-        scores.append(float(np.mean(fold_scores)))
-    return scores, spent
 
 
 def peak_rss_mb() -> float:
@@ -146,8 +109,9 @@ def child(cfg: dict) -> None:
             continue
         t = time.perf_counter()
         if side == "loop":
+            configs = [{"batch_size": batch_size} for batch_size in cfg["batch_sizes"]]
             out["loop_scores"], out["spent"] = hand_loop(
-                X, y, folds, cfg["batch_sizes"], epochs=cfg["epochs"], seed=cfg["seed"])
+                X, y, folds, configs, epochs=cfg["epochs"], seed=cfg["seed"])
             out["loop_s"] = time.perf_counter() - t
         else:
             try:

@@ -7,9 +7,10 @@ by accident.
 
 from __future__ import annotations
 
-import keras
-
+from nbtune.backend import import_keras
 from nbtune.display import in_notebook
+
+keras = import_keras()  # a Callback subclass needs Keras now; nbtune imports this module lazily
 
 __all__ = ["ClearTrainingOutput"]
 

@@ -49,6 +49,8 @@ import weakref
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+from nbtune.backend import import_keras, import_tensorflow
+
 __all__ = [
     "POOL_SIZE",
     "STEPS_PER_EXECUTION",
@@ -91,7 +93,7 @@ def steps_per_execution(callbacks: list | tuple) -> int:
     >>> steps_per_execution([EveryBatch()])
     1
     """
-    import keras  # noqa: PLC0415 -- lazily: `import nbtune` must stay instant
+    keras = import_keras()  # lazily: `import nbtune` must stay instant
 
     base = keras.callbacks.Callback
     for callback in callbacks:
@@ -107,6 +109,7 @@ def steps_per_execution(callbacks: list | tuple) -> int:
 # possibly while this thread would hold such a lock. Single dict operations are
 # atomic, and the names are read from a copy that a finalizer cannot change.
 def _gradient_registry() -> dict:
+    import_tensorflow()
     from tensorflow.python.framework import ops  # noqa: PLC0415 -- private, see module notes
 
     return ops._gradient_registry._registry

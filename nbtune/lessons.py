@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from nbtune.backend import import_keras
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
 from nbtune.schedule import hyperband_schedule
@@ -87,7 +88,7 @@ def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
     keras.Model
         Compiled with sparse categorical cross-entropy and accuracy.
     """
-    import keras
+    keras = import_keras()
 
     model = keras.Sequential([
         keras.Input(shape=(64,)),

@@ -37,6 +37,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
+from nbtune.backend import import_keras
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace, is_hp_build_fn
 
 __all__ = [
@@ -475,7 +476,7 @@ def measure_speed(
     import numpy as np
     from sklearn.utils.multiclass import type_of_target
 
-    import keras  # noqa: F401  (import once, outside the timed fits)
+    import_keras()  # import once, outside the timed fits
 
     from nbtune.estimator import KerasClassifier, KerasRegressor
 

@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from nbtune.backend import quiet_tensorflow
+
+quiet_tensorflow()  # before any test imports TensorFlow: no start-up lines in pytest's output
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("MPLBACKEND", "Agg")
 

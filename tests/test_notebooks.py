@@ -1,10 +1,15 @@
-"""Every lesson runs top to bottom, in fast mode, without an error.
+"""Every lesson runs top to bottom, in fast mode, without an error or stderr output.
 
 Notebooks are executed with nbclient (already a test dependency; it gives the
 kernel our environment, a per-cell timeout and the executed notebook to
-inspect, without a pytest plugin).  NBTUNE_FAST=1 shrinks every budget.
+inspect, without a pytest plugin).  NBTUNE_FAST=1 shrinks every budget.  The
+kernel gets the environment a student's kernel has: without the variables
+that ``nbtune.backend.quiet_tensorflow`` sets for the test run itself, so the
+lessons have to silence TensorFlow on their own.
 """
 
+import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -12,25 +17,53 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from nbtune.backend import QUIET_ENVIRONMENT
+
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@contextlib.contextmanager
+def environment(**values):
+    """Set (a str) or remove (None) environment variables within the block."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def execute(path: Path, *, fast: bool = True, timeout: int = 600) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel, in its own folder; return it with outputs."""
     notebook = nbformat.read(path, as_version=4)
-    env_before = os.environ.get("NBTUNE_FAST")
-    os.environ["NBTUNE_FAST"] = "1" if fast else "0"
-    try:
+    student = dict.fromkeys(QUIET_ENVIRONMENT)  # what a student's kernel has: none of them
+    with environment(NBTUNE_FAST="1" if fast else "0", **student):
         client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}},
                                 extra_arguments=["--IPKernelApp.log_level=ERROR"])
         client.execute()
-    finally:
-        if env_before is None:
-            os.environ.pop("NBTUNE_FAST", None)
-        else:
-            os.environ["NBTUNE_FAST"] = env_before
     return notebook
+
+
+@functools.lru_cache(maxsize=None)
+def executed(path: Path) -> nbformat.NotebookNode:
+    """Each lesson is executed once per test session, for the tests that inspect it."""
+    return execute(path)
+
+
+def outputs(notebook: nbformat.NotebookNode, **match) -> list[tuple[int, dict]]:
+    """(cell number, output) of every output whose fields equal ``match``."""
+    return [(number, output) for number, cell in enumerate(notebook.cells)
+            for output in cell.get("outputs", [])
+            if all(output.get(key) == value for key, value in match.items())]
 
 
 def test_there_are_lessons():
@@ -39,10 +72,15 @@ def test_there_are_lessons():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_lesson_runs_in_fast_mode(path):
-    notebook = execute(path)
-    errors = [o for cell in notebook.cells for o in cell.get("outputs", [])
-              if o.get("output_type") == "error"]
-    assert not errors
+    errors = outputs(executed(path), output_type="error")
+    assert not errors, [(number, o["ename"], o["evalue"]) for number, o in errors]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_lesson_writes_nothing_to_stderr(path):
+    """No red box: TensorFlow's start-up lines (absl, oneDNN) and any warning show as stderr."""
+    stderr = outputs(executed(path), output_type="stream", name="stderr")
+    assert not stderr, [(number, o["text"][:300]) for number, o in stderr]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

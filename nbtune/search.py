@@ -14,8 +14,10 @@ and returns a :class:`~nbtune.SearchResult` with one row per trial:
   set, so their scores, costs and test scores can be compared fairly.
 
 The build function is a plain function of keyword arguments
-(``def build(units=64, learning_rate=1e-3): ...``) or a keras-tuner style
-``build(hp)``.  Searches are quiet: one progress line each, no per-epoch output.
+(``def build(units=64, learning_rate=1e-3): ...``), a keras-tuner style
+``build(hp)`` or a ``keras_tuner.HyperModel`` instance (whose own ``fit`` the
+keras-tuner searches honour).  Searches are quiet: one progress line each, no
+per-epoch output.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     ParameterGrid,
@@ -48,11 +51,18 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import engine
+from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
 from nbtune.runlog import RunLog
 from nbtune.schedule import hyperband_schedule
-from nbtune.space import SearchSpace, as_kwargs_build_fn, is_hp_build_fn
+from nbtune.space import (
+    SearchSpace,
+    as_kwargs_build_fn,
+    check_build_fn,
+    hypermodel_fit,
+    is_hp_build_fn,
+)
 
 __all__ = [
     "grid_search",
@@ -128,32 +138,53 @@ def _resolve_task(task: str, y: np.ndarray) -> str:
     )
 
 
-def _prepare(build_fn, space, X, y, task):
-    """Checked build function (plain keyword form), space, data and task."""
-    if not callable(build_fn):
-        raise TypeError(
-            f"build_fn={build_fn!r} is not a function; pass the function that builds "
-            "and compiles your Keras model, e.g. build_fn=create_model"
-        )
-    if is_hp_build_fn(build_fn):
-        if space is None:
-            space = SearchSpace.from_build_fn(build_fn)
-        kwargs_fn = as_kwargs_build_fn(build_fn)
-    else:
-        if space is None:
-            raise ValueError(
-                "space=None works only for a keras-tuner style build(hp) function; "
-                "for build functions of keyword arguments give a SearchSpace, e.g. "
-                "SearchSpace(Int('units', 32, 256, step=32))"
-            )
-        kwargs_fn = build_fn
-    if not isinstance(space, SearchSpace):
+def _prepare(build_fn, space, X, y, task, *, strategy: str | None = None):
+    """Checked build function (plain keyword form), space, data and task.
+
+    ``build_fn`` may be a keyword build function, a keras-tuner style
+    ``build(hp)`` or a ``keras_tuner.HyperModel`` instance; ``strategy`` (when
+    it is "grid" or "random") refuses a HyperModel whose own ``fit`` it cannot
+    honour.  Nothing is trained here: a ``build(hp)`` is called once (and a
+    HyperModel's ``fit``, with ``model.fit`` stubbed out) to read its space.
+    """
+    check_build_fn(build_fn, argument="build_fn")
+    if strategy in ("grid", "random"):
+        _refuse_own_fit(build_fn, strategy)
+    if space is not None and not isinstance(space, SearchSpace):
         raise TypeError(
             f"space must be an nbtune.SearchSpace, got {type(space).__name__}; "
             "build one with SearchSpace(Int(...), Choice(...), ...)"
         )
     X, y = _check_data(X, y)
+    if is_hp_build_fn(build_fn):
+        # read with the training data, so that a HyperModel's fit can run on it
+        declared = SearchSpace.from_build_fn(build_fn, x=X, y=y)
+        space = declared if space is None else space
+        kwargs_fn = as_kwargs_build_fn(build_fn)
+    else:
+        if space is None:
+            raise ValueError(
+                "space=None works only for a keras-tuner style build(hp) function or "
+                "HyperModel; for build functions of keyword arguments give a SearchSpace, "
+                "e.g. SearchSpace(Int('units', 32, 256, step=32))"
+            )
+        kwargs_fn = build_fn
     return kwargs_fn, space, X, y, _resolve_task(task, y)
+
+
+def _refuse_own_fit(build_fn, strategy: str) -> None:
+    """Grid and random search cannot call a HyperModel's own fit: say so and what to use."""
+    if hypermodel_fit(build_fn) is None:
+        return
+    name = type(build_fn).__name__
+    raise TypeError(
+        f"build_fn={build_fn!r}: {strategy} search cannot honour {name}.fit(), which "
+        "trains the model its own way: it cross-validates nbtune's KerasClassifier / "
+        "KerasRegressor, whose fit is scikit-learn's. Use nbtune.hyperband or "
+        f"nbtune.bayesian, which call {name}.fit() as keras-tuner does, or pass its "
+        "build method alone, build_fn=hypermodel.build (the fit's hyperparameters are "
+        "then not tuned)"
+    )
 
 
 def _estimator(build_fn, task, **settings):
@@ -434,7 +465,7 @@ def grid_search(
     >>> len(result.trials)
     2
     """
-    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task, strategy="grid")
     grid = ParameterGrid(space.grid(points=points))
     settings = dict(epochs=epochs, batch_size=batch_size, random_state=random_state, **fit_settings)
     return _cv_search(
@@ -490,7 +521,7 @@ def random_search(
     """
     if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
         raise ValueError(f"n_iter={n_iter!r} is not allowed: give the number of configurations to try, a whole number >= 1")
-    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
+    kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task, strategy="random")
     sampler = ParameterSampler(space.distributions(), n_iter=int(n_iter), random_state=random_state)
     settings = dict(epochs=epochs, batch_size=batch_size, random_state=random_state, **fit_settings)
     return _cv_search(
@@ -502,13 +533,13 @@ def random_search(
 
 
 # ------------------------------------------------------------------ keras-tuner
-def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str) -> dict:
-    """Values for the build function's ``n_features_in`` / ``n_classes`` / ``n_outputs``."""
+def _meta_arguments(build_fn, X: np.ndarray, n_classes: int | None, task: str) -> dict:
+    """Values for the build function's ``n_features_in`` / ``input_shape`` / ``n_classes`` / ``n_outputs``."""
     try:
         accepted = inspect.signature(build_fn).parameters
     except (TypeError, ValueError):
         return {}
-    meta = {"n_features_in": n_features}
+    meta = {"n_features_in": X.shape[1], "input_shape": tuple(X.shape[1:])}
     if task == "classification":
         meta["n_classes"] = n_classes
     else:
@@ -516,13 +547,49 @@ def _meta_arguments(build_fn, n_features: int, n_classes: int | None, task: str)
     return {k: v for k, v in meta.items() if k in accepted}
 
 
+def _history_of(result, model, keras) -> Any:
+    """The History of a trial's training: what a HyperModel's fit returned, or the model's last.
+
+    A fit that runs its own loop (no ``model.fit``) has none: None.
+    """
+    for candidate in (result, getattr(model, "history", None)):
+        if isinstance(candidate, keras.callbacks.History) and candidate.history:
+            return candidate
+    return None
+
+
+def _epochs_trained(history, epochs: int | None, initial_epoch: int) -> tuple[float, float]:
+    """(train_epochs, epochs_spent) of a trial: from the history's length when there is one.
+
+    An early-stopping callback ends a fit before ``epochs``; the table records
+    the epochs really trained, not the ones asked for.
+    """
+    if history is not None and history.history.get("loss"):
+        spent = len(history.history["loss"])
+    else:
+        spent = (epochs or 0) - initial_epoch
+    return float(initial_epoch + spent), float(spent)
+
+
+def _check_losses(history, initial_epoch: int) -> None:
+    """A NaN or infinite training loss fails the trial, with the epoch and the fix."""
+    losses = np.asarray(history.history.get("loss", []) if history else [], dtype=float)
+    if losses.size and not np.all(np.isfinite(losses)):
+        first = int(np.argmin(np.isfinite(losses))) + initial_epoch + 1
+        raise ValueError(
+            f"the training loss became NaN or infinite at epoch {first}; "
+            "try a smaller learning rate"
+        )
+
+
 def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                         validation_data, validation_split, scoring, batch_size, epochs,
                         random_state, directory, project_name, resume, progress, total,
                         callbacks, original_build_fn, tuner_settings) -> SearchResult:
-    import keras
-    import keras_tuner as kt
-    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch  # not exported publicly
+    keras, kt = import_keras(), import_keras_tuner()
+    # keras-tuner 1.4.8 does not export SaveBestEpoch; nbtune strips it from a
+    # trial's callbacks and saves the trained weights once (see SpaceHyperModel.fit)
+    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 
     from nbtune.estimator import FIT_PARAMS
 
@@ -544,8 +611,13 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
         n_classes = len(encoder.classes_)
         y, y_val = encoder.transform(y), encoder.transform(y_val)
     scorer = get_scorer(scoring) if scoring is not None else None
-    meta = _meta_arguments(build_fn, X.shape[1], n_classes, task)
+    meta = _meta_arguments(build_fn, X, n_classes, task)
     progress = _watcher(progress)
+    # a HyperModel's own fit, which space.as_kwargs_build_fn hands on
+    own_fit = getattr(build_fn, "fit", None) if hasattr(build_fn, "hp_build_fn") else None
+    own_fit_names = getattr(build_fn, "fit_names", ())
+    # validation data costs an evaluation per epoch: only for those that may use it
+    validate = bool(callbacks) or own_fit is not None
 
     def score_model(model) -> float:
         """The trained model scored like a cross-validated trial: same predict, same scorer."""
@@ -586,33 +658,42 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             # objective is not in the epoch logs, as nbtune's score is not; the last
             # write is the trained model, so write that once, after fit.
             savers = [c for c in callbacks if isinstance(c, SaveBestEpoch)]
+            units = output_units(model)
+            fit_kwargs = dict(epochs=epochs, initial_epoch=initial_epoch, verbose=0,
+                              callbacks=[c for c in callbacks if c not in savers])
+            if validate:  # for callbacks that watch val_* (EarlyStopping) and for own fits
+                fit_kwargs["validation_data"] = (X_val, base._encode_targets(y_val, model, units))
+            y_fit = base._encode_targets(y, model, units)
             with engine.tracking_gradients(model), engine.quiet_retracing():
-                history = model.fit(
-                    x, base._encode_targets(y, model, output_units(model)),
-                    batch_size=params.get("batch_size", batch_size),
-                    epochs=epochs, initial_epoch=initial_epoch,
-                    callbacks=[c for c in callbacks if c not in savers], verbose=0,
-                )
-            losses = np.asarray(history.history.get("loss", []), dtype=float)
-            if losses.size and not np.all(np.isfinite(losses)):
-                first = int(np.argmin(np.isfinite(losses))) + initial_epoch + 1
-                raise ValueError(
-                    f"the training loss became NaN or infinite at epoch {first}; "
-                    "try a smaller learning rate"
-                )
+                if own_fit is None:
+                    result = model.fit(x, y_fit, batch_size=params.get("batch_size", batch_size),
+                                       **fit_kwargs)
+                else:
+                    # as keras-tuner calls it: no batch_size (the fit often sets its own),
+                    # no epochs if the fit declares them
+                    if "epochs" in own_fit_names:
+                        del fit_kwargs["epochs"]
+                    result = own_fit(hp, model, x, y_fit, **fit_kwargs)
+            history = _history_of(result, model, keras)
+            _check_losses(history, initial_epoch)
             for saver in savers:
                 model.save_weights(saver.filepath)
+            train_epochs, spent = _epochs_trained(history, epochs, initial_epoch)
             return {
                 "score": score_model(model),
                 "seconds": time.perf_counter() - started,
-                "train_epochs": float(epochs),
-                "epochs_spent": float(epochs - initial_epoch),
+                "train_epochs": train_epochs,
+                "epochs_spent": spent,
             }
 
     def decoded_records(tuner) -> list[dict]:
         records = SearchResult.from_tuner(tuner, strategy=strategy).trials.to_dict("records")
+        trial_ids = sorted(tuner.oracle.trials)  # from_tuner numbers the trials in this order
         for record in records:  # keras-tuner stores some choices encoded (see Choice.sample)
             record.update(space.values_from_hp({k: record[k] for k in space.names if k in record}))
+            metrics = tuner.oracle.trials[trial_ids[record["trial"]]].metrics
+            if metrics.exists("train_epochs"):  # trained (early stopping), not tuner/epochs
+                record["train_epochs"] = float(metrics.get_last_value("train_epochs"))
         return records
 
     class QuietTuner(tuner_factory):
@@ -668,6 +749,10 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             # that the fresh optimizer's state is not restored.  That is keras-tuner's
             # design, not a problem of the user's model, so keep the cell clean.
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
+            # oracle warns when a length scale reaches its bound, routine on a few trials
+            warnings.filterwarnings("ignore", category=ConvergenceWarning,
+                                    module="sklearn.gaussian_process")
             with engine.frozen_heap():  # keras-tuner's clear_session() collects garbage per trial
                 tuner.search(X, y, callbacks=list(callbacks or []), verbose=0)
     except KeyboardInterrupt:
@@ -725,16 +810,24 @@ def hyperband(
 
     Parameters
     ----------
-    build_fn, space, X, y, scoring, task, random_state, progress
+    build_fn : callable or keras_tuner.HyperModel
+        As in :func:`grid_search`, or a HyperModel instance.  A HyperModel's
+        own ``fit(hp, model, x, y, **kwargs)`` trains each trial, as in
+        keras-tuner: it gets the training data and ``epochs``,
+        ``initial_epoch``, ``callbacks``, ``validation_data`` and ``verbose=0``
+        (not ``batch_size``: set it in the fit), and the hyperparameters it
+        declares are tuned.  nbtune then scores the trained model itself.
+    space, X, y, scoring, task, random_state, progress
         As in :func:`grid_search`.  The space may not contain ``epochs``:
-        Hyperband decides how long each model trains.
+        Hyperband decides how long each model trains.  ``space=None`` takes
+        the space a ``build(hp)`` or HyperModel declares (its fit's too).
     validation_data : (X_val, y_val), optional
         Data every trial is scored on; by default ``validation_split`` of X, y
         is held out (stratified).
     max_epochs, factor, hyperband_iterations : int
         keras-tuner's Hyperband settings.
     batch_size : int, default 32
-        Used when the space has no ``batch_size``.
+        Used when the space has no ``batch_size`` and no HyperModel fit sets it.
     directory : str, optional
         Where keras-tuner keeps its run; by default a temporary folder that is
         removed afterwards.  An existing run there is overwritten unless
@@ -743,7 +836,13 @@ def hyperband(
     resume : bool, default False
         Continue the run in ``directory/project_name`` instead of starting fresh.
     callbacks : list of keras callbacks, optional
-        Passed to every trial's ``fit`` (e.g. ``[ClearTrainingOutput()]``).
+        Passed (copied) to every trial's ``fit``, e.g. ``[ClearTrainingOutput()]``
+        or ``[keras.callbacks.EarlyStopping(monitor="val_loss", patience=2)]``.
+        With callbacks (or a HyperModel's own fit) the trials' fits also get
+        the validation data, so ``val_loss`` and the compiled metrics'
+        ``val_*`` are in the epoch logs; that costs one evaluation per epoch.
+        A trial an EarlyStopping stops records the epochs it really trained
+        (``train_epochs``, ``epochs_spent``).
 
     Returns
     -------
@@ -772,7 +871,7 @@ def hyperband(
             "model trains: remove it (space.without('epochs')) and set max_epochs instead"
         )
     _check_validation_split(validation_split, validation_data)
-    import keras_tuner as kt
+    kt = import_keras_tuner()
 
     schedule = hyperband_schedule(max_epochs, factor, hyperband_iterations)
     return _keras_tuner_search(
@@ -799,6 +898,26 @@ def _tuner_class(base, **fixed):
     return Configured
 
 
+def _check_oracle_settings(num_initial_points, alpha, beta) -> None:
+    """keras-tuner's BayesianOptimization takes these unchecked; check them before any training."""
+    if num_initial_points is not None and (
+        isinstance(num_initial_points, bool) or not isinstance(num_initial_points, (int, np.integer))
+        or num_initial_points < 1
+    ):
+        raise ValueError(
+            f"num_initial_points={num_initial_points!r} is not allowed: give the number of "
+            "random trials before the Gaussian process takes over, a whole number >= 1, or "
+            "None for keras-tuner's default (3 per dimension)"
+        )
+    for name, value, low in (("alpha", alpha, "> 0"), ("beta", beta, ">= 0")):
+        number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        if not number or not np.isfinite(value) or (value <= 0 if name == "alpha" else value < 0):
+            raise ValueError(
+                f"{name}={value!r} is not allowed: give a number {low} (keras-tuner's "
+                f"default is {1e-4 if name == 'alpha' else 2.6})"
+            )
+
+
 def bayesian(
     build_fn: Callable,
     space: SearchSpace | None,
@@ -809,6 +928,8 @@ def bayesian(
     validation_split: float = 0.2,
     max_trials: int = 10,
     num_initial_points: int | None = None,
+    alpha: float = 1e-4,
+    beta: float = 2.6,
     epochs: int = 10,
     batch_size: int = 32,
     scoring: str | Callable | None = None,
@@ -827,6 +948,29 @@ def bayesian(
     expects the most gain.  Parameters as in :func:`hyperband`, with
     ``max_trials`` and ``epochs`` (which the space may set).
 
+    Parameters
+    ----------
+    build_fn, space, X, y, validation_data, validation_split, batch_size, scoring, task
+        As in :func:`hyperband` (``build_fn`` may be a ``keras_tuner.HyperModel``).
+    max_trials : int, default 10
+        How many configurations to try.
+    num_initial_points : int, optional
+        Random trials before the Gaussian process is used.
+    alpha : float, default 1e-4
+        keras-tuner's ``alpha``: the noise added to the diagonal of the Gaussian
+        process's kernel (larger when the scores are noisy).
+    beta : float, default 2.6
+        keras-tuner's ``beta``: exploration against exploitation in the upper
+        confidence bound the next trial maximises (larger explores more).
+    epochs : int, default 10
+        Epochs per model, unless the space (or a HyperModel's fit) sets them.
+    random_state, directory, project_name, resume, progress, callbacks
+        As in :func:`hyperband`.
+
+    Returns
+    -------
+    SearchResult
+
     Examples
     --------
     >>> import keras
@@ -838,25 +982,28 @@ def bayesian(
     ...     return model
     >>> cancer = data.load_breast_cancer()
     >>> result = bayesian(build, SearchSpace(Int("units", 4, 32)), *cancer.train,
-    ...                   max_trials=2, epochs=2, progress=False)
+    ...                   max_trials=2, epochs=2, alpha=1e-3, beta=1.0, progress=False)
     >>> len(result.trials)
     2
     """
     if isinstance(max_trials, bool) or not isinstance(max_trials, (int, np.integer)) or max_trials < 1:
         raise ValueError(f"max_trials={max_trials!r} is not allowed: give a whole number >= 1")
+    _check_oracle_settings(num_initial_points, alpha, beta)
     kwargs_fn, space, X, y, task = _prepare(build_fn, space, X, y, task)
     _check_validation_split(validation_split, validation_data)
-    import keras_tuner as kt
+    kt = import_keras_tuner()
 
+    initial = None if num_initial_points is None else int(num_initial_points)
+    oracle_settings = {"max_trials": int(max_trials), "num_initial_points": initial,
+                       "alpha": float(alpha), "beta": float(beta)}
     return _keras_tuner_search(
-        "bayesian", _tuner_class(kt.BayesianOptimization, max_trials=int(max_trials),
-                                 num_initial_points=num_initial_points),
+        "bayesian", _tuner_class(kt.BayesianOptimization, **oracle_settings),
         kwargs_fn, space, X, y, task=task, validation_data=validation_data,
         validation_split=validation_split, scoring=scoring, batch_size=batch_size,
         epochs=epochs, random_state=random_state, directory=directory,
         project_name=project_name, resume=resume, progress=progress,
         total=int(max_trials), callbacks=callbacks, original_build_fn=build_fn,
-        tuner_settings={"max_trials": int(max_trials), "num_initial_points": num_initial_points},
+        tuner_settings=oracle_settings,
     )
 
 
@@ -865,8 +1012,7 @@ def _warm_up() -> None:
     """Train a one-unit model for one step: TensorFlow's first fit in a process
     spends seconds initialising that later fits do not, which would otherwise
     be charged to whichever strategy runs first."""
-    import keras
-
+    keras = import_keras()
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
     model.fit(np.zeros((4, 1), np.float32), np.zeros(4, np.float32), epochs=1, verbose=0)
@@ -905,6 +1051,8 @@ def compare(
     factor: int = 3,
     max_trials: int = 10,
     num_initial_points: int | None = None,
+    alpha: float = 1e-4,
+    beta: float = 2.6,
     hyperband_iterations: int = 1,
     scoring: str | Callable | None = None,
     task: str = "auto",
@@ -912,6 +1060,7 @@ def compare(
     progress: bool | Any = True,
     directory: str | None = None,
     resume: bool = False,
+    callbacks: Sequence | None = None,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
 
@@ -941,6 +1090,9 @@ def compare(
     num_initial_points : int, optional
         Bayesian optimisation's random trials before it starts to model the
         score (keras-tuner's default: 3 per dimension).
+    alpha, beta : float, default 1e-4 and 2.6
+        Bayesian optimisation's Gaussian-process noise and exploration factor
+        (see :func:`bayesian`).
     hyperband_iterations : int, default 1
         How many times Hyperband repeats its brackets.
     points, factor, batch_size
@@ -948,6 +1100,14 @@ def compare(
     directory : str, optional
         Keep each strategy's run in ``directory/<strategy>`` (finished trials
         survive a stop); ``resume=True`` continues them.
+    callbacks : list of keras callbacks, optional
+        Passed to every trial's fit in Hyperband and Bayesian optimisation (see
+        :func:`hyperband`), e.g. an EarlyStopping on ``val_loss``.
+
+    A ``keras_tuner.HyperModel`` with its own ``fit`` can be compared with
+    ``strategies=["hyperband", "bayesian"]`` only, and without ``test_data``:
+    grid and random search, and the retraining of each winner, go through
+    nbtune's estimator, which cannot call that fit.
 
     Returns
     -------
@@ -972,6 +1132,17 @@ def compare(
     ['grid', 'random']
     """
     strategies = _check_strategies(strategies)
+    _check_oracle_settings(num_initial_points, alpha, beta)
+    for strategy in strategies:
+        if strategy in ("grid", "random"):
+            _refuse_own_fit(build_fn, strategy)
+    if test_data is not None and hypermodel_fit(build_fn) is not None:
+        raise TypeError(
+            f"test_data with build_fn={build_fn!r}: each winner is retrained by nbtune's "
+            f"estimator, which cannot call {type(build_fn).__name__}.fit(); leave test_data "
+            "out and retrain the best configuration with your fit: "
+            "hypermodel.fit(hp, hypermodel.build(hp), X, y) with hp.values = result.best_params"
+        )
     _, space, X, y, task = _prepare(build_fn, space, X, y, task)
     _check_validation_split(validation_split, validation_data)
     if validation_data is None:
@@ -985,7 +1156,8 @@ def compare(
     one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
     common = dict(scoring=scoring, task=task, random_state=random_state, progress=progress,
                   directory=directory, resume=resume)
-    keras_tuner_common = dict(validation_data=(X_val, y_val), batch_size=batch_size, **common)
+    keras_tuner_common = dict(validation_data=(X_val, y_val), batch_size=batch_size,
+                              callbacks=callbacks, **common)
     runs = {
         "grid": lambda: grid_search(build_fn, space, X_all, y_all, cv=one_split, points=points,
                                     epochs=epochs, batch_size=batch_size, **common),
@@ -995,7 +1167,8 @@ def compare(
                                        factor=factor, hyperband_iterations=hyperband_iterations,
                                        **keras_tuner_common),
         "bayesian": lambda: bayesian(build_fn, space, X, y, max_trials=max_trials, epochs=epochs,
-                                     num_initial_points=num_initial_points, **keras_tuner_common),
+                                     num_initial_points=num_initial_points, alpha=alpha,
+                                     beta=beta, **keras_tuner_common),
     }
     _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
     results = []

@@ -49,6 +49,8 @@ __all__ = [
     "LogUniformInt",
     "is_hp_build_fn",
     "as_kwargs_build_fn",
+    "check_build_fn",
+    "hypermodel_fit",
 ]
 
 _SIGNIFICANT_DIGITS = 12
@@ -724,13 +726,22 @@ class LogUniformInt:
 # the search space
 # --------------------------------------------------------------------------
 def _kt() -> Any:
+    from nbtune.backend import import_keras_tuner
+
     try:
-        import keras_tuner
-    except ImportError as exc:  # pragma: no cover - keras-tuner is a dependency
+        return import_keras_tuner()
+    except ModuleNotFoundError as exc:  # pragma: no cover - keras-tuner is a dependency
+        if exc.name != "keras_tuner":
+            raise
         raise ImportError(
             "this needs keras-tuner; install it with: pip install keras-tuner"
         ) from exc
-    return keras_tuner
+
+
+def _keras() -> Any:
+    from nbtune.backend import import_keras
+
+    return import_keras()
 
 
 class SearchSpace:
@@ -955,16 +966,32 @@ class SearchSpace:
         }
 
     @classmethod
-    def from_build_fn(cls, fn: Callable) -> "SearchSpace":
-        """The space a keras-tuner style ``build(hp)`` declares.
+    def from_build_fn(cls, fn: Callable, x: Any = None, y: Any = None) -> "SearchSpace":
+        """The space a keras-tuner style ``build(hp)`` or ``HyperModel`` declares.
 
         Calls ``fn`` once with a fresh ``keras_tuner.HyperParameters`` (this
         builds one Keras model, then clears the Keras session) and converts
         keras-tuner's Int/Float/Choice/Boolean/Fixed to Int/Float/Choice/Fixed
         (``Boolean`` becomes ``Choice(name, [default, not default])``). Only
         the hyperparameters declared on that default call are seen (conditional
-        ones under another branch are not). ``fn`` may also be a
-        ``keras_tuner.HyperModel``.
+        ones under another branch are not).
+
+        ``fn`` may also be a ``keras_tuner.HyperModel`` instance. If it defines
+        its own ``fit(hp, model, x, y, **kwargs)``, that is called once too, on
+        the model just built, with ``model.fit`` replaced by a stand-in that
+        trains nothing: the hyperparameters the fit declares (such as
+        ``hp.Boolean("normalize")`` or ``batch_size=hp.Choice("batch_size",
+        [16, 32])``) are part of the space, after those of ``build``.
+
+        Parameters
+        ----------
+        fn : callable or keras_tuner.HyperModel
+            ``model_builder(hp)`` or a HyperModel instance.
+        x, y : array-like, optional
+            Data the HyperModel's ``fit`` is called with (it is also given
+            ``validation_data=(x, y)``); needed only when that fit uses its data
+            with keras-tuner's default values, e.g. to adapt a layer. The
+            searches pass their training data.
 
         Examples
         --------
@@ -976,8 +1003,16 @@ class SearchSpace:
         ...     return model
         >>> SearchSpace.from_build_fn(model_builder).size
         32
+        >>> import keras_tuner as kt
+        >>> class TunedBatch(kt.HyperModel):
+        ...     def build(self, hp):
+        ...         return model_builder(hp)
+        ...     def fit(self, hp, model, *args, **kwargs):
+        ...         return model.fit(*args, batch_size=hp.Choice("batch_size", [16, 32]), **kwargs)
+        >>> SearchSpace.from_build_fn(TunedBatch()).names
+        ('units', 'learning_rate', 'batch_size')
         """
-        return _record(fn)[0]
+        return _record(fn, x, y)[0]
 
     # -- coarse-to-fine -------------------------------------------------------
     def narrow(
@@ -1137,16 +1172,112 @@ def is_hp_build_fn(fn: Any) -> bool:
     """
     if hasattr(fn, "hp_build_fn"):
         return False
-    if not inspect.isroutine(fn) and callable(getattr(fn, "build", None)):
+    if _is_hypermodel(fn):
         return _is_hp_signature(fn.build)
     return callable(fn) and _is_hp_signature(fn)
+
+
+def _is_hypermodel(fn: Any) -> bool:
+    """An object with a ``build`` method (a keras-tuner HyperModel or look-alike), not a class."""
+    return not inspect.isroutine(fn) and not inspect.isclass(fn) and callable(getattr(fn, "build", None))
+
+
+def _defined_by_keras_tuner(obj: Any, method: str) -> bool:
+    """True if ``type(obj).method`` is keras-tuner's own base ``HyperModel`` method.
+
+    Checked by name, so that nothing imports keras-tuner to ask.
+    """
+    for klass in type(obj).__mro__:
+        if method in vars(klass):
+            return klass.__name__ == "HyperModel" and klass.__module__.startswith("keras_tuner")
+    return False
+
+
+def check_build_fn(fn: Any, *, argument: str = "build_fn") -> None:
+    """Refuse, before any training, what is neither a build function nor a HyperModel.
+
+    Accepted: any callable that is not a class with a ``build`` method (a
+    keyword build function, a keras-tuner style ``build(hp)``), and an object
+    whose ``build(hp)`` method builds the model (a ``keras_tuner.HyperModel``
+    instance whose class defines ``build``).
+
+    Parameters
+    ----------
+    fn : object
+        What the user passed.
+    argument : str, default "build_fn"
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    TypeError
+        Naming the argument, the value, what is allowed and the fix.
+
+    Examples
+    --------
+    >>> check_build_fn(lambda hp: None)
+    >>> check_build_fn(42)
+    Traceback (most recent call last):
+    ...
+    TypeError: build_fn=42 (int) is neither a function nor a keras_tuner.HyperModel; pass the function that builds and compiles your Keras model (e.g. build_fn=create_model, or a keras-tuner style model_builder(hp)) or an instance of your HyperModel (MyHyperModel())
+    """
+    name = type(fn).__name__
+    if inspect.isclass(fn) and callable(getattr(fn, "build", None)):
+        raise TypeError(
+            f"{argument}={fn.__name__} is a HyperModel class, not an instance; "
+            f"pass an instance: {argument}={fn.__name__}()"
+        )
+    if not inspect.isroutine(fn) and hasattr(fn, "build"):
+        if _defined_by_keras_tuner(fn, "build") or not callable(getattr(fn, "build")):
+            raise TypeError(
+                f"{argument}={fn!r} is a keras_tuner.HyperModel whose class {name} has no "
+                "build method (keras-tuner's own HyperModel.build only raises "
+                f"NotImplementedError); define it: class {name}(kt.HyperModel): "
+                "def build(self, hp): ... return model"
+            )
+        if not _is_hp_signature(fn.build):
+            raise TypeError(
+                f"{argument}={fn!r}: {name}.build must take one argument, hp, as "
+                f"keras-tuner calls it; write def build(self, hp): ... return model"
+            )
+        return
+    if not callable(fn):
+        raise TypeError(
+            f"{argument}={fn!r} ({name}) is neither a function nor a keras_tuner.HyperModel; "
+            "pass the function that builds and compiles your Keras model (e.g. "
+            f"{argument}=create_model, or a keras-tuner style model_builder(hp)) or an "
+            "instance of your HyperModel (MyHyperModel())"
+        )
+
+
+def hypermodel_fit(fn: Any) -> Callable | None:
+    """The ``fit(hp, model, x, y, **kwargs)`` that a HyperModel defines, or None.
+
+    None for functions and for HyperModels that keep keras-tuner's default
+    ``fit`` (which only calls ``model.fit``).
+
+    Examples
+    --------
+    >>> import keras_tuner as kt
+    >>> class Plain(kt.HyperModel):
+    ...     def build(self, hp):
+    ...         return None
+    >>> class OwnFit(Plain):
+    ...     def fit(self, hp, model, *args, **kwargs):
+    ...         return model.fit(*args, shuffle=hp.Boolean("shuffle"), **kwargs)
+    >>> hypermodel_fit(Plain()) is None, hypermodel_fit(OwnFit()) is None
+    (True, False)
+    """
+    if not _is_hypermodel(fn) or not callable(getattr(fn, "fit", None)):
+        return None
+    return None if _defined_by_keras_tuner(fn, "fit") else fn.fit
 
 
 def _call_build(fn: Any, hp: Any) -> Any:
     return fn(hp) if inspect.isroutine(fn) or not hasattr(fn, "build") else fn.build(hp)
 
 
-_RECORDS: "weakref.WeakKeyDictionary[Any, tuple[SearchSpace, dict]]" = weakref.WeakKeyDictionary()
+_RECORDS: "weakref.WeakKeyDictionary[Any, tuple[SearchSpace, dict, tuple]]" = weakref.WeakKeyDictionary()
 
 
 def _from_kt(h: Any) -> Dimension:
@@ -1169,23 +1300,66 @@ def _from_kt(h: Any) -> Dimension:
     raise TypeError(f"{h!r}: unsupported keras-tuner hyperparameter type {kind}.")
 
 
-def _record(fn: Any) -> tuple[SearchSpace, dict]:
-    """Call a build(hp) once; return (its space, keras-tuner's default values). Cached per fn."""
+def _declare_fit_hyperparameters(fn: Any, fit: Callable, hp: Any, model: Any, x: Any, y: Any) -> None:
+    """Call a HyperModel's own fit once, without training, so that ``hp`` records what it declares.
+
+    ``model.fit`` is replaced on the instance by a stand-in that returns an
+    empty History; the keyword arguments are those of an nbtune trial.
+    """
+    keras = _keras()
+
+    def no_training(*args: Any, **kwargs: Any) -> Any:
+        return keras.callbacks.History()
+
+    patched = isinstance(model, keras.Model)
+    if patched:
+        model.fit = no_training
+    kwargs = dict(epochs=1, initial_epoch=0, callbacks=[], verbose=0,
+                  validation_data=None if x is None else (x, y))
+    try:
+        fit(hp, model, x, y, **kwargs)
+    except Exception as exc:
+        name = type(fn).__name__
+        fix = (
+            f"give it data: SearchSpace.from_build_fn(hypermodel, x=X_train, y=y_train)"
+            if x is None else
+            f"check that {name}.fit(hp, model, x, y, **kwargs) runs with keras-tuner's "
+            "default values (hp = keras_tuner.HyperParameters())"
+        )
+        raise ValueError(
+            f"{name}.fit failed when nbtune called it (without training) to find the "
+            f"hyperparameters it declares: {type(exc).__name__}: {exc}; {fix}"
+        ) from exc
+    finally:
+        if patched:
+            del model.fit  # the model's own fit again
+
+
+def _record(fn: Any, x: Any = None, y: Any = None) -> tuple[SearchSpace, dict, tuple]:
+    """Call a build(hp) once (and a HyperModel's own fit, without training).
+
+    Returns (its space, keras-tuner's default values, the names the fit
+    declares). Cached per fn.
+    """
     try:
         return _RECORDS[fn]
     except (KeyError, TypeError):
         pass
+    check_build_fn(fn, argument="fn")
     if not is_hp_build_fn(fn):
         raise TypeError(
             f"{fn!r} is not a keras-tuner style build function; expected a function "
             "whose one required parameter is named hp, like def model_builder(hp): ..."
         )
-    kt = _kt()
-    import keras
+    kt, keras = _kt(), _keras()
 
     hp = kt.HyperParameters()
+    fit = hypermodel_fit(fn)
     try:
-        _call_build(fn, hp)
+        model = _call_build(fn, hp)
+        built = [h.name for h in hp.space]
+        if fit is not None:
+            _declare_fit_hyperparameters(fn, fit, hp, model, x, y)
     finally:
         keras.backend.clear_session()
     if not hp.space:
@@ -1193,7 +1367,8 @@ def _record(fn: Any) -> tuple[SearchSpace, dict]:
             f"{getattr(fn, '__name__', fn)!r} declares no hyperparameters; call hp.Int, "
             "hp.Float, hp.Choice, ... inside it, e.g. units = hp.Int('units', 32, 512, step=32)."
         )
-    record = (SearchSpace(*(_from_kt(h) for h in hp.space)), dict(hp.values))
+    fit_names = tuple(h.name for h in hp.space if h.name not in built)
+    record = (SearchSpace(*(_from_kt(h) for h in hp.space)), dict(hp.values), fit_names)
     try:
         _RECORDS[fn] = record
     except TypeError:  # not weak-referenceable: just don't cache
@@ -1213,6 +1388,11 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     keras-tuner's defaults. It carries ``hp_build_fn`` (the original ``fn``) and
     ``space`` (:meth:`SearchSpace.from_build_fn`).
 
+    For a ``keras_tuner.HyperModel`` it builds with ``build(hp)``; the names
+    its own ``fit`` declares are parameters too (the build ignores them), and
+    it also carries ``fit`` (that fit, or None: see :func:`hypermodel_fit`) and
+    ``fit_names`` (the names declared only by the fit).
+
     Examples
     --------
     >>> import inspect, keras
@@ -1225,7 +1405,7 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     """
     if hasattr(fn, "hp_build_fn"):
         return fn
-    space, defaults = _record(fn)
+    space, defaults, fit_names = _record(fn)
     try:
         parameters = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults.get(name))
@@ -1255,4 +1435,6 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     build.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     build.hp_build_fn = fn  # type: ignore[attr-defined]
     build.space = space  # type: ignore[attr-defined]
+    build.fit = hypermodel_fit(fn)  # type: ignore[attr-defined]
+    build.fit_names = fit_names  # type: ignore[attr-defined]
     return build

@@ -2,13 +2,19 @@
 
 ``compare`` runs grid search, random search and Hyperband (optionally Bayesian
 optimisation) on one of the shipped datasets, with a small dense network,
-and writes the trials table, a per-strategy summary and the comparison plots
-to files.
+and writes the trials table and a per-strategy summary (again after each
+strategy, so a late error loses nothing) and the comparison plots to files.
 
 ``precompute`` runs lesson 04's comparison (the model, space and budget of
 :mod:`nbtune.lessons`, which the notebook imports too) and writes the results
 nbtune ships in ``nbtune/precomputed/``, for classes that cannot wait for a
 search (see :func:`nbtune.lessons.load_precomputed`).
+
+Both check every argument before any work: counts are whole numbers of 1 or
+more (:func:`count`), and the ``--out`` folder is created and written to
+(:func:`folder_problem`) before TensorFlow is imported. Progress goes to
+stdout; TensorFlow's start-up lines are kept off stderr
+(:func:`nbtune.backend.quiet_tensorflow`).
 """
 
 from __future__ import annotations
@@ -16,15 +22,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["default_space", "dense_classifier", "main", "write_plots"]
+from nbtune.backend import import_keras, quiet_tensorflow
+
+__all__ = [
+    "count",
+    "default_space",
+    "dense_classifier",
+    "folder_problem",
+    "main",
+    "write_plots",
+    "write_tables",
+]
+
+STRATEGIES = ["grid", "random", "hyperband", "bayesian"]
 
 
 def dense_classifier(units: int = 64, learning_rate: float = 1e-3, dropout_rate: float = 0.0,
                      *, n_classes: int = 2):
     """A one-hidden-layer classifier: Dense(units) -> Dropout -> softmax."""
-    import keras
+    keras = import_keras()
 
     model = keras.Sequential([
         keras.layers.Dense(units, activation="relu"),
@@ -84,66 +104,204 @@ def write_plots(result, folder: Path) -> list[Path]:
     return written
 
 
+def count(option: str, example: int) -> Callable[[str], int]:
+    """An argparse ``type=`` for ``option``: a whole number of 1 or more.
+
+    Parameters
+    ----------
+    option : str
+        The option it checks, for the message (``"--epochs"``).
+    example : int
+        A sensible value, shown in the message as the fix.
+
+    Returns
+    -------
+    callable
+        Turns the text given on the command line into an ``int``, or raises
+        ``argparse.ArgumentTypeError`` saying what is allowed.
+
+    Examples
+    --------
+    >>> epochs = count("--epochs", 9)
+    >>> epochs("3")
+    3
+    >>> epochs("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 0 is not allowed: give a whole number of 1 or more, e.g. --epochs 9
+    """
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < 1:
+            raise argparse.ArgumentTypeError(
+                f"{text} is not allowed: give a whole number of 1 or more, e.g. {option} {example}"
+            )
+        return value
+
+    parse.__name__ = "whole number >= 1"  # argparse names the type in some messages
+    return parse
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why results cannot be written to ``folder``, or ``None`` if they can.
+
+    Creates ``folder`` (and its parents) if missing, and writes and removes a
+    temporary file in it: the check a run makes before any training, so that
+    its results cannot be lost at the end.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> root = Path(tempfile.mkdtemp())
+    >>> folder_problem(root / "out") is None
+    True
+    >>> (root / "notes.txt").write_text("hello")
+    5
+    >>> folder_problem(root / "notes.txt")  # doctest: +ELLIPSIS
+    '... is a file, not a folder'
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return f"{folder} cannot be written to ({error.strerror or error})"
+    return None
+
+
+def write_tables(result, folder: Path) -> list[Path]:
+    """Write ``trials.csv`` and ``summary.csv`` of ``result`` to ``folder``; return their paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    result.to_csv(folder / "trials.csv")
+    result.summary().to_csv(folder / "summary.csv")
+    return [folder / "trials.csv", folder / "summary.csv"]
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m nbtune", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("compare", help="compare search strategies on one dataset")
-    run.add_argument("--dataset", choices=["digits", "breast_cancer"], default="digits")
+    parser = argparse.ArgumentParser(
+        prog="python -m nbtune",
+        description="nbtune's jobs without a notebook: compare search strategies, or re-make "
+                    "the precomputed results of lesson 04.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{compare,precompute}")
+    _add_compare(commands)
+    _add_precompute(commands)
+    return parser
+
+
+def _add_compare(commands) -> None:
+    run = commands.add_parser(
+        "compare", help="compare search strategies on one dataset",
+        description="Run grid search, random search and Hyperband (and, if asked, Bayesian "
+                    "optimisation) on one of the datasets nbtune ships, with a small dense "
+                    "network. Writes trials.csv (one row per trial) and summary.csv (one row "
+                    "per strategy, with the test score of each winner) to the --out folder as "
+                    "each strategy finishes, then the comparison plots as PNG files.",
+    )
+    run.add_argument("--dataset", choices=["digits", "breast_cancer"], default="digits",
+                     help="the data to search on (default: %(default)s)")
     run.add_argument("--strategies", nargs="+", default=["grid", "random", "hyperband"],
-                     choices=["grid", "random", "hyperband", "bayesian"])
-    run.add_argument("--epochs", type=int, default=None, help="epochs per model (default 9, fast 3)")
-    run.add_argument("--n-iter", type=int, default=None, help="random search trials (default 8, fast 2)")
-    run.add_argument("--out", type=Path, default=Path("out"), help="folder for the result files")
+                     choices=STRATEGIES, metavar="STRATEGY",
+                     help="strategies to run, in this order, each once: any of "
+                          + ", ".join(STRATEGIES) + " (default: grid random hyperband)")
+    run.add_argument("--epochs", type=count("--epochs", 9), default=None,
+                     help="epochs per model, and Hyperband's most epochs (default: 9; 3 with --fast)")
+    run.add_argument("--n-iter", type=count("--n-iter", 8), default=None,
+                     help="configurations random search tries, and Bayesian optimisation's "
+                          "trials (default: 8; 2 with --fast)")
+    run.add_argument("--out", type=Path, default=Path("out"),
+                     help="folder for the result files, created if missing (default: %(default)s)")
     run.add_argument("--fast", action="store_true",
                      help="tiny budgets for a smoke run (also when NBTUNE_FAST=1)")
     run.add_argument("--no-plots", action="store_true", help="write the tables only, no PNG plots")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.set_defaults(parser=run)  # for the checks after parsing (see _check)
 
+
+def _add_precompute(commands) -> None:
     pre = commands.add_parser(
         "precompute",
         help="run lesson 04's comparison and write the precomputed results nbtune ships",
         description="Run lesson 04's comparison (digits; grid, random, Hyperband, Bayesian; "
                     "the model, space and budget of nbtune.lessons) and write "
-                    "<name>.csv and <name>.json, which nbtune.lessons.load_precomputed() reads.",
+                    "comparison_digits.csv and comparison_digits.json, which "
+                    "nbtune.lessons.load_precomputed() reads.",
     )
     pre.add_argument("--out", type=Path, default=None,
-                     help="folder for the files (default: the package's nbtune/precomputed/)")
+                     help="folder for the files, created if missing "
+                          "(default: the package's own nbtune/precomputed/)")
     pre.add_argument("--budget", type=int, choices=[1, 2, 3], default=1,
-                     help="lesson 04's BUDGET (default 1, what the notebook runs by default)")
+                     help="lesson 04's BUDGET: 1, 2 or 3 (default: %(default)s, what the "
+                          "notebook runs by default)")
     pre.add_argument("--fast", action="store_true",
                      help="tiny budgets for a smoke run (also when NBTUNE_FAST=1); "
                           "needs --out, so the shipped files are not replaced by a smoke run")
     pre.add_argument("--plots", action="store_true", help="also write the comparison plots as PNG")
     pre.add_argument("--quiet", action="store_true", help="no progress lines")
-    return parser
+    pre.set_defaults(parser=pre)
+
+
+def _check(args) -> None:
+    """Argument checks argparse cannot make; exits with the command's usage error (code 2)."""
+    parser = args.parser
+    fast = args.fast or os.environ.get("NBTUNE_FAST") == "1"
+    if args.command == "compare":
+        twice = sorted({s for s in args.strategies if args.strategies.count(s) > 1})
+        if twice:
+            parser.error(f"argument --strategies: {' '.join(twice)} given more than once; "
+                         f"give each strategy once, e.g. --strategies grid random hyperband")
+    if args.command == "precompute" and fast and args.out is None:
+        parser.error("precompute --fast needs --out DIR: a smoke run must not replace the "
+                     "shipped results in nbtune/precomputed/, e.g. --out /tmp/precomputed")
+    if args.command == "precompute" and args.out is None:
+        from nbtune.lessons import precomputed_folder
+
+        args.out = precomputed_folder()
+    if args.out is not None:
+        problem = folder_problem(args.out)
+        if problem:
+            parser.error(f"argument --out: {problem}; give a folder nbtune can create or "
+                         f"write to, e.g. --out results")
+    args.fast = fast
 
 
 def _compare(args) -> int:
     from nbtune import data
+    from nbtune.display import SearchProgress
+    from nbtune.results import SearchResult
     from nbtune.search import compare
 
-    fast = args.fast or os.environ.get("NBTUNE_FAST") == "1"
     dataset = data.load(args.dataset)
-    epochs = args.epochs or (3 if fast else 9)
+    n_iter = args.n_iter or (2 if args.fast else 8)
+    settings = {
+        "epochs": args.epochs or (3 if args.fast else 9), "n_iter": n_iter, "max_trials": n_iter,
+        "validation_data": dataset.validation, "test_data": dataset.test,
+        "progress": SearchProgress(enabled=not args.quiet, stream=sys.stdout),  # stderr stays empty
+    }
 
     def build(units=64, learning_rate=1e-3, dropout_rate=0.0):
         return dense_classifier(units, learning_rate, dropout_rate, n_classes=dataset.n_classes)
 
-    result = compare(
-        build, default_space(fast), *dataset.train,
-        strategies=args.strategies, validation_data=dataset.validation,
-        test_data=dataset.test, epochs=epochs, n_iter=args.n_iter or (2 if fast else 8),
-        max_trials=args.n_iter or (2 if fast else 8), progress=not args.quiet,
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    result.to_csv(args.out / "trials.csv")
-    summary = result.summary()
-    summary.to_csv(args.out / "summary.csv")
-    written = [args.out / "trials.csv", args.out / "summary.csv"]
+    results = []
+    for strategy in args.strategies:  # one at a time, the tables written after each
+        results.append(compare(build, default_space(args.fast), *dataset.train,
+                               strategies=[strategy], **settings))
+        combined = SearchResult.combine(results)
+        written = write_tables(combined, args.out)
+        if not results[-1].complete:
+            break  # stopped (Ctrl-C): keep what finished, start nothing new
     if not args.no_plots:
-        written += write_plots(result, args.out)
+        written += write_plots(combined, args.out)
     print(f"\n{dataset}\n")
-    print(summary.to_string())
+    print(combined.summary().to_string())
     print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -153,14 +311,10 @@ def _precompute(args) -> int:
 
     from nbtune import lessons
 
-    fast = args.fast or os.environ.get("NBTUNE_FAST") == "1"
-    if fast and args.out is None:
-        print("precompute --fast needs --out DIR: a smoke run must not replace the shipped "
-              "results in nbtune/precomputed/", file=sys.stderr)
-        return 2
-    folder = args.out if args.out is not None else lessons.precomputed_folder()
+    folder = args.out
     started = time.perf_counter()
-    result = lessons.precompute(folder, budget=args.budget, fast=fast, progress=not args.quiet)
+    result = lessons.precompute(folder, budget=args.budget, fast=args.fast, progress=not args.quiet,
+                                 stream=sys.stdout)
     name = lessons.PRECOMPUTED
     written = [folder / f"{name}.csv", folder / f"{name}.json"]
     if args.plots:
@@ -172,9 +326,16 @@ def _precompute(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m nbtune``; returns the exit code."""
-    args = _parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    """Entry point of ``python -m nbtune``; returns the exit code.
+
+    Every argument is checked, and the ``--out`` folder made and written to,
+    before TensorFlow is imported or anything is trained; a wrong one exits
+    with code 2 and a message naming it.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check(args)
+    quiet_tensorflow()
     if args.command == "precompute":
         return _precompute(args)
     return _compare(args)

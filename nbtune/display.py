@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from typing import TextIO
 
 __all__ = ["SearchProgress", "in_notebook"]
 
@@ -54,6 +55,9 @@ class SearchProgress:
     ----------
     enabled : bool, default True
         False makes it silent (``progress=False``).
+    stream : file-like, optional
+        Where the line goes outside a notebook; by default ``sys.stderr``
+        (looked up at each write). ``python -m nbtune`` passes ``sys.stdout``.
 
     Examples
     --------
@@ -66,9 +70,15 @@ class SearchProgress:
     'grid   [####################]'
     """
 
-    def __init__(self, *, enabled: bool = True):
+    def __init__(self, *, enabled: bool = True, stream: TextIO | None = None):
         self.enabled = enabled
+        self.stream = stream
         self.begin("search", None)
+
+    def _write(self, text: str) -> None:
+        stream = sys.stderr if self.stream is None else self.stream
+        stream.write(text)
+        stream.flush()
 
     def begin(self, strategy: str, total: int | None) -> None:
         """Start a new line for a search of ``total`` trials."""
@@ -125,8 +135,7 @@ class SearchProgress:
             else:
                 self._handle.update({"text/plain": text}, raw=True)
         else:
-            sys.stderr.write("\r" + text)
-            sys.stderr.flush()
+            self._write("\r" + text)
             self._stream_used = True
 
     def end(self, note: str = "") -> None:
@@ -138,8 +147,7 @@ class SearchProgress:
             if self._handle is not None:
                 self._handle.update({"text/plain": text}, raw=True)
             elif not in_notebook():
-                sys.stderr.write("\r" + text)
+                self._write("\r" + text)
                 self._stream_used = True
         if self._stream_used:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            self._write("\n")

@@ -38,7 +38,7 @@ import os
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -207,7 +207,8 @@ class WallClock(SearchProgress):
     """Search progress that also times each strategy by the wall clock.
 
     Pass it as ``progress=`` to any search helper or to ``nbtune.compare``.
-    It shows the usual one progress line (or nothing with ``show=False``) and
+    It shows the usual one progress line (or nothing with ``show=False``; on
+    ``stream``, as :class:`~nbtune.display.SearchProgress` does) and
     records, per strategy, the seconds from the first to the last trial:
     everything the search spent, including what a trial's own ``seconds``
     column does not count (keras-tuner's records between trials, and Bayesian
@@ -226,9 +227,9 @@ class WallClock(SearchProgress):
     ['grid']
     """
 
-    def __init__(self, *, show: bool = True):
+    def __init__(self, *, show: bool = True, stream: TextIO | None = None):
         self.seconds: dict[str, float] = {}
-        super().__init__(enabled=show)
+        super().__init__(enabled=show, stream=stream)
 
     def end(self, note: str = "") -> None:
         # ``started`` was set by ``begin`` for this strategy
@@ -282,16 +283,18 @@ def _versions() -> dict[str, str]:
 
 
 def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast: bool = False,
-               progress: bool = True, name: str = PRECOMPUTED) -> SearchResult:
+               progress: bool = True, name: str = PRECOMPUTED,
+               stream: TextIO | None = None) -> SearchResult:
     """Run lesson 04's comparison and write ``<name>.csv`` and ``<name>.json`` to ``folder``.
 
     The CSV is the trials table (``SearchResult.to_csv``); the JSON holds the
     space, the settings, the test score and the wall time of each strategy,
     and the library versions.  ``folder`` defaults to the package's own
     precomputed folder (:func:`precomputed_folder`), which is what
-    ``python -m nbtune precompute`` updates.
+    ``python -m nbtune precompute`` updates. The progress lines go to
+    ``stream`` (default ``sys.stderr``).
     """
-    clock = WallClock(show=progress)
+    clock = WallClock(show=progress, stream=stream)
     started = time.perf_counter()
     result = run_comparison(budget, fast=fast, progress=clock)
     csv_path, json_path = _paths(name, folder)

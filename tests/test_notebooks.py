@@ -53,7 +53,7 @@ def execute(path: Path, *, fast: bool = True, timeout: int = 600) -> nbformat.No
     return notebook
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def executed(path: Path) -> nbformat.NotebookNode:
     """Each lesson is executed once per test session, for the tests that inspect it."""
     return execute(path)

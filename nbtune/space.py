@@ -1182,6 +1182,11 @@ def _is_hypermodel(fn: Any) -> bool:
     return not inspect.isroutine(fn) and not inspect.isclass(fn) and callable(getattr(fn, "build", None))
 
 
+def _is_kt_hypermodel_class(klass: type) -> bool:
+    """keras-tuner's own base ``HyperModel`` class, recognised by name (nothing is imported)."""
+    return klass.__name__ == "HyperModel" and klass.__module__.startswith("keras_tuner")
+
+
 def _defined_by_keras_tuner(obj: Any, method: str) -> bool:
     """True if ``type(obj).method`` is keras-tuner's own base ``HyperModel`` method.
 
@@ -1189,7 +1194,7 @@ def _defined_by_keras_tuner(obj: Any, method: str) -> bool:
     """
     for klass in type(obj).__mro__:
         if method in vars(klass):
-            return klass.__name__ == "HyperModel" and klass.__module__.startswith("keras_tuner")
+            return _is_kt_hypermodel_class(klass)
     return False
 
 
@@ -1222,25 +1227,27 @@ def check_build_fn(fn: Any, *, argument: str = "build_fn") -> None:
     TypeError: build_fn=42 (int) is neither a function nor a keras_tuner.HyperModel; pass the function that builds and compiles your Keras model (e.g. build_fn=create_model, or a keras-tuner style model_builder(hp)) or an instance of your HyperModel (MyHyperModel())
     """
     name = type(fn).__name__
-    if inspect.isclass(fn) and callable(getattr(fn, "build", None)):
+    if inspect.isclass(fn) and any(_is_kt_hypermodel_class(k) for k in fn.__mro__):
         raise TypeError(
             f"{argument}={fn.__name__} is a HyperModel class, not an instance; "
             f"pass an instance: {argument}={fn.__name__}()"
         )
     if not inspect.isroutine(fn) and hasattr(fn, "build"):
-        if _defined_by_keras_tuner(fn, "build") or not callable(getattr(fn, "build")):
+        if _defined_by_keras_tuner(fn, "build"):
             raise TypeError(
                 f"{argument}={fn!r} is a keras_tuner.HyperModel whose class {name} has no "
                 "build method (keras-tuner's own HyperModel.build only raises "
                 f"NotImplementedError); define it: class {name}(kt.HyperModel): "
                 "def build(self, hp): ... return model"
             )
-        if not _is_hp_signature(fn.build):
-            raise TypeError(
-                f"{argument}={fn!r}: {name}.build must take one argument, hp, as "
-                f"keras-tuner calls it; write def build(self, hp): ... return model"
-            )
-        return
+        if callable(fn.build) and _is_hp_signature(fn.build):
+            return
+        if callable(fn):  # a callable that merely has some other `build`
+            return
+        raise TypeError(
+            f"{argument}={fn!r}: {name}.build must be a method that takes one argument, "
+            "hp, as keras-tuner calls it; write def build(self, hp): ... return model"
+        )
     if not callable(fn):
         raise TypeError(
             f"{argument}={fn!r} ({name}) is neither a function nor a keras_tuner.HyperModel; "

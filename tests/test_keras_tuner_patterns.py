@@ -310,3 +310,18 @@ def test_a_fit_that_needs_data_asks_for_it():
         SearchSpace.from_build_fn(NeedsData())
     space = SearchSpace.from_build_fn(NeedsData(), x=np.ones((4, 8, 8)), y=np.zeros(4))
     assert space.names[-1] == "batch_size"
+
+
+def test_other_callables_with_a_build_attribute_are_still_build_functions():
+    from nbtune.space import check_build_fn
+
+    class Builder:  # a callable object that happens to have a `build`
+        build = "v2"
+
+        def __call__(self, units=8):
+            return keras.Sequential([keras.layers.Dense(units)])
+
+    check_build_fn(Builder())
+    check_build_fn(keras.Sequential)  # a Keras model class used as the builder
+    with pytest.raises(TypeError, match="must be a method that takes one argument, hp"):
+        check_build_fn(type("Odd", (), {"build": lambda self, x, y: None})())

@@ -1328,7 +1328,7 @@ def _declare_fit_hyperparameters(fn: Any, fit: Callable, hp: Any, model: Any, x:
     except Exception as exc:
         name = type(fn).__name__
         fix = (
-            f"give it data: SearchSpace.from_build_fn(hypermodel, x=X_train, y=y_train)"
+            "give it data: SearchSpace.from_build_fn(hypermodel, x=X_train, y=y_train)"
             if x is None else
             f"check that {name}.fit(hp, model, x, y, **kwargs) runs with keras-tuner's "
             "default values (hp = keras_tuner.HyperParameters())"

@@ -5,12 +5,20 @@
 They are ordinary scikit-learn estimators, so ``GridSearchCV``,
 ``RandomizedSearchCV``, ``cross_val_score``, ``clone`` and pipelines work with them.
 
-Parameters are routed by name. A name that the build function accepts goes to
-the build function; a name in :data:`FIT_PARAMS` goes to ``model.fit``. So one
-flat parameter grid can mix both::
+Parameters are routed by name (:mod:`nbtune.routing`). A name that the build
+function accepts goes to the build function; a name of ``keras.Model.fit``
+(:data:`FIT_PARAMS`: ``epochs``, ``batch_size``, ``class_weight``,
+``validation_data``...) goes to ``model.fit``. So one flat parameter grid can mix both::
 
     GridSearchCV(KerasClassifier(build_fn=create_model),
                  {"units": [32, 64], "batch_size": [16, 32], "epochs": [5, 10]})
+
+The old wrapper's call surface works too: ``clf.fit(X, y, epochs=5)`` (Keras
+arguments for that call only), ``predict(X, batch_size=...)``,
+``build_fn=None`` on a subclass that defines ``__call__``, one-hot ``y``, and
+``clf.fit(X, y).history["loss"]``. So do Keras 3's ``keras.wrappers`` forms: a
+``keras.Model`` instance as ``model=``, ``model_kwargs=`` / ``fit_kwargs=`` and a
+build function that takes ``X`` and ``y``.
 
 Importing this module does not import TensorFlow or Keras; they are imported
 on the first ``fit``.
@@ -21,22 +29,22 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune import engine
+from nbtune import engine, routing
+from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
-__all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor"]
-
-#: Parameters passed to ``model.fit`` (all other tunable names go to the build function).
-FIT_PARAMS = ("epochs", "batch_size", "validation_split", "callbacks", "shuffle", "verbose")
+__all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor", "is_one_hot"]
 
 # Predictions are computed in blocks of this many rows, the last block padded with
 # zeros. Every forward pass then has the same shape, so a sample's prediction does
@@ -44,13 +52,18 @@ FIT_PARAMS = ("epochs", "batch_size", "validation_split", "callbacks", "shuffle"
 # of different shapes can differ in the last bit).
 _PREDICT_BLOCK = 256
 
-_OWN_PARAMS = ("model", "build_fn", "random_state")
+# the estimator parameters that __init__ names (all others live in _build_params)
+_SIGNATURE_FIT_PARAMS = ("epochs", "batch_size", "validation_split", "callbacks", "shuffle",
+                         "verbose")
+
+# build-function arguments filled in from the training data that are arrays, not sizes
+_DATA_ARGS = ("X", "y")
 
 
 def _keras():
-    import keras  # noqa: PLC0415 -- imported lazily: `import nbtune` must stay instant
+    from nbtune.backend import import_keras
 
-    return keras
+    return import_keras()
 
 
 def _to_python(value: Any) -> Any:
@@ -66,6 +79,29 @@ def _to_python(value: Any) -> Any:
     if type(value) in (list, tuple):
         return type(value)(_to_python(v) for v in value)
     return value
+
+
+def _is_keras_model(obj: Any) -> bool:
+    """Whether ``obj`` is a ``keras.Model`` instance (without importing Keras)."""
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(obj, keras.Model)
+
+
+def _model_copier(model: Any) -> Callable[[], Any]:
+    """A build function that returns a fresh copy of ``model`` (Keras 3's ``model=<Model>``).
+
+    The copy has the same layers, newly initialised weights, and the same
+    compile settings with a new optimizer, so fits never share state.
+    """
+
+    def copy_of_model():
+        clone_ = _keras().models.clone_model(model)
+        if getattr(model, "compiled", False):
+            clone_.compile_from_config(model.get_compile_config())
+        return clone_
+
+    copy_of_model.__name__ = f"copy_of_{model.name}"
+    return copy_of_model
 
 
 @functools.cache
@@ -85,35 +121,40 @@ def _stop_on_nan_class() -> type:
 
 def _as_kwargs(fn: Callable) -> Callable:
     """Return ``fn`` itself, or a keyword version of a keras-tuner ``build(hp)``."""
-    from nbtune import space  # noqa: PLC0415 -- keeps the module import light
+    from nbtune import space
 
     return space.as_kwargs_build_fn(fn) if space.is_hp_build_fn(fn) else fn
 
 
-def _build_args(fn: Callable) -> tuple[list[str], bool]:
-    """Names the build function accepts by keyword, and whether it has ``**kwargs``."""
-    params = inspect.signature(fn).parameters.values()
-    names = [
-        p.name
-        for p in params
-        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    ]
-    return names, any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+def _outputs_logits(model: Any) -> bool:
+    """Whether the model was compiled with a loss that takes logits (``from_logits=True``)."""
+    return bool(getattr(getattr(model, "loss", None), "from_logits", False))
+
+
+def _check_call_kwargs(kwargs: dict, allowed: tuple[str, ...], method: str) -> None:
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"{method}() got unexpected keyword arguments {unknown}; it accepts Keras's "
+            f"{list(allowed)}. Build-function arguments belong to the estimator: "
+            f"KerasClassifier(model=..., {unknown[0]}=...) or est.set_params({unknown[0]}=...)."
+        )
 
 
 class _KerasEstimator(BaseEstimator):
     """Shared logic of :class:`KerasClassifier` and :class:`KerasRegressor`.
 
     Subclasses validate X and y in ``fit`` and then call ``_fit``; they provide
-    ``_meta_args``, ``_check_output_units``, ``_default_compile`` and ``_encode_targets``.
+    ``_meta_args``, ``_check_output_units``, ``_default_compile``,
+    ``_encode_targets`` and ``_encode_validation_y``.
     """
 
     # names the estimator fills in from the data when the build function asks for them
-    _meta_args: tuple[str, ...] = ("n_features_in",)
+    _meta_args: tuple[str, ...] = ("n_features_in", "input_shape", *_DATA_ARGS)
 
     def __init__(
         self,
-        model: Callable[..., Any] | None = None,
+        model: Callable[..., Any] | Any | None = None,
         *,
         build_fn: Callable[..., Any] | None = None,
         epochs: int = 10,
@@ -134,17 +175,23 @@ class _KerasEstimator(BaseEstimator):
         self.shuffle = shuffle
         self.verbose = verbose
         self.random_state = random_state
-        self._build_params = build_params
+        self._build_params = {}
+        for key, value in routing.flatten_keras_wrapper_params(build_params).items():
+            if key in _SIGNATURE_FIT_PARAMS:
+                setattr(self, key, value)  # e.g. fit_kwargs={"epochs": 5}
+            else:
+                self._build_params[key] = value
 
     # ---------------------------------------------------------------- parameters
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters of this estimator, including the build-function parameters set."""
+        """Parameters of this estimator, including the build-function and extra fit
+        parameters set."""
         params = super().get_params(deep=deep)
         params.update(self._build_params)
         return params
 
     def set_params(self, **params: Any) -> _KerasEstimator:
-        """Set parameters; any argument name of the build function is accepted.
+        """Set parameters; any argument name of the build function or of ``Model.fit``.
 
         Raises
         ------
@@ -152,6 +199,7 @@ class _KerasEstimator(BaseEstimator):
             If a name is neither a build-function argument nor an estimator/fit
             parameter (checked when the build function is known).
         """
+        params = routing.flatten_keras_wrapper_params(params)
         own = set(self._get_param_names())
         new_build = {k: v for k, v in params.items() if k not in own}
         if new_build:
@@ -166,8 +214,14 @@ class _KerasEstimator(BaseEstimator):
                 self._build_params[key] = value
         return self
 
-    @staticmethod
-    def _build_function(model: Any, build_fn: Any, strict: bool = True) -> Callable | None:
+    def __sklearn_clone__(self) -> _KerasEstimator:
+        """A clone with the same parameters; a ``keras.Model`` given as ``model=`` is
+        shared, not deep-copied (nbtune never trains it, it trains copies)."""
+        params = {name: value if _is_keras_model(value) else clone(value, safe=False)
+                  for name, value in self.get_params(deep=False).items()}
+        return type(self)(**params)
+
+    def _build_function(self, model: Any, build_fn: Any, strict: bool = True) -> Callable | None:
         """The build function to call (keyword form), or None if unknown and not strict."""
         if model is not None and build_fn is not None:
             if not strict:
@@ -177,86 +231,104 @@ class _KerasEstimator(BaseEstimator):
                 "old spelling); pass only one, e.g. KerasClassifier(model=create_model)."
             )
         fn = model if model is not None else build_fn
+        if fn is None and callable(self):
+            return self.__call__  # the old wrapper: build_fn=None on a subclass with __call__
+        if _is_keras_model(fn):
+            return _model_copier(fn)
         if not callable(fn) or (hasattr(fn, "fit") and hasattr(fn, "predict")):
             if not strict:
                 return None
             raise TypeError(
-                "model= must be a function that builds and returns a new Keras model, "
-                f"got {fn!r}. Write one, e.g. `def create_model(units=64): ...` and pass "
-                "KerasClassifier(model=create_model)."
+                "model= must be a function that builds and returns a new Keras model, or a "
+                f"keras.Model, got {fn!r}. Write one, e.g. `def create_model(units=64): ...` "
+                "and pass KerasClassifier(model=create_model)."
             )
         return _as_kwargs(fn)
 
     def _check_build_names(self, fn: Callable, names) -> None:
-        accepted, takes_any = _build_args(fn)
-        accepted = [n for n in accepted if n not in self._meta_args]
-        for key in names:
-            if key in self._meta_args:
-                raise ValueError(
-                    f"{key!r} is filled in by {type(self).__name__} from the training data; "
-                    "do not set it. The build function receives it automatically."
-                )
-            if key not in accepted and not takes_any:
-                original = getattr(fn, "hp_build_fn", fn)  # as_kwargs_build_fn keeps it
-                fn_name = getattr(original, "__name__", "build_fn")
-                if original is not fn:
-                    fix = f"declare it in {fn_name}(hp), e.g. hp.Choice({key!r}, [...])"
-                else:
-                    fix = "add it as an argument of the build function: "
-                    fix += f"def {fn_name}(..., {key}=...)"
-                raise ValueError(
-                    f"Invalid parameter {key!r} for {type(self).__name__}: the build function "
-                    f"{fn_name}() has no argument {key!r} and it is not a fit parameter. "
-                    f"Accepted names: build-function arguments {accepted}; fit arguments "
-                    f"{list(FIT_PARAMS)}; and {list(_OWN_PARAMS)}. To tune {key!r}, {fix}."
-                )
+        routing.check_build_names(fn, names, estimator=type(self).__name__,
+                                  meta_args=self._meta_args)
+
+    def _fit_settings(self, call_kwargs: dict[str, Any]) -> dict[str, Any]:
+        """``Model.fit`` arguments: the estimator's, overridden by this call's."""
+        _check_call_kwargs(call_kwargs, FIT_PARAMS + FIT_CALL_ONLY, "fit")
+        settings = {name: getattr(self, name) for name in _SIGNATURE_FIT_PARAMS}
+        settings.update({k: v for k, v in self._build_params.items() if k in FIT_PARAMS})
+        settings.update(call_kwargs)
+        callbacks = settings.get("callbacks") or []
+        if not isinstance(callbacks, (list, tuple)):
+            callbacks = [callbacks]  # a single callback
+        settings["callbacks"] = list(callbacks)
+        return {k: _to_python(v) for k, v in settings.items()}
 
     # ---------------------------------------------------------------- fitting
-    def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, int]) -> _KerasEstimator:
+    def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, Any],
+             call_kwargs: dict[str, Any]) -> _KerasEstimator:
         keras = _keras()
         self.__dict__.pop("model_", None)  # a failed refit must not look fitted
         fn = self._build_function(self.model, self.build_fn)
         self._check_build_names(fn, self._build_params)
+        fit_kwargs = self._fit_settings(call_kwargs)
         kwargs = self._build_kwargs(fn, meta)
 
         seed = self._seed()
-        callbacks = self.callbacks or []
-        if not isinstance(callbacks, (list, tuple)):
-            callbacks = [callbacks]  # a single callback
+        callbacks = fit_kwargs.pop("callbacks")
         steps = engine.steps_per_execution(callbacks)
-
-        def build():
-            return self._new_model(fn, kwargs, X, seed, steps)
-
-        pool = engine.active_pool()
-        if pool is not None and seed is not None:  # inside a search: one model per configuration
-            origin = self.model if self.model is not None else self.build_fn
-            key = (type(self), origin, seed, steps, X.shape[1],
-                   tuple(sorted((k, type(v), repr(v)) for k, v in kwargs.items())))
-            model = pool.fetch(key, build)
-        else:
-            model = build()
+        model = self._model_for_fit(fn, kwargs, X, seed, steps)
         n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         if seed is not None:
             # the same random state for batches and dropout whether the model is new or reused
             keras.utils.set_random_seed(seed)
 
-        fit_kwargs = {name: _to_python(getattr(self, name)) for name in FIT_PARAMS}
+        fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
         with engine.tracking_gradients(model), engine.quiet_retracing():
             history = model.fit(X, self._encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self._check_finite_loss(history, fit_kwargs.get("epochs"))
+        self.model_ = model
+        self.history_ = history
+        return self
 
+    def _model_for_fit(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
+                       steps: int) -> Any:
+        """A new model, or inside a search the pooled one for this configuration."""
+
+        def build():
+            return self._new_model(fn, kwargs, X, seed, steps)
+
+        pool = engine.active_pool()
+        takes_data = any(name in kwargs for name in _DATA_ARGS)  # built from the data itself
+        if pool is None or seed is None or takes_data:
+            return build()
+        origin = self.model if self.model is not None else (self.build_fn or type(self))
+        key = (type(self), origin, seed, steps, X.shape[1:],
+               tuple(sorted((k, type(v), repr(v)) for k, v in kwargs.items())))
+        return pool.fetch(key, build)
+
+    def _encode_fit_data(self, fit_kwargs: dict, model: Any, n_units: int) -> dict:
+        """``validation_data`` and ``class_weight`` in the form the model trains on."""
+        validation = fit_kwargs.get("validation_data")
+        if isinstance(validation, (tuple, list)) and len(validation) in (2, 3):
+            X_val, y_val, *rest = validation
+            X_val = np.asarray(X_val, dtype=np.float32)
+            y_val = self._encode_targets(self._encode_validation_y(y_val), model, n_units)
+            fit_kwargs["validation_data"] = (X_val, y_val, *rest)
+        if fit_kwargs.get("class_weight") is not None:
+            fit_kwargs["class_weight"] = self._encode_class_weight(fit_kwargs["class_weight"])
+        return fit_kwargs
+
+    def _encode_class_weight(self, class_weight: Any) -> Any:
+        return class_weight
+
+    def _check_finite_loss(self, history: dict, epochs: Any) -> None:
         for epoch, loss in enumerate(history.get("loss", []), start=1):
             if not np.isfinite(loss):
                 raise ValueError(
                     f"Training diverged: the loss became {loss} at epoch {epoch} of "
-                    f"{self.epochs}. Try a smaller learning rate (e.g. 10 times smaller) "
+                    f"{epochs}. Try a smaller learning rate (e.g. 10 times smaller) "
                     "or scale the inputs (e.g. StandardScaler)."
                 )
-        self.model_ = model
-        self.history_ = history
-        return self
 
     def _seed(self) -> int | None:
         """The integer seed of every fit, or None for no seeding."""
@@ -282,9 +354,10 @@ class _KerasEstimator(BaseEstimator):
             n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         except ValueError as error:
             raise ValueError(
-                f"The model does not accept X with {X.shape[1]} features: {error}\nAdd an "
-                "`n_features_in` argument to the build function and start the model with "
-                "keras.Input((n_features_in,))."
+                f"The model does not accept X of shape {X.shape[1:]} per sample: {error}\n"
+                "Add an `input_shape` argument to the build function and start the model "
+                "with keras.Input(input_shape) (or `n_features_in` and "
+                "keras.Input((n_features_in,)) for a table)."
             ) from error
         self._check_output_units(n_units)
         if not getattr(model, "compiled", False):
@@ -293,14 +366,14 @@ class _KerasEstimator(BaseEstimator):
             model.steps_per_execution = steps
         return model
 
-    def _build_kwargs(self, fn: Callable, meta: dict[str, int]) -> dict[str, Any]:
-        accepted, takes_any = _build_args(fn)
+    def _build_kwargs(self, fn: Callable, meta: dict[str, Any]) -> dict[str, Any]:
+        accepted, takes_any = routing.build_args(fn)
         available = {**self.get_params(deep=False), **meta}
         for name in ("model", "build_fn"):
             available.pop(name)
         kwargs = {n: available[n] for n in accepted if n in available}
         if takes_any:
-            kwargs.update(self._build_params)
+            kwargs.update({k: v for k, v in self._build_params.items() if k not in FIT_PARAMS})
         missing = [
             name
             for name, p in inspect.signature(fn).parameters.items()
@@ -330,14 +403,26 @@ class _KerasEstimator(BaseEstimator):
             setattr(self, name, value)
         return self
 
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """Per-epoch metrics of the last fit (the same dict as ``history_``).
+
+        The old wrapper's ``fit`` returned Keras's ``History``; nbtune's returns
+        the estimator (scikit-learn's rule), and this keeps
+        ``history = clf.fit(X, y); history.history["loss"]`` working.
+        """
+        return self.history_
+
     # ---------------------------------------------------------------- predicting
-    def _forward(self, X: Any) -> np.ndarray:
+    def _forward(self, X: Any, predict_kwargs: dict, method: str) -> np.ndarray:
         """Model outputs for X as a float64 array of shape (n_samples, n_units)."""
+        _check_call_kwargs(predict_kwargs, PREDICT_KWARGS, method)
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float32, accept_sparse=False)
+        X = validate_data(self, X, reset=False, dtype=np.float32, accept_sparse=False,
+                          allow_nd=True)
         keras = _keras()
         pad = -len(X) % _PREDICT_BLOCK
-        X = np.concatenate([X, np.zeros((pad, X.shape[1]), dtype=X.dtype)])
+        X = np.concatenate([X, np.zeros((pad, *X.shape[1:]), dtype=X.dtype)])
         blocks = [
             keras.ops.convert_to_numpy(self.model_(X[i : i + _PREDICT_BLOCK], training=False))
             for i in range(0, len(X), _PREDICT_BLOCK)
@@ -364,33 +449,43 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
 
     Parameters
     ----------
-    model : callable, default=None
+    model : callable or keras.Model, default=None
         Function returning a new Keras model, usually compiled. Its arguments
-        are tunable parameters (``units=64``, ``learning_rate=1e-3``...). If it
-        has an argument ``n_features_in`` or ``n_classes``, that argument is
-        filled in from the training data. A keras-tuner style ``build(hp)`` is
-        accepted too: its hyperparameter names become the tunable parameters.
-        If the model is returned uncompiled, it is compiled with Adam and
+        are tunable parameters (``units=64``, ``learning_rate=1e-3``...). These
+        arguments are filled in from the training data when the function has
+        them: ``n_features_in``, ``n_classes``, ``input_shape`` (the shape of
+        one sample, e.g. ``(8, 8)`` for images), and ``X``, ``y`` (the training
+        data, y one-hot, as Keras 3's ``keras.wrappers`` pass them). A
+        keras-tuner style ``build(hp)`` is accepted too: its hyperparameter
+        names become the tunable parameters. A ``keras.Model`` instance is
+        copied (same layers and compile settings, new weights and optimizer)
+        for every fit. If the model is uncompiled, it is compiled with Adam and
         ``sparse_categorical_crossentropy`` (softmax output with one unit per
         class) or ``binary_crossentropy`` (one sigmoid unit), with accuracy as metric.
     build_fn : callable, default=None
         Old spelling of ``model`` (``tensorflow.keras.wrappers``); pass one of them.
+        As there, a subclass that defines ``__call__`` may pass neither: its
+        ``__call__`` builds the model.
     epochs, batch_size, validation_split, callbacks, shuffle, verbose
-        Passed to ``model.fit`` (see :data:`FIT_PARAMS`). Nothing is printed
-        with ``verbose=0``.
+        Passed to ``model.fit``. Nothing is printed with ``verbose=0``. Every
+        other argument of ``Model.fit`` (:data:`FIT_PARAMS`: ``class_weight``,
+        ``validation_data``...) is accepted as a parameter too.
     random_state : int, RandomState or None, default=None
         Seed set with ``keras.utils.set_random_seed`` before each fit, so two fits
         with the same seed give the same model. This also reseeds Python's and
         NumPy's global random generators. None: no seeding.
     **build_params
-        Values for the build function's arguments, e.g. ``units=64``.
+        Values for the build function's arguments, e.g. ``units=64``, and other
+        ``Model.fit`` arguments. Keras 3's ``model_kwargs={...}`` and
+        ``fit_kwargs={...}`` are spread into these.
 
     Attributes
     ----------
     model_ : keras.Model
-        The fitted Keras model.
+        The fitted Keras model (the old wrapper called it ``model``).
     history_ : dict of list
-        Per-epoch training metrics, e.g. ``history_["loss"]``.
+        Per-epoch training metrics, e.g. ``history_["loss"]``; also readable as
+        ``history``, so ``clf.fit(X, y).history["loss"]`` works as it did.
     classes_ : ndarray of shape (n_classes,)
         Class labels seen in fit.
     n_classes_ : int
@@ -403,7 +498,9 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     Notes
     -----
     The targets are given to Keras as integers 0..n_classes-1, or one-hot if the
-    model was compiled with ``categorical_crossentropy``. Before each fit the Keras
+    model was compiled with ``categorical_crossentropy``. A model compiled with
+    a loss that takes logits (``from_logits=True``) has its outputs turned into
+    probabilities by ``predict_proba``. Before each fit the Keras
     session is cleared. A fit whose loss becomes NaN or infinite raises ``ValueError``.
 
     Speed (see :mod:`nbtune.engine`): the model runs 32 training steps per call
@@ -428,22 +525,41 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     True
     """
 
-    _meta_args = ("n_features_in", "n_classes")
+    _meta_args = ("n_features_in", "n_classes", "input_shape", *_DATA_ARGS)
 
-    def fit(self, X: Any, y: Any) -> KerasClassifier:
+    def fit(self, X: Any, y: Any, **fit_kwargs: Any) -> KerasClassifier:
         """Build a new model and train it on X, y.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            Class labels of any type (ints, strings, bools...).
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            A table, or images such as (n_samples, 8, 8) or (n_samples, 8, 8, 1).
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Class labels of any type (ints, strings, bools...), or one-hot rows
+            (then ``classes_`` is ``0..n_classes-1`` and ``predict`` gives those).
+        **fit_kwargs
+            Arguments of ``keras.Model.fit`` for this call only (``epochs=5``,
+            ``batch_size=...``, ``sample_weight=...``), as the old wrapper took them.
 
         Returns
         -------
         self : KerasClassifier
         """
-        X, y = validate_data(self, X, y, dtype=np.float32, accept_sparse=False)
+        X, y = validate_data(self, X, y, dtype=np.float32, accept_sparse=False, allow_nd=True,
+                             multi_output=True)
+        y_encoded = self._learn_classes(y)
+        meta = {"n_features_in": X.shape[1], "n_classes": self.n_classes_,
+                "input_shape": tuple(X.shape[1:]), "X": X,
+                "y": np.eye(self.n_classes_, dtype=np.float32)[y_encoded]}  # as keras.wrappers
+        return self._fit(X, y_encoded, meta, fit_kwargs)
+
+    def _learn_classes(self, y: np.ndarray) -> np.ndarray:
+        """Set ``classes_`` / ``n_classes_`` from y; return y as class indices 0..n-1."""
+        if is_one_hot(y):
+            self.classes_ = np.arange(y.shape[1])
+            self.n_classes_ = y.shape[1]
+            return y.argmax(axis=1)
+        y = _labels_1d(y)
         check_classification_targets(y)
         encoder = LabelEncoder()
         y_encoded = encoder.fit_transform(y)
@@ -454,7 +570,31 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
             )
         self.classes_ = encoder.classes_
         self.n_classes_ = len(self.classes_)
-        return self._fit(X, y_encoded, {"n_features_in": X.shape[1], "n_classes": self.n_classes_})
+        return y_encoded
+
+    def _class_indices(self, labels: Any, what: str) -> np.ndarray:
+        """Positions in ``classes_`` of labels (or one-hot rows) given with the training data."""
+        labels = np.asarray(labels)
+        labels = labels.argmax(axis=1) if is_one_hot(labels) else _labels_1d(labels)
+        unseen = sorted(set(labels.tolist()) - set(self.classes_.tolist()))
+        if unseen:
+            raise ValueError(
+                f"{what} has labels {unseen[:5]} that y does not have (y has "
+                f"{self.classes_.tolist()[:10]}); use the same labels as y."
+            )
+        return np.searchsorted(self.classes_, labels)
+
+    def _encode_validation_y(self, y_val: Any) -> np.ndarray:
+        return self._class_indices(y_val, "validation_data")
+
+    def _encode_class_weight(self, class_weight: Any) -> dict[int, float]:
+        if not isinstance(class_weight, dict):
+            raise TypeError(
+                f"class_weight={class_weight!r} is not a dict; give one weight per class, "
+                f"e.g. {{{self.classes_[0]!r}: 1.0, {self.classes_[-1]!r}: 2.0}}."
+            )
+        indices = self._class_indices(np.array(list(class_weight)), "class_weight")
+        return {int(i): float(w) for i, w in zip(indices, class_weight.values())}
 
     def _check_output_units(self, n_units: int) -> None:
         if n_units != self.n_classes_ and not (n_units == 1 and self.n_classes_ == 2):
@@ -482,22 +622,69 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
             return np.eye(n_units, dtype=np.float32)[y]  # one-hot
         return y.astype(np.float32 if n_units == 1 else np.int32)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, shape (n_samples, n_classes); rows sum to 1."""
-        out = self._forward(X)
-        if out.min() < 0 or out.max() > 1 + 1e-6 or not np.isfinite(out).all():
+    def predict_proba(self, X: Any, **kwargs: Any) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes); rows sum to 1.
+
+        A model compiled with a loss that takes logits (``from_logits=True``)
+        outputs scores, not probabilities: they go through a softmax (or a
+        sigmoid for one unit) here. ``kwargs`` (``batch_size``, ``verbose``) are
+        accepted as the old wrapper accepted them; they do not change the result.
+        """
+        out = self._forward(X, kwargs, "predict_proba")
+        if _outputs_logits(self.model_):
+            out = expit(out) if out.shape[1] == 1 else softmax(out, axis=1)
+        elif out.min() < 0 or out.max() > 1 + 1e-6 or not np.isfinite(out).all():
             raise ValueError(
                 "The model's outputs are not probabilities. End the model with a softmax "
-                "(one unit per class) or a sigmoid (one unit, two classes) activation."
+                "(one unit per class) or a sigmoid (one unit, two classes) activation, or "
+                "compile it with a loss that takes logits, e.g. "
+                "SparseCategoricalCrossentropy(from_logits=True)."
             )
         if out.shape[1] == 1:
             return np.hstack([1 - out, out])
         return out / out.sum(axis=1, keepdims=True)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, **kwargs: Any) -> np.ndarray:
         """Predicted class labels (of the same type as the labels seen in fit)."""
-        proba = self.predict_proba(X)
+        _check_call_kwargs(kwargs, PREDICT_KWARGS, "predict")
+        proba = self.predict_proba(X, **kwargs)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any) -> float:
+        """Accuracy on X, y (labels or one-hot rows, like y in fit).
+
+        ``kwargs`` (``batch_size``, ``verbose``) are accepted as the old wrapper
+        accepted them; they do not change the result.
+        """
+        from sklearn.metrics import accuracy_score
+
+        y = np.asarray(y)
+        y = self.classes_[y.argmax(axis=1)] if is_one_hot(y) else _labels_1d(y)
+        return float(accuracy_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))
+
+
+def is_one_hot(y: np.ndarray) -> bool:
+    """Whether y is one-hot rows: 2-D, two or more columns, each row one 1 and zeros.
+
+    Examples
+    --------
+    >>> is_one_hot(np.eye(3)[[0, 2, 1]]), is_one_hot(np.array([0, 2, 1]))
+    (True, False)
+    """
+    if y.ndim != 2 or y.shape[1] < 2 or not np.issubdtype(y.dtype, np.number):
+        return False
+    return bool(np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all())
+
+
+def _labels_1d(y: np.ndarray) -> np.ndarray:
+    """y as a 1-D array of labels; a column (n, 1) is flattened with scikit-learn's warning."""
+    if y.ndim == 2 and y.shape[1] > 1:
+        raise ValueError(
+            f"y has shape {y.shape} but is not one-hot (each row one 1 and zeros). A "
+            "classifier takes one label per row, a 1-D array, or one-hot rows; multi-label "
+            "targets are not supported."
+        )
+    return column_or_1d(y, warn=True)
 
 
 class KerasRegressor(RegressorMixin, _KerasEstimator):
@@ -505,27 +692,31 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
 
     Parameters
     ----------
-    model : callable, default=None
+    model : callable or keras.Model, default=None
         Function returning a new Keras model, usually compiled. Its arguments
-        are tunable parameters. If it has an argument ``n_features_in`` or
-        ``n_outputs``, that argument is filled in from the training data. A
-        keras-tuner style ``build(hp)`` is accepted too. If the model is
-        returned uncompiled, it is compiled with Adam and mean squared error.
+        are tunable parameters. Arguments ``n_features_in``, ``n_outputs``,
+        ``input_shape``, ``X`` and ``y`` are filled in from the training data.
+        A keras-tuner style ``build(hp)`` and a ``keras.Model`` instance (copied
+        for every fit) are accepted too. If the model is returned uncompiled,
+        it is compiled with Adam and mean squared error.
     build_fn : callable, default=None
-        Old spelling of ``model``; pass one of them.
+        Old spelling of ``model``; pass one of them (or neither, on a subclass
+        that defines ``__call__``).
     epochs, batch_size, validation_split, callbacks, shuffle, verbose
-        Passed to ``model.fit`` (see :data:`FIT_PARAMS`).
+        Passed to ``model.fit``; so is any other ``Model.fit`` argument given
+        as a parameter (see :data:`FIT_PARAMS`).
     random_state : int, RandomState or None, default=None
         Seed set with ``keras.utils.set_random_seed`` before each fit.
     **build_params
-        Values for the build function's arguments.
+        Values for the build function's arguments (and other ``Model.fit``
+        arguments; Keras 3's ``model_kwargs`` / ``fit_kwargs`` are spread in).
 
     Attributes
     ----------
     model_ : keras.Model
-        The fitted Keras model.
+        The fitted Keras model (the old wrapper called it ``model``).
     history_ : dict of list
-        Per-epoch training metrics.
+        Per-epoch training metrics (also readable as ``history``).
     n_outputs_ : int
         Number of targets (columns of y).
     n_features_in_ : int
@@ -549,27 +740,35 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
     True
     """
 
-    _meta_args = ("n_features_in", "n_outputs")
+    _meta_args = ("n_features_in", "n_outputs", "input_shape", *_DATA_ARGS)
 
-    def fit(self, X: Any, y: Any) -> KerasRegressor:
+    def fit(self, X: Any, y: Any, **fit_kwargs: Any) -> KerasRegressor:
         """Build a new model and train it on X, y.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        **fit_kwargs
+            Arguments of ``keras.Model.fit`` for this call only (``epochs=5``...).
 
         Returns
         -------
         self : KerasRegressor
         """
         X, y = validate_data(
-            self, X, y, dtype=np.float32, accept_sparse=False, multi_output=True, y_numeric=True
+            self, X, y, dtype=np.float32, accept_sparse=False, multi_output=True, y_numeric=True,
+            allow_nd=True,
         )
         self._y_ndim = y.ndim
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         y = y.astype(np.float32).reshape(len(y), self.n_outputs_)
-        return self._fit(X, y, {"n_features_in": X.shape[1], "n_outputs": self.n_outputs_})
+        meta = {"n_features_in": X.shape[1], "n_outputs": self.n_outputs_,
+                "input_shape": tuple(X.shape[1:]), "X": X, "y": y}
+        return self._fit(X, y, meta, fit_kwargs)
+
+    def _encode_validation_y(self, y_val: Any) -> np.ndarray:
+        return np.asarray(y_val, dtype=np.float32).reshape(-1, self.n_outputs_)
 
     def _check_output_units(self, n_units: int) -> None:
         if n_units != self.n_outputs_:
@@ -587,7 +786,22 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
     def _encode_targets(y: np.ndarray, model: Any, n_units: int) -> np.ndarray:
         return y
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predicted values, shape (n_samples,) or (n_samples, n_outputs) like y in fit."""
-        out = self._forward(X)
+    def predict(self, X: Any, **kwargs: Any) -> np.ndarray:
+        """Predicted values, shape (n_samples,) or (n_samples, n_outputs) like y in fit.
+
+        ``kwargs`` (``batch_size``, ``verbose``) are accepted as the old wrapper
+        accepted them; they do not change the result.
+        """
+        out = self._forward(X, kwargs, "predict")
         return out.ravel() if self._y_ndim == 1 else out
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any) -> float:
+        """R² of the predictions (scikit-learn's regressor score; 1 is perfect).
+
+        The old wrapper returned the negated Keras loss here; for a mean squared
+        error use ``scoring="neg_mean_squared_error"`` in a search, or
+        ``sklearn.metrics.mean_squared_error(y, reg.predict(X))``.
+        """
+        from sklearn.metrics import r2_score
+
+        return float(r2_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))

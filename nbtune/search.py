@@ -53,6 +53,7 @@ from sklearn.utils.multiclass import type_of_target
 from nbtune import engine
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.display import SearchProgress
+from nbtune.estimator import is_one_hot
 from nbtune.results import SearchResult
 from nbtune.runlog import RunLog
 from nbtune.schedule import hyperband_schedule
@@ -97,14 +98,20 @@ def _check_data(X, y, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
     if X.ndim == 1:
         raise ValueError(
-            f"{what} has shape {X.shape}, one value per row; a model needs 2-D input "
-            f"(rows x features): pass {what}.reshape(-1, 1) for a single feature"
+            f"{what} has shape {X.shape}, one value per row; a model needs rows of "
+            f"features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
+            "single feature"
         )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
+    if is_one_hot(y):
+        y = y.argmax(axis=1)  # one-hot rows (to_categorical): the class of each row
     if y.ndim != 1:
-        raise ValueError(f"{y_name} has shape {y.shape}; give one target per row (a 1-D array)")
+        raise ValueError(
+            f"{y_name} has shape {y.shape}; give one target per row (a 1-D array), or "
+            "one-hot rows for classification"
+        )
     if len(X) != len(y):
         raise ValueError(
             f"{what} has {len(X)} rows but {y_name} has {len(y)}: they must have one "
@@ -112,7 +119,8 @@ def _check_data(X, y, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
         )
     bad = ~np.isfinite(X)
     if bad.any():
-        row, col = np.argwhere(bad)[0]
+        row, *col = np.argwhere(bad)[0]
+        col = col[0] if len(col) == 1 else tuple(int(c) for c in col)
         raise ValueError(
             f"{what} contains {int(bad.sum())} NaN or infinite values (the first at row "
             f"{row}, column {col}); a network cannot train on them: impute them "

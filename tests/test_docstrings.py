@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
            "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
-           "nbtune.lessons", "nbtune.widgets", "nbtune.engine"]
+           "nbtune.lessons", "nbtune.widgets", "nbtune.engine", "nbtune.routing"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -15,3 +15,4 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     outcome = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert outcome.failed == 0
+    assert outcome.attempted > 0, f"{name} has no docstring example"

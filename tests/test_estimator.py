@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import check_estimator
 
-from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
+from nbtune.estimator import KerasClassifier, KerasRegressor
 
 keras = pytest.importorskip("keras")
 
@@ -218,7 +218,8 @@ def test_get_params_set_params_and_clone_round_trip():
     # the clone is independent
     twin.set_params(units=8)
     assert clf.get_params()["units"] == 64
-    assert set(FIT_PARAMS) <= set(params)
+    assert {"epochs", "batch_size", "validation_split", "callbacks", "shuffle",
+            "verbose"} <= set(params)  # the other FIT_PARAMS appear once set
 
 
 def test_build_fn_is_the_old_spelling_of_model(cancer):
@@ -379,8 +380,10 @@ def test_invalid_input_is_rejected_clearly(cancer):
         clf.fit(sparse.csr_matrix(X), y)
     with pytest.raises(ValueError, match="Unknown label type"):
         clf.fit(X, np.linspace(0, 1, len(X)))
+    from sklearn.linear_model import LogisticRegression
+
     with pytest.raises(TypeError, match="function that builds"):
-        KerasClassifier(create_model()).fit(X, y)  # a model, not a build function
+        KerasClassifier(LogisticRegression()).fit(X, y)  # an estimator, not a build function
 
 
 def test_silent_at_verbose_0_and_pickles(cancer, capfd):

@@ -43,6 +43,9 @@ class ClearTrainingOutput(keras.callbacks.Callback):
     ...                     callbacks=[ClearTrainingOutput()])
     """
 
+    # never reads val_* logs: nbtune's keras-tuner trials need not evaluate every epoch
+    uses_validation_data = False
+
     def __init__(self, wait: bool = True):
         super().__init__()
         self.wait = wait

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -61,7 +62,7 @@ _DATA_ARGS = ("X", "y")
 
 
 def _keras():
-    from nbtune.backend import import_keras
+    from nbtune.backend import import_keras  # lazily: `import nbtune` must stay instant
 
     return import_keras()
 
@@ -119,11 +120,25 @@ def _stop_on_nan_class() -> type:
     return StopOnNaN
 
 
+def _is_hp_builder(fn: Any) -> bool:
+    """A keras-tuner ``build(hp)`` function or HyperModel."""
+    from nbtune import space  # lazily: keeps the module import light
+
+    return space.is_hp_build_fn(fn)
+
+
 def _as_kwargs(fn: Callable) -> Callable:
     """Return ``fn`` itself, or a keyword version of a keras-tuner ``build(hp)``."""
-    from nbtune import space
+    from nbtune import space  # lazily: keeps the module import light
 
     return space.as_kwargs_build_fn(fn) if space.is_hp_build_fn(fn) else fn
+
+
+def _own_fit_hypermodel(fn: Any) -> bool:
+    """Whether ``fn`` is a keras-tuner HyperModel that defines its own ``fit``."""
+    from nbtune import space  # lazily: keeps the module import light
+
+    return space.hypermodel_fit(fn) is not None
 
 
 def _outputs_logits(model: Any) -> bool:
@@ -235,7 +250,17 @@ class _KerasEstimator(BaseEstimator):
             return self.__call__  # the old wrapper: build_fn=None on a subclass with __call__
         if _is_keras_model(fn):
             return _model_copier(fn)
-        if not callable(fn) or (hasattr(fn, "fit") and hasattr(fn, "predict")):
+        if _own_fit_hypermodel(fn):
+            if not strict:
+                return None
+            raise TypeError(
+                f"model={fn!r} is a keras-tuner HyperModel with its own fit(), which "
+                f"{type(self).__name__} cannot run: scikit-learn calls the estimator's fit. "
+                "Use nbtune.hyperband or nbtune.bayesian, which call it as keras-tuner does, "
+                "or pass model=hypermodel.build to train it with a plain fit."
+            )
+        not_a_builder = not callable(fn) or (hasattr(fn, "fit") and hasattr(fn, "predict"))
+        if not_a_builder and not _is_hp_builder(fn):  # a HyperModel is not callable
             if not strict:
                 return None
             raise TypeError(
@@ -656,8 +681,6 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         ``kwargs`` (``batch_size``, ``verbose``) are accepted as the old wrapper
         accepted them; they do not change the result.
         """
-        from sklearn.metrics import accuracy_score
-
         y = np.asarray(y)
         y = self.classes_[y.argmax(axis=1)] if is_one_hot(y) else _labels_1d(y)
         return float(accuracy_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))
@@ -802,6 +825,4 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         error use ``scoring="neg_mean_squared_error"`` in a search, or
         ``sklearn.metrics.mean_squared_error(y, reg.predict(X))``.
         """
-        from sklearn.metrics import r2_score
-
         return float(r2_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))

@@ -624,8 +624,10 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
     # a HyperModel's own fit, which space.as_kwargs_build_fn hands on
     own_fit = getattr(build_fn, "fit", None) if hasattr(build_fn, "hp_build_fn") else None
     own_fit_names = getattr(build_fn, "fit_names", ())
-    # validation data costs an evaluation per epoch: only for those that may use it
-    validate = bool(callbacks) or own_fit is not None
+    # validation data costs an evaluation per epoch (+45% for Hyperband on digits): only
+    # for those that may use it; a callback can say it does not (ClearTrainingOutput)
+    validate = own_fit is not None or any(
+        getattr(c, "uses_validation_data", True) for c in callbacks or ())
 
     def score_model(model) -> float:
         """The trained model scored like a cross-validated trial: same predict, same scorer."""

@@ -186,6 +186,37 @@ def test_early_stopping_in_bayesian_records_the_epochs_trained(digits):
     assert trials.score.min() > 0.8
 
 
+LOG_KEYS = set()  # keras-tuner deep-copies callbacks per trial: record at module level
+
+
+class RecordsLogKeys(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        LOG_KEYS.update(logs or {})
+
+
+class IgnoresValidation(RecordsLogKeys):
+    uses_validation_data = False  # as nbtune.ClearTrainingOutput says of itself
+
+
+@pytest.mark.parametrize("callback, gets_validation", [
+    (RecordsLogKeys(), True), (IgnoresValidation(), False)])
+def test_validation_data_only_for_callbacks_that_may_read_it(digits, callback, gets_validation):
+    LOG_KEYS.clear()
+    nbtune.hyperband(tiny_build, SearchSpace(Choice("units", [8, 16])), *digits.train,
+                     validation_data=digits.validation, max_epochs=2, factor=2,
+                     callbacks=[callback], progress=False)
+    assert "loss" in LOG_KEYS
+    assert ("val_loss" in LOG_KEYS) == gets_validation
+    assert nbtune.ClearTrainingOutput.uses_validation_data is False
+
+
+def tiny_build(units=8):
+    model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    return model
+
+
 # ------------------------------------------------------------------ case 2
 def test_handson_hypermodel_space_includes_what_its_fit_declares():
     space = SearchSpace.from_build_fn(MyClassificationHyperModel())

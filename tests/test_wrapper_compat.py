@@ -506,3 +506,26 @@ def test_cross_validated_searches_take_images_and_logits(digit_images):
     random = nbtune.random_search(logits_model, space, X[:600], keras.utils.to_categorical(y[:600]),
                                   cv=2, n_iter=1, epochs=4, progress=False)
     assert random.best_score > 0.7  # one-hot y is taken as the labels it encodes
+
+
+def test_a_hypermodel_with_its_own_fit_is_refused_with_the_way_out():
+    kt = pytest.importorskip("keras_tuner")
+
+    class OwnFit(kt.HyperModel):
+        def build(self, hp):
+            return build_fn_clf_any(6, hp.Int("hidden_dim", 4, 8))
+
+        def fit(self, hp, model, *args, **kwargs):
+            return model.fit(*args, shuffle=hp.Boolean("shuffle"), **kwargs)
+
+    X, y = make_classification(60, 6, random_state=0)
+    with pytest.raises(TypeError, match=r"own fit\(\).*nbtune.hyperband.*model=hypermodel.build"):
+        KerasClassifier(OwnFit()).fit(X, y)
+    clf = KerasClassifier(OwnFit().build, epochs=2, random_state=0).fit(X, y)
+    assert clf.score(X, y) > 0.5
+
+    class PlainFit(kt.HyperModel):  # keras-tuner's default fit: nothing to honour
+        build = OwnFit.build
+
+    clf = KerasClassifier(PlainFit(), hidden_dim=4, epochs=2, random_state=0).fit(X, y)
+    assert clf.model_.layers[0].units == 4

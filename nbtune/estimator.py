@@ -232,7 +232,9 @@ class _KerasEstimator(BaseEstimator):
     def __sklearn_clone__(self) -> _KerasEstimator:
         """A clone with the same parameters; a ``keras.Model`` given as ``model=`` is
         shared, not deep-copied (nbtune never trains it, it trains copies)."""
-        params = {name: value if _is_keras_model(value) else clone(value, safe=False)
+        if not _is_keras_model(self.model):
+            return super().__sklearn_clone__()  # scikit-learn's own clone
+        params = {name: value if name == "model" else clone(value, safe=False)
                   for name, value in self.get_params(deep=False).items()}
         return type(self)(**params)
 

@@ -45,7 +45,7 @@ _LAZY = {
 }
 _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
-    "schedule", "widgets", "panel", "plots", "lessons", "runlog",
+    "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

@@ -703,7 +703,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             record.update(space.values_from_hp({k: record[k] for k in space.names if k in record}))
             metrics = tuner.oracle.trials[trial_ids[record["trial"]]].metrics
             if metrics.exists("train_epochs"):  # trained (early stopping), not tuner/epochs
-                record["train_epochs"] = float(metrics.get_last_value("train_epochs"))
+                record["train_epochs"] = int(metrics.get_last_value("train_epochs"))  # a count
         return records
 
     class QuietTuner(tuner_factory):

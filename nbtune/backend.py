@@ -17,7 +17,13 @@ statement. Each call does two things before the first import:
   Seeded fits of nbtune's dense models give bit-identical losses with and
   without oneDNN's custom operations. Both are set as defaults in
   ``os.environ``: a value you set yourself wins, and worker processes
-  (``n_jobs``) inherit them.
+  (``n_jobs``) inherit them. The full ``tensorflow`` build (Colab's) logs more
+  that early, which no setting hides: "Could not find cuda drivers on your
+  machine, GPU will not be used" on a machine without a GPU, cuDNN/cuBLAS
+  registration lines on one with a GPU. So TensorFlow is imported with the
+  process's stderr (file descriptor 2, where the C++ code writes) pointed at
+  the null device for the length of the import; Python's own ``sys.stderr``
+  of a notebook kernel is not touched, and an import error is still raised.
 * **It explains a missing TensorFlow**: nbtune names no TensorFlow distribution
   in its requirements (so it never replaces the one Colab ships); without one
   the ImportError says what to install (:data:`MISSING_TENSORFLOW`).
@@ -34,8 +40,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 __all__ = [
@@ -60,12 +69,19 @@ QUIET_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 def quiet_tensorflow() -> None:
-    """Keep TensorFlow's start-up messages off stderr; call it before ``import keras``.
+    """Import TensorFlow without its start-up messages; call it before ``import keras``.
 
     Sets the defaults of :data:`QUIET_ENVIRONMENT` in ``os.environ`` (values
-    already set are kept). TensorFlow reads them once, when it is imported, so
-    calling this after the first ``import tensorflow`` or ``import keras`` of
-    the process changes nothing. Processes started afterwards inherit them.
+    already set are kept; processes started afterwards inherit them), then
+    imports TensorFlow with the C++ side's stderr silenced (see the module
+    notes), so that a later ``import keras`` prints nothing. Calling it after
+    the first ``import tensorflow`` or ``import keras`` of the process changes
+    nothing: the lines have been printed.
+
+    Raises
+    ------
+    ImportError
+        If TensorFlow is not installed (:data:`MISSING_TENSORFLOW`).
 
     Examples
     --------
@@ -77,20 +93,47 @@ def quiet_tensorflow() -> None:
     """
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    if "tensorflow" not in sys.modules:
+        with _c_stderr_silenced():
+            _import_explained("tensorflow")
+
+
+@contextlib.contextmanager
+def _c_stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at the null device inside the block, then restore it."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no usable stderr (pythonw): nothing to hide
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _missing_tensorflow(error: ModuleNotFoundError) -> bool:
     return error.name is not None and error.name.split(".")[0] == "tensorflow"
 
 
-def _import(name: str) -> ModuleType:
-    quiet_tensorflow()
+def _import_explained(name: str) -> ModuleType:
+    """``import name``, with :data:`MISSING_TENSORFLOW` when TensorFlow is what is missing."""
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
         if _missing_tensorflow(error):
             raise ImportError(MISSING_TENSORFLOW, name="tensorflow") from error
         raise
+
+
+def _import(name: str) -> ModuleType:
+    quiet_tensorflow()
+    return _import_explained(name)
 
 
 def import_tensorflow() -> ModuleType:

@@ -35,7 +35,8 @@ import json
 import math
 import numbers
 import weakref
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -244,7 +245,7 @@ class Dimension:
     def _decode(self, raw: Any) -> Any:
         return self.to_python(raw)
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> "Dimension":
+    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
         return self
 
 
@@ -262,7 +263,7 @@ def _narrow_on_grid(grid: list, best: float, fraction: float, log: bool) -> tupl
     return min(lo, best), max(hi, best)
 
 
-def _check_best(dim: "Int | Float", best: Any) -> float:
+def _check_best(dim: Int | Float, best: Any) -> float:
     where = f"narrow: best value for {dim.name!r}"
     value = _check_number(where, "value", best)
     span = dim.high - dim.low
@@ -375,7 +376,7 @@ class Int(Dimension):
             sampling="log" if self.log else "linear",
         )
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> "Int":
+    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Int:
         best = _check_best(self, best)
         if self.log and self.step == 1:
             a, b = _narrow_window(math.log(self.low), math.log(self.high), math.log(best), fraction)
@@ -501,7 +502,7 @@ class Float(Dimension):
             sampling="log" if self.log else "linear",
         )
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> "Float":
+    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Float:
         best = _check_best(self, best)
         if self.step is not None:
             low, high = _narrow_on_grid(self.grid(), best, fraction, self.log)
@@ -966,7 +967,7 @@ class SearchSpace:
         }
 
     @classmethod
-    def from_build_fn(cls, fn: Callable, x: Any = None, y: Any = None) -> "SearchSpace":
+    def from_build_fn(cls, fn: Callable, x: Any = None, y: Any = None) -> SearchSpace:
         """The space a keras-tuner style ``build(hp)`` or ``HyperModel`` declares.
 
         Calls ``fn`` once with a fresh ``keras_tuner.HyperParameters`` (this
@@ -1017,7 +1018,7 @@ class SearchSpace:
     # -- coarse-to-fine -------------------------------------------------------
     def narrow(
         self, best_params: Mapping[str, Any], *, fraction: float = 0.5, keep_choices: bool = False
-    ) -> "SearchSpace":
+    ) -> SearchSpace:
         """A new, smaller space around ``best_params`` (coarse-to-fine refinement).
 
         Rule: each numeric dimension shrinks to a window centred on its best
@@ -1056,7 +1057,7 @@ class SearchSpace:
             dim._narrow(best_params.get(dim.name), fraction, keep_choices) for dim in self._dims
         ))
 
-    def without(self, *names: str) -> "SearchSpace":
+    def without(self, *names: str) -> SearchSpace:
         """A new space without the named dimensions.
 
         Examples
@@ -1067,7 +1068,7 @@ class SearchSpace:
         self._check_known("without", names)
         return SearchSpace(*(dim for dim in self._dims if dim.name not in names))
 
-    def with_values(self, **fixed: Any) -> "SearchSpace":
+    def with_values(self, **fixed: Any) -> SearchSpace:
         """A new space where the named dimensions are replaced by :class:`Fixed` values.
 
         Examples
@@ -1091,7 +1092,7 @@ class SearchSpace:
         return {"dimensions": [dim.to_dict() for dim in self._dims]}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "SearchSpace":
+    def from_dict(cls, d: Mapping[str, Any]) -> SearchSpace:
         """The space described by :meth:`to_dict`'s output (validated).
 
         Examples
@@ -1128,7 +1129,7 @@ class SearchSpace:
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_json(cls, s: str) -> "SearchSpace":
+    def from_json(cls, s: str) -> SearchSpace:
         """The space saved by :meth:`to_json`.
 
         Examples
@@ -1284,7 +1285,7 @@ def _call_build(fn: Any, hp: Any) -> Any:
     return fn(hp) if inspect.isroutine(fn) or not hasattr(fn, "build") else fn.build(hp)
 
 
-_RECORDS: "weakref.WeakKeyDictionary[Any, tuple[SearchSpace, dict, tuple]]" = weakref.WeakKeyDictionary()
+_RECORDS: weakref.WeakKeyDictionary[Any, tuple[SearchSpace, dict, tuple]] = weakref.WeakKeyDictionary()
 
 
 def _from_kt(h: Any) -> Dimension:

@@ -11,6 +11,7 @@ lessons have to silence TensorFlow on their own.
 import contextlib
 import functools
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -19,7 +20,8 @@ from nbclient import NotebookClient
 
 from nbtune.backend import QUIET_ENVIRONMENT
 
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @contextlib.contextmanager
@@ -66,8 +68,10 @@ def outputs(notebook: nbformat.NotebookNode, **match) -> list[tuple[int, dict]]:
             if all(output.get(key) == value for key, value in match.items())]
 
 
-def test_there_are_lessons():
-    assert len(NOTEBOOKS) >= 1
+def test_the_lessons_are_the_ones_readme_lists():
+    readme = (ROOT / "README.md").read_text()
+    listed = re.findall(r"^\| `notebooks/(\d\d_\w+)\.ipynb` \|", readme, flags=re.M)
+    assert len(listed) == 7 and [p.stem for p in NOTEBOOKS] == listed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

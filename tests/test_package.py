@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import nbtune
 
 PUBLIC = ["SearchSpace", "Int", "Float", "Choice", "Fixed", "KerasClassifier", "KerasRegressor",
@@ -29,12 +31,8 @@ def test_public_api_at_top_level():
 
 
 def test_unknown_attribute_is_a_clear_attribute_error():
-    try:
-        nbtune.GridSearch
-    except AttributeError as exc:
-        assert "GridSearch" in str(exc)
-    else:
-        raise AssertionError("expected AttributeError")
+    with pytest.raises(AttributeError, match="GridSearch"):
+        _ = nbtune.GridSearch
 
 
 def test_main_job_writes_its_files(tmp_path):

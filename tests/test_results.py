@@ -62,7 +62,7 @@ def test_all_failed_names_the_first_error():
         "strategy": ["grid", "grid"], "units": [1, 2], "score": [np.nan, np.nan],
         "status": ["failed", "failed"], "error": ["ValueError: first", "ValueError: second"]}))
     with pytest.raises(ValueError, match="all 2 trials failed.*ValueError: first"):
-        result.best_params
+        _ = result.best_params
 
 
 def test_a_trial_without_score_counts_as_failed():

@@ -31,6 +31,20 @@ def interrupt_on_fit(n):
     return Interrupt()
 
 
+def count_fits():
+    """A Keras callback counting fits in a class attribute (keras-tuner copies callbacks)."""
+    import keras
+
+    class CountFits(keras.callbacks.Callback):
+        fits = 0
+        uses_validation_data = False
+
+        def on_train_begin(self, logs=None):
+            type(self).fits += 1
+
+    return CountFits()
+
+
 def same_trials(a, b, columns):
     left = a.trials[columns].reset_index(drop=True)
     right = b.trials[columns].reset_index(drop=True)
@@ -118,9 +132,15 @@ def test_hyperband_resumes_with_keras_tuners_own_reload(cancer, tmp_path):
         partial = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs,
                                    callbacks=[interrupt_on_fit(3)])
     assert not partial.complete and len(partial.trials) == 2
-    resumed = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs, resume=True)
+    counter = count_fits()
+    resumed = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs, resume=True,
+                               callbacks=[counter])
     assert resumed.complete and len(resumed.trials) == len(full.trials)
     assert sorted(resumed.trials.bracket.tolist()) == sorted(full.trials.bracket.tolist())
+    # the 2 finished trials were kept, not trained again: one fit per remaining trial
+    assert type(counter).fits == len(full.trials) - 2
+    kept = resumed.trials.sort_values("trial").head(2)
+    assert kept.score.round(6).tolist() == partial.trials.sort_values("trial").score.round(6).tolist()
     with pytest.raises(ValueError, match="different"):
         nbtune.hyperband(tiny_build, SearchSpace(Choice("units", [4, 8])), *cancer.train, **kwargs,
                          resume=True)

@@ -130,7 +130,7 @@ def test_invalid_edits_show_a_message_and_space_raises(edit, problem):
     assert plain.split(":")[0] in editor.message.value and "&#9888;" in editor.message.value
     assert "fix the edits" in editor.summary_text
     with pytest.raises(ValueError, match=problem):
-        editor.space
+        _ = editor.space
     editor.reset()
     assert editor.message.value == ""
     assert editor.space == editor.original

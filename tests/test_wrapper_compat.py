@@ -18,9 +18,6 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 keras = pytest.importorskip("keras")
 
 import nbtune  # noqa: E402
-from nbtune import Choice, KerasClassifier, SearchSpace  # noqa: E402
-from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS  # noqa: E402
-
 
 # ============================================================================
 # TensorFlow's tensorflow/python/keras/wrappers/scikit_learn_test.py (TF 2.12,
@@ -31,6 +28,8 @@ from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS  # noqa: E402
 # `testing_utils.get_test_data` (a test utility, not importable any more) copied below.
 # ============================================================================
 import nbtune as scikit_learn  # noqa: E402
+from nbtune import Choice, KerasClassifier, SearchSpace  # noqa: E402
+from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS  # noqa: E402
 
 INPUT_DIM = 5
 HIDDEN_DIM = 5

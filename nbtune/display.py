@@ -12,6 +12,8 @@ import sys
 import time
 from typing import TextIO
 
+from nbtune.formatting import format_seconds
+
 __all__ = ["SearchProgress", "in_notebook"]
 
 _BAR_WIDTH = 20
@@ -25,16 +27,6 @@ def in_notebook() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
-
-
-def format_seconds(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds:02d} s"
 
 
 class SearchProgress:

@@ -43,6 +43,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from nbtune import engine, routing
+from nbtune.formatting import to_python
 from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
 __all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor", "is_one_hot"]
@@ -65,21 +66,6 @@ def _keras():
     from nbtune.backend import import_keras  # lazily: `import nbtune` must stay instant
 
     return import_keras()
-
-
-def _to_python(value: Any) -> Any:
-    """Turn numpy scalars (also inside lists/tuples) into plain Python scalars.
-
-    Keras 3 rejects ``numpy.int64`` layer sizes, and parameter grids built with
-    ``np.arange`` or scipy distributions are full of them.
-    """
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value.item()
-    if type(value) in (list, tuple):
-        return type(value)(_to_python(v) for v in value)
-    return value
 
 
 def _is_keras_model(obj: Any) -> bool:
@@ -286,7 +272,7 @@ class _KerasEstimator(BaseEstimator):
         if not isinstance(callbacks, (list, tuple)):
             callbacks = [callbacks]  # a single callback
         settings["callbacks"] = list(callbacks)
-        return {k: _to_python(v) for k, v in settings.items()}
+        return {k: to_python(v) for k, v in settings.items()}
 
     # ---------------------------------------------------------------- fitting
     def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, Any],
@@ -414,7 +400,7 @@ class _KerasEstimator(BaseEstimator):
                 f"{missing}: pass it to the estimator, e.g. "
                 f"{type(self).__name__}(model=..., {missing[0]}=...), or give it a default."
             )
-        return {k: _to_python(v) for k, v in kwargs.items()}
+        return {k: to_python(v) for k, v in kwargs.items()}
 
     def _adopt(self, model: Any, **fitted: Any) -> _KerasEstimator:
         """Become a fitted estimator around a model trained elsewhere.

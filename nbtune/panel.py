@@ -30,10 +30,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from nbtune.display import format_seconds
+from nbtune.formatting import format_seconds, format_value
 from nbtune.plots import plot_best_so_far
 from nbtune.space import SearchSpace
-from nbtune.widgets import _PRESENTATION_CLASS, _PRESENTATION_CSS, SpaceEditor, format_value
+from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
+from nbtune.widgets import SpaceEditor
 
 __all__ = ["SearchPanel"]
 
@@ -217,8 +218,8 @@ class SearchPanel(widgets.VBox):
             self.plot_output,
         ]
         if presentation:
-            children.insert(0, widgets.HTML(_PRESENTATION_CSS))
-            self.add_class(_PRESENTATION_CLASS)
+            children.insert(0, widgets.HTML(PRESENTATION_CSS))
+            self.add_class(PRESENTATION_CLASS)
             for w in (self.run_button, self.stop_button, self.strategy_buttons):
                 w.style.font_size = "20px"
         self.children = children

@@ -58,6 +58,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
 from matplotlib.transforms import offset_copy
 
+from nbtune.formatting import format_value, to_python
 from nbtune.results import SearchResult
 from nbtune.schedule import hyperband_schedule
 
@@ -210,26 +211,17 @@ def _score_label(scoring: str | None) -> str:
     return "validation score"
 
 
-def _fmt(value: Any) -> str:
-    """A hyperparameter value, short: 16 not 16.0, 0.001 not 0.0010000."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if value.is_integer() and abs(value) < 1e6:
-            return str(int(value))
-        return f"{value:.4g}"
-    return str(value)
-
-
 def _value_key(value: Any) -> Any:
     """A hyperparameter value as a dict key: numpy scalars as Python ones, NaN as None."""
-    if isinstance(value, np.generic):
-        value = value.item()
+    value = to_python(value)
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def _label(value: Any) -> str:
+    """A hyperparameter value on an axis or in a legend: short (4 significant digits)."""
+    return format_value(value, digits=4)
 
 
 # ---------------------------------------------------------------- checking
@@ -328,7 +320,7 @@ def _set_axis(ax: Axes, which: str, kind: str, categories: list | None, values: 
     axis = ax.xaxis if which == "x" else ax.yaxis
     if kind == "category":
         axis.set_major_locator(FixedLocator(range(len(categories))))
-        getattr(ax, f"set_{which}ticklabels")([_fmt(c) for c in categories])
+        getattr(ax, f"set_{which}ticklabels")([_label(c) for c in categories])
         getattr(ax, f"set_{which}lim")(-0.5, len(categories) - 0.5)
         return
     if kind == "log":
@@ -336,7 +328,7 @@ def _set_axis(ax: Axes, which: str, kind: str, categories: list | None, values: 
     distinct = np.unique(values[np.isfinite(values)])
     if 0 < len(distinct) <= 8 and _well_apart(distinct, log=kind == "log"):
         axis.set_major_locator(FixedLocator(distinct))
-        getattr(ax, f"set_{which}ticklabels")([_fmt(v) for v in distinct])
+        getattr(ax, f"set_{which}ticklabels")([_label(v) for v in distinct])
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())
 
@@ -849,7 +841,7 @@ def plot_sampled_points(
     if epochs.notna().any() and epochs.nunique() > 1:
         for value in sorted({float(epochs.min()), most}):
             size = math.sqrt(style.marker * (0.6 + 2.4 * value / most)) / style.scale
-            label = f"trained {_fmt(value)} epoch{'s' if value != 1 else ''}"
+            label = f"trained {_label(value)} epoch{'s' if value != 1 else ''}"
             handles.append(_marker_handle(label, style, color="0.45", face="0.8", size=size))
     if (table["status"] != "ok").any():
         handles.append(_marker_handle("failed", style, color=_FAILED_COLOR, face="0.9"))
@@ -976,7 +968,7 @@ def plot_hyperband_rounds(
         for round_ in range(bracket + 1):
             epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
             positions[(iteration, bracket, round_)] = start + round_
-            label = f"round {round_}" + (f"\n{_fmt(epochs)} ep" if pd.notna(epochs) else "")
+            label = f"round {round_}" + (f"\n{_label(epochs)} ep" if pd.notna(epochs) else "")
             tick_labels.append((start + round_, label))
         group_centres.append((start + bracket / 2, iteration, bracket))
         if start:
@@ -1099,13 +1091,13 @@ def cv_results_table(search: Any) -> pd.DataFrame:
     names = list(dict.fromkeys(k for p in rows["params"] for k in p))
 
     def shown(name: str) -> list[str]:
-        return [_fmt(p.get(name, "–")) for p in rows["params"]]
+        return [_label(p.get(name, "–")) for p in rows["params"]]
 
     varying = [n for n in names if len(set(shown(n))) > 1]
     fixed = {n: rows["params"].iloc[0][n] for n in names if n not in varying and n in rows["params"].iloc[0]}
     labels = []
     for i, params in enumerate(rows["params"]):
-        parts = [f"{n}={_fmt(params[n])}" for n in (varying or names) if n in params]
+        parts = [f"{n}={_label(params[n])}" for n in (varying or names) if n in params]
         labels.append(", ".join(parts) or f"configuration {i}")
     table = pd.DataFrame({
         "strategy": rows["strategy"],
@@ -1192,7 +1184,7 @@ def plot_cv_results(
     has_std = np.isfinite(stds[ok]).any() and np.nan_to_num(stds[ok]).any()
     title = "Cross-validation: mean ± std of each configuration" if has_std else "Score of each configuration"
     if fixed:
-        title += "\n(" + ", ".join(f"{k}={_fmt(v)}" for k, v in fixed.items()) + " in all)"
+        title += "\n(" + ", ".join(f"{k}={_label(v)}" for k, v in fixed.items()) + " in all)"
     xlabel = f"mean {score} over the CV folds (bar: ± 1 std)" if has_std else f"validation {score}"
     _decorate(ax, style, title=title, xlabel=xlabel, ylabel="", grid="x")
     _legend(ax, style, loc="best")

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nbtune.formatting import to_python
+
 __all__ = ["SearchResult", "TRIAL_COLUMNS"]
 
 #: Columns every trials table has, besides one column per hyperparameter.
@@ -39,11 +41,6 @@ _STRATEGY_FROM_TUNER = {
     "RandomSearch": "random",
     "GridSearch": "grid",
 }
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python scalar it stands for."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _is_missing(value: Any) -> bool:
@@ -155,7 +152,7 @@ class SearchResult:
         """The row of the best-scoring trial (the earliest one on a tie)."""
         ok = self.ok_trials
         if ok.empty:
-            raise ValueError(self._no_success_message())
+            raise ValueError(self.no_success_message())
         return ok.loc[ok["score"].idxmax()]
 
     @property
@@ -174,7 +171,7 @@ class SearchResult:
         best = self.best_trial
         params = {}
         for name in self.param_names:
-            value = _plain(best[name])
+            value = to_python(best[name])
             if _is_missing(value):
                 continue
             if isinstance(value, float) and self._column_is_whole(name):
@@ -188,7 +185,17 @@ class SearchResult:
             return False
         return bool(np.all(np.mod(column.to_numpy(dtype=float), 1) == 0))
 
-    def _no_success_message(self) -> str:
+    def no_success_message(self) -> str:
+        """Why there is no best trial: how many trials failed, and the first error.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> failed = SearchResult(pd.DataFrame({"strategy": ["grid"], "score": [float("nan")],
+        ...                                     "status": ["failed"], "error": ["ValueError: x"]}))
+        >>> failed.no_success_message()  # doctest: +ELLIPSIS
+        'all 1 trials failed...ValueError: x...'
+        """
         failed = self.trials[self.trials["status"] == "failed"]
         if failed.empty:
             return "this result has no trials"
@@ -329,7 +336,7 @@ class SearchResult:
         build_fn = self._require_build_fn(build_fn)
         settings = {**self.fit_params, **self.best_params}
         epochs = self.best_trial["train_epochs"]
-        if "epochs" not in self.best_params and not _is_missing(_plain(epochs)):
+        if "epochs" not in self.best_params and not _is_missing(to_python(epochs)):
             settings["epochs"] = int(epochs)
         settings.update(overrides)
         kind = KerasRegressor if self.task == "regression" else KerasClassifier
@@ -388,7 +395,7 @@ class SearchResult:
         base_params = base.get_params() if hasattr(base, "get_params") else {}
         rows = []
         for i, params in enumerate(cv_results["params"]):
-            params = {k: _plain(v) for k, v in params.items()}
+            params = {k: to_python(v) for k, v in params.items()}
             score = float(cv_results["mean_test_score"][i])
             epochs = params.get("epochs", base_params.get("epochs"))
             seconds = float(cv_results["mean_fit_time"][i] + cv_results["mean_score_time"][i])
@@ -474,7 +481,7 @@ class SearchResult:
                 {
                     "strategy": strategy,
                     "trial": number,
-                    **{k: _plain(values[k]) for k in names if k in values},
+                    **{k: to_python(values[k]) for k in names if k in values},
                     "score": sign * float(trial.score) if ok else np.nan,
                     "train_epochs": epochs,
                     "epochs_spent": spent,

@@ -17,6 +17,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from nbtune.formatting import to_python
+
 __all__ = ["RunLog"]
 
 _FORMAT = 1
@@ -24,8 +26,7 @@ _FORMAT = 1
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON values: NaN and infinities become null, numpy scalars Python ones."""
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
+    value = to_python(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

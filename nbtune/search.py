@@ -251,7 +251,7 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
             stacklevel=3,
         )
     if done and result.ok_trials.empty:
-        raise SearchFailedError(f"{strategy} search: " + result._no_success_message(), result)
+        raise SearchFailedError(f"{strategy} search: " + result.no_success_message(), result)
     return result
 
 

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from nbtune.formatting import to_python
+
 __all__ = [
     "Dimension",
     "Int",
@@ -64,11 +66,6 @@ _EPS = 1e-9
 def _round(x: float) -> float:
     """Round a float to 12 significant digits: 1e-4 stays 0.0001."""
     return float(f"{x:.{_SIGNIFICANT_DIGITS}g}")
-
-
-def _plain(value: Any) -> Any:
-    """Turn a numpy scalar into the equal plain Python scalar."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _call(kind: str, name: Any, **kwargs: Any) -> str:
@@ -105,7 +102,7 @@ def _check_number(where: str, arg: str, value: Any, *, integer: bool = False) ->
             f"{where}: {arg} must be {wanted}, got the bool {value!r}; "
             f"booleans are not numbers here, write a number such as {arg}=1."
         )
-    value = _plain(value)
+    value = to_python(value)
     if not isinstance(value, numbers.Real):
         hint = f"write a number such as {arg}=1"
         if isinstance(value, str):
@@ -156,7 +153,7 @@ _SCALAR_TYPES = (bool, int, float, str, type(None))
 
 
 def _check_scalar(where: str, what: str, value: Any) -> Any:
-    value = _plain(value)
+    value = to_python(value)
     if not isinstance(value, _SCALAR_TYPES):
         raise TypeError(
             f"{where}: {what} must be an int, float, str, bool or None, got {value!r} "
@@ -228,7 +225,7 @@ class Dimension:
 
     def to_python(self, value: Any) -> Any:
         """Convert one value (maybe a numpy scalar) to this dimension's plain type."""
-        return _plain(value)
+        return to_python(value)
 
     def to_dict(self) -> dict:
         """A plain JSON-able dict: ``{"type": "Int", "name": ..., ...}``."""
@@ -363,7 +360,7 @@ class Int(Dimension):
         return self.grid()
 
     def to_python(self, value: Any) -> Any:
-        value = _plain(value)
+        value = to_python(value)
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             return int(round(value))
         return value
@@ -490,7 +487,7 @@ class Float(Dimension):
         return stats.uniform(self.low, self.high - self.low)
 
     def to_python(self, value: Any) -> Any:
-        value = _plain(value)
+        value = to_python(value)
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             value = float(value)
             return _round(value) if self.step is not None else value
@@ -620,7 +617,7 @@ class Choice(Dimension):
 
     def _decode(self, raw: Any) -> Any:
         _, codes = _choice_codes(self.values)
-        raw = _plain(raw)
+        raw = to_python(raw)
         for value, code in zip(self.values, codes):
             if raw == code and isinstance(raw, bool) == isinstance(code, bool):
                 return value
@@ -633,7 +630,7 @@ class Choice(Dimension):
         )
 
     def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
-        best = _plain(best)
+        best = to_python(best)
         if not any(best == v and type(best) is type(v) for v in self.values):
             best = self._decode(best)  # maybe keras-tuner's code for it
         return self if keep_choices else Fixed(self.name, best)
@@ -906,7 +903,7 @@ class SearchSpace:
         {'units': 64, 'epochs': 2.0}
         """
         return {
-            k: self._by_name[k].to_python(v) if k in self._by_name else _plain(v)
+            k: self._by_name[k].to_python(v) if k in self._by_name else to_python(v)
             for k, v in params.items()
         }
 
@@ -962,7 +959,7 @@ class SearchSpace:
         """
         values = hp if isinstance(hp, Mapping) else hp.values
         return {
-            k: self._by_name[k]._decode(v) if k in self._by_name else _plain(v)
+            k: self._by_name[k]._decode(v) if k in self._by_name else to_python(v)
             for k, v in values.items()
         }
 

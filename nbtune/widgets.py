@@ -39,7 +39,9 @@ from typing import Any
 import ipywidgets as widgets
 
 from nbtune.backend import import_keras
+from nbtune.formatting import format_seconds, format_value
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace, is_hp_build_fn
+from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
 
 __all__ = [
     "SpaceEditor",
@@ -47,54 +49,13 @@ __all__ = [
     "dimension_row",
     "grid_cost",
     "measure_speed",
-    "format_value",
+    "format_value",  # from nbtune.formatting, kept here for old imports
 ]
 
 _NAME_WIDTH = "11em"
-_PRESENTATION_CLASS = "nbtune-presentation"
-_PRESENTATION_CSS = f"""<style>
-.{_PRESENTATION_CLASS}, .{_PRESENTATION_CLASS} .widget-label,
-.{_PRESENTATION_CLASS} .widget-readout, .{_PRESENTATION_CLASS} input,
-.{_PRESENTATION_CLASS} button, .{_PRESENTATION_CLASS} textarea,
-.{_PRESENTATION_CLASS} .widget-html-content, .{_PRESENTATION_CLASS} .widget-label-basic
-{{ font-size: 20px !important; line-height: 1.5 !important; }}
-.{_PRESENTATION_CLASS} .widget-inline-hbox {{ min-height: 40px; }}
-</style>"""
 
 
 # ----------------------------------------------------------------- formatting
-def format_value(value: Any) -> str:
-    """A short, readable label for a hyperparameter value.
-
-    Very small and very large numbers are written as ``1e-4`` (not
-    ``0.0001`` or ``1e-04``); others as Python would, with at most 6
-    significant digits.
-
-    Examples
-    --------
-    >>> [format_value(v) for v in (1e-4, 2.5e-5, 0.01, 0.5, 32, 1e5, "relu", None)]
-    ['1e-4', '2.5e-5', '0.01', '0.5', '32', '1e5', 'relu', 'None']
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if value != 0 and math.isfinite(value) and (abs(value) < 1e-3 or abs(value) >= 1e5):
-        mantissa, exponent = f"{value:.5e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}e{int(exponent)}"
-    return f"{value:.6g}"
-
-
-def _format_seconds(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
 def _round(x: float, digits: int = 10) -> float:
     """Drop the float noise a slider adds: 0.30000000000000004 -> 0.3."""
     return float(f"{x:.{digits}g}")
@@ -633,8 +594,8 @@ class SpaceEditor(widgets.VBox):
             json_box,
         ]
         if presentation:
-            children.insert(0, widgets.HTML(_PRESENTATION_CSS))
-            self.add_class(_PRESENTATION_CLASS)
+            children.insert(0, widgets.HTML(PRESENTATION_CSS))
+            self.add_class(PRESENTATION_CLASS)
             for button in (self.reset_button, self.export_button, self.import_button):
                 button.style.font_size = "20px"
             title.value = "<b style='font-size: 24px'>Search space</b>"
@@ -756,7 +717,7 @@ class SpaceEditor(widgets.VBox):
             lines.append("time: measure_speed(build_fn, X, y) to estimate")
         else:
             lines.append(
-                f"time: about {_format_seconds(cost['seconds'])} "
+                f"time: about {format_seconds(cost['seconds'])} "
                 f"({self.fit_overhead:.2g} s per configuration + {self.seconds_per_epoch:.2g} s per epoch)"
             )
         warnings = []
@@ -767,7 +728,7 @@ class SpaceEditor(widgets.VBox):
             )
         if cost["seconds"] is not None and cost["seconds"] > 60 * self.max_minutes:
             warnings.append(
-                f"too long for a class: about {_format_seconds(cost['seconds'])} > "
+                f"too long for a class: about {format_seconds(cost['seconds'])} > "
                 f"{format_value(self.max_minutes)} min"
             )
         lines += [f"WARNING: {w}" for w in warnings]

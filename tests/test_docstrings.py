@@ -8,7 +8,8 @@ import pytest
 MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
            "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
            "nbtune.lessons", "nbtune.widgets", "nbtune.engine", "nbtune.routing",
-           "nbtune.backend", "nbtune.cli", "nbtune.space"]
+           "nbtune.backend", "nbtune.cli", "nbtune.space", "nbtune.formatting",
+           "nbtune.ui_style"]
 
 
 @pytest.mark.parametrize("name", MODULES)

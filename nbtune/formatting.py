@@ -1,0 +1,96 @@
+"""Small helpers every part of nbtune shares: plain Python values, and how values read.
+
+One copy of each, so that a learning rate reads ``1e-4`` in the sliders, the
+plots and the tables alike, and a duration reads the same in a progress line
+and a cost estimate.
+
+Examples
+--------
+>>> import numpy as np
+>>> from nbtune.formatting import format_seconds, format_value, to_python
+>>> to_python([np.int64(32), np.float32(0.5)])
+[32, 0.5]
+>>> format_value(1e-4), format_value(np.float64(0.00316227766), digits=4)
+('1e-4', '0.003162')
+>>> format_seconds(3725)
+'1 h 02 min'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["format_seconds", "format_value", "to_python"]
+
+
+def to_python(value: Any) -> Any:
+    """Turn numpy scalars (also inside lists and tuples) into plain Python scalars.
+
+    Keras 3 rejects ``numpy.int64`` layer sizes and JSON cannot write them,
+    and parameter grids built with ``np.arange`` or scipy distributions are
+    full of them. Other values are returned as they are.
+
+    Examples
+    --------
+    >>> to_python(np.int64(3)), to_python((np.float64(0.1), "relu")), to_python(np.array(2.0))
+    (3, (0.1, 'relu'), 2.0)
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    if type(value) in (list, tuple):
+        return type(value)(to_python(v) for v in value)
+    return value
+
+
+def format_value(value: Any, *, digits: int = 6) -> str:
+    """A short, readable label for a hyperparameter value.
+
+    Very small and very large numbers are written as ``1e-4`` (not
+    ``0.0001`` or ``1e-04``); a float that is a whole number as ``16`` (not
+    ``16.0``); others with at most ``digits`` significant digits. NaN reads
+    ``NaN``.
+
+    Examples
+    --------
+    >>> [format_value(v) for v in (1e-4, 2.5e-5, 0.01, 0.5, 32, 16.0, 1e5, "relu", None)]
+    ['1e-4', '2.5e-5', '0.01', '0.5', '32', '16', '1e5', 'relu', 'None']
+    >>> format_value(float("nan")), format_value(0.123456789, digits=3)
+    ('NaN', '0.123')
+    """
+    value = to_python(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if value != 0 and math.isfinite(value) and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        mantissa, exponent = f"{value:.{max(digits - 1, 0)}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration as people say it: ``45 s``, ``2 min 05 s``, ``1 h 02 min``; ``?`` if unknown.
+
+    Examples
+    --------
+    >>> [format_seconds(s) for s in (4.6, 125, 7260, float("nan"))]
+    ['5 s', '2 min 05 s', '2 h 01 min', '?']
+    """
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

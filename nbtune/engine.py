@@ -49,7 +49,8 @@ import weakref
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
-from nbtune.backend import import_keras, import_tensorflow
+from nbtune import compat
+from nbtune.backend import import_keras
 
 __all__ = [
     "POOL_SIZE",
@@ -109,10 +110,7 @@ def steps_per_execution(callbacks: list | tuple) -> int:
 # possibly while this thread would hold such a lock. Single dict operations are
 # atomic, and the names are read from a copy that a finalizer cannot change.
 def _gradient_registry() -> dict:
-    import_tensorflow()
-    from tensorflow.python.framework import ops  # noqa: PLC0415 -- private, see module notes
-
-    return ops._gradient_registry._registry
+    return compat.tensorflow_gradient_registry() or {}  # {}: a release moved it, prune nothing
 
 
 def _custom_gradient_names() -> set[str]:

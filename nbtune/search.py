@@ -50,7 +50,7 @@ from sklearn.model_selection import (
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 
-from nbtune import engine
+from nbtune import compat, engine
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.display import SearchProgress
 from nbtune.estimator import is_one_hot
@@ -595,9 +595,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                         random_state, directory, project_name, resume, progress, total,
                         callbacks, original_build_fn, tuner_settings) -> SearchResult:
     keras, kt = import_keras(), import_keras_tuner()
-    # keras-tuner 1.4.8 does not export SaveBestEpoch; nbtune strips it from a
-    # trial's callbacks and saves the trained weights once (see SpaceHyperModel.fit)
-    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
+    # stripped from a trial's callbacks; the trained weights are saved once (see fit below)
+    SaveBestEpoch = compat.keras_tuner_save_best_epoch()
 
     from nbtune.estimator import FIT_PARAMS
 

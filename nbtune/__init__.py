@@ -46,7 +46,7 @@ _LAZY = {
 _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
-    "formatting", "ui_style", "compat",
+    "formatting", "ui_style", "compat", "strategies",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

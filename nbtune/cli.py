@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nbtune import strategies
 from nbtune.backend import import_keras, quiet_tensorflow
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
     "write_tables",
 ]
 
-STRATEGIES = ["grid", "random", "hyperband", "bayesian"]
+STRATEGIES = list(strategies.names())  # what --strategies accepts
 
 
 def dense_classifier(units: int = 64, learning_rate: float = 1e-3, dropout_rate: float = 0.0,

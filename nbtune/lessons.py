@@ -42,10 +42,10 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from nbtune import strategies
 from nbtune.backend import import_keras
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
-from nbtune.schedule import hyperband_schedule
 from nbtune.space import Float, Int, SearchSpace
 
 __all__ = [
@@ -181,22 +181,10 @@ def comparison_plan(space: SearchSpace | None = None, settings: dict | None = No
     """
     space = comparison_space() if space is None else space
     settings = comparison_settings() if settings is None else settings
-    epochs = settings.get("epochs", 10)
     rows = {}
-    for strategy in settings.get("strategies", ("grid", "random", "hyperband")):
-        if strategy == "grid":
-            trials = space.grid_size(points=settings.get("points"))
-            spent = trials * epochs
-        elif strategy == "random":
-            trials = settings.get("n_iter", 10)
-            spent = trials * epochs
-        elif strategy == "hyperband":
-            plan = hyperband_schedule(settings.get("max_epochs") or epochs, settings.get("factor", 3))
-            trials, spent = int(plan["trials"].sum()), int(plan["total_epochs"].sum())
-        else:
-            trials = settings.get("max_trials", 10)
-            spent = trials * epochs
-        rows[strategy] = {"trials": int(trials), "epochs": int(spent)}
+    for name in settings.get("strategies", ("grid", "random", "hyperband")):
+        trials, spent = strategies.get(name).plan(space, settings)
+        rows[name] = {"trials": int(trials), "epochs": int(spent)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "strategy"
     return table

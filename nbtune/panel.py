@@ -30,6 +30,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from nbtune import strategies
 from nbtune.formatting import format_seconds, format_value
 from nbtune.plots import plot_best_so_far
 from nbtune.space import SearchSpace
@@ -38,15 +39,9 @@ from nbtune.widgets import SpaceEditor
 
 __all__ = ["SearchPanel"]
 
-_STRATEGIES = (("Grid", "grid"), ("Random", "random"), ("Hyperband", "hyperband"),
-               ("Bayesian", "bayesian"))
-# which budget controls each strategy uses
-_BUDGET = {
-    "grid": ("cv", "epochs"),
-    "random": ("trials", "cv", "epochs"),
-    "hyperband": ("max_epochs", "factor"),
-    "bayesian": ("trials", "epochs"),
-}
+# the toggle buttons (label, name) and the budget controls each strategy uses
+_STRATEGIES = tuple((s.short_label, s.name) for s in strategies.registry())
+_BUDGET = {s.name: s.panel_controls for s in strategies.registry()}
 
 
 class SearchPanel(widgets.VBox):

@@ -51,6 +51,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import compat, engine
+from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.display import SearchProgress
 from nbtune.estimator import is_one_hot
@@ -75,7 +76,7 @@ __all__ = [
     "SearchFailedError",
 ]
 
-STRATEGIES = ("grid", "random", "hyperband", "bayesian")
+STRATEGIES = strategy_registry.names()  # the registry says which exist
 
 
 class SearchFailedError(RuntimeError):
@@ -151,12 +152,12 @@ def _prepare(build_fn, space, X, y, task, *, strategy: str | None = None):
 
     ``build_fn`` may be a keyword build function, a keras-tuner style
     ``build(hp)`` or a ``keras_tuner.HyperModel`` instance; ``strategy`` (when
-    it is "grid" or "random") refuses a HyperModel whose own ``fit`` it cannot
-    honour.  Nothing is trained here: a ``build(hp)`` is called once (and a
+    it cross-validates nbtune's estimator: grid, random) refuses a HyperModel
+    whose own ``fit`` it cannot honour.  Nothing is trained here: a ``build(hp)`` is called once (and a
     HyperModel's ``fit``, with ``model.fit`` stubbed out) to read its space.
     """
     check_build_fn(build_fn, argument="build_fn")
-    if strategy in ("grid", "random"):
+    if strategy is not None and strategy_registry.get(strategy).cross_validated:
         _refuse_own_fit(build_fn, strategy)
     if space is not None and not isinstance(space, SearchSpace):
         raise TypeError(
@@ -1143,7 +1144,7 @@ def compare(
     strategies = _check_strategies(strategies)
     _check_oracle_settings(num_initial_points, alpha, beta)
     for strategy in strategies:
-        if strategy in ("grid", "random"):
+        if strategy_registry.get(strategy).cross_validated:
             _refuse_own_fit(build_fn, strategy)
     if test_data is not None and hypermodel_fit(build_fn) is not None:
         raise TypeError(

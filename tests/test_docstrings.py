@@ -9,7 +9,7 @@ MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.
            "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
            "nbtune.lessons", "nbtune.widgets", "nbtune.engine", "nbtune.routing",
            "nbtune.backend", "nbtune.cli", "nbtune.space", "nbtune.formatting",
-           "nbtune.ui_style", "nbtune.compat"]
+           "nbtune.ui_style", "nbtune.compat", "nbtune.strategies"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -310,3 +310,18 @@ def test_trials_in_worker_processes_give_the_same_result(small, tmp_path):
     # every trial reached the run folder too, whatever order the workers finished in
     logged = [line for line in (tmp_path / "grid" / "trials.jsonl").read_text().splitlines() if line]
     assert len(logged) == 4
+
+
+def test_the_strategy_registry_agrees_with_compare_and_the_helpers():
+    import inspect
+
+    from nbtune import strategies
+
+    compare_defaults = inspect.signature(nbtune.compare).parameters
+    for name, default in strategies.BUDGET_DEFAULTS.items():
+        assert compare_defaults[name].default == default, name
+    for strategy in strategies.registry():
+        assert set(strategy.budget) <= set(compare_defaults), strategy.name
+    assert nbtune.search.STRATEGIES == strategies.names()
+    with pytest.raises(ValueError, match=r"'sha' is not known; choose from \['grid'"):
+        strategies.get("sha")

@@ -245,27 +245,19 @@ class SearchPanel(widgets.VBox):
 
         space, points = self._space_and_points()
         strategy, note = self.strategy, ""
-        common = dict(batch_size=self.batch_size, scoring=self.scoring,
-                      random_state=self.random_state, progress=self)
-        args = (self.build_fn, space, self.X, self.y)
-        epochs, cv, trials = self.epochs_input.value, self.cv_input.value, self.trials_input.value
-        if strategy == "grid":
-            return lambda: search.grid_search(*args, cv=cv, points=points, epochs=epochs,
-                                              **common), note
-        if strategy == "random":
-            return lambda: search.random_search(*args, n_iter=trials, cv=cv, epochs=epochs,
-                                                **common), note
-        if strategy == "hyperband":
-            if "epochs" in space:
-                space = space.without("epochs")
-                args = (self.build_fn, space, self.X, self.y)
-                note = "Hyperband decides the epochs itself: the space's 'epochs' is left out"
-            return lambda: search.hyperband(
-                *args, validation_data=self.validation_data,
-                max_epochs=self.max_epochs_input.value, factor=self.factor_input.value, **common,
-            ), note
-        return lambda: search.bayesian(*args, validation_data=self.validation_data,
-                                       max_trials=trials, epochs=epochs, **common), note
+        if strategy == "hyperband" and "epochs" in space:
+            space = space.without("epochs")
+            note = "Hyperband decides the epochs itself: the space's 'epochs' is left out"
+        trials = self.trials_input.value
+        budget = {"epochs": self.epochs_input.value, "points": points, "n_iter": trials,
+                  "max_trials": trials, "max_epochs": self.max_epochs_input.value,
+                  "factor": self.factor_input.value}
+        settings = dict(batch_size=self.batch_size, scoring=self.scoring,
+                        random_state=self.random_state, progress=self)
+        return lambda: search.run_strategy(
+            strategy, self.build_fn, space, self.X, self.y, validation_data=self.validation_data,
+            cv=self.cv_input.value, budget=budget, **settings,
+        ), note
 
     # -- running ---------------------------------------------------------------
     @property

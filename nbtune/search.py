@@ -72,6 +72,7 @@ __all__ = [
     "hyperband",
     "bayesian",
     "compare",
+    "run_strategy",
     "STRATEGIES",
     "SearchFailedError",
 ]
@@ -1017,6 +1018,100 @@ def bayesian(
     )
 
 
+# ------------------------------------------------------------------ dispatch
+def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y, *,
+                 validation_data: tuple | None = None, cv=None,
+                 budget: dict[str, Any] | None = None, **settings: Any) -> SearchResult:
+    """Run the strategy ``name`` of :mod:`nbtune.strategies` with one budget.
+
+    What :func:`compare` and the run panel call, so that both run a strategy
+    the same way.
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`nbtune.strategies.names`.
+    build_fn, space, X, y
+        As in :func:`grid_search`.
+    validation_data : (X_val, y_val), optional
+        Hyperband and Bayesian optimisation score every trial on it (without
+        it, they hold out part of X, y). With ``cv=None``, grid and random search
+        are scored on it too, as one fold (as ``compare`` does).
+    cv : int or scikit-learn splitter, optional
+        Folds of X, y for grid and random search; ignored by the others.
+    budget : dict, optional
+        ``compare``'s budget arguments; those left out take
+        :data:`nbtune.strategies.BUDGET_DEFAULTS`.
+    **settings
+        ``batch_size``, ``scoring``, ``task``, ``random_state``, ``progress``,
+        ``directory``, ``resume``, and ``callbacks`` (given to the keras-tuner
+        strategies' trials).
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import SearchSpace, Choice, data
+    >>> def build(units=16):
+    ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                               keras.layers.Dense(2, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> cancer = data.load_breast_cancer()
+    >>> result = run_strategy("random", build, SearchSpace(Choice("units", [4, 16])),
+    ...                       *cancer.train, validation_data=cancer.validation,
+    ...                       budget={"n_iter": 2, "epochs": 2}, progress=False)
+    >>> len(result.trials)
+    2
+    """
+    budget = {**strategy_registry.BUDGET_DEFAULTS, **(budget or {})}
+    runner = _RUNNERS[strategy_registry.get(name).name]
+    return runner(build_fn, space, X, y, validation_data, cv, budget, settings)
+
+
+def _folds(X, y, validation_data, cv):
+    """X, y and folds for a cross-validated search: ``cv`` folds, or the validation set as one."""
+    if cv is not None or validation_data is None:
+        return X, y, 3 if cv is None else cv
+    X, y = _check_data(X, y)
+    X_val, y_val = _check_data(*validation_data, what="validation_data")
+    one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
+    return np.concatenate([X, X_val]), np.concatenate([y, y_val]), one_split
+
+
+def _without(settings: dict, *names: str) -> dict:
+    return {k: v for k, v in settings.items() if k not in names}
+
+
+def _run_grid(build_fn, space, X, y, validation_data, cv, budget, settings) -> SearchResult:
+    X, y, folds = _folds(X, y, validation_data, cv)
+    return grid_search(build_fn, space, X, y, cv=folds, points=budget["points"],
+                       epochs=budget["epochs"], **_without(settings, "callbacks"))
+
+
+def _run_random(build_fn, space, X, y, validation_data, cv, budget, settings) -> SearchResult:
+    X, y, folds = _folds(X, y, validation_data, cv)
+    return random_search(build_fn, space, X, y, cv=folds, n_iter=budget["n_iter"],
+                         epochs=budget["epochs"], **_without(settings, "callbacks"))
+
+
+def _run_hyperband(build_fn, space, X, y, validation_data, cv, budget, settings) -> SearchResult:
+    return hyperband(build_fn, space, X, y, validation_data=validation_data,
+                     max_epochs=budget["max_epochs"] or budget["epochs"], factor=budget["factor"],
+                     hyperband_iterations=budget["hyperband_iterations"], **settings)
+
+
+def _run_bayesian(build_fn, space, X, y, validation_data, cv, budget, settings) -> SearchResult:
+    return bayesian(build_fn, space, X, y, validation_data=validation_data,
+                    max_trials=budget["max_trials"], epochs=budget["epochs"],
+                    num_initial_points=budget["num_initial_points"], alpha=budget["alpha"],
+                    beta=budget["beta"], **settings)
+
+
+# one runner per registry entry (tests/test_search.py checks they match)
+_RUNNERS = {"grid": _run_grid, "random": _run_random, "hyperband": _run_hyperband,
+            "bayesian": _run_bayesian}
+
+
 # ------------------------------------------------------------------- compare
 def _warm_up() -> None:
     """Train a one-unit model for one step: TensorFlow's first fit in a process
@@ -1162,28 +1257,18 @@ def compare(
         )
     else:
         X_val, y_val = _check_data(*validation_data, what="validation_data")
-    X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
-    one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
-    common = dict(scoring=scoring, task=task, random_state=random_state, progress=progress,
-                  directory=directory, resume=resume)
-    keras_tuner_common = dict(validation_data=(X_val, y_val), batch_size=batch_size,
-                              callbacks=callbacks, **common)
-    runs = {
-        "grid": lambda: grid_search(build_fn, space, X_all, y_all, cv=one_split, points=points,
-                                    epochs=epochs, batch_size=batch_size, **common),
-        "random": lambda: random_search(build_fn, space, X_all, y_all, cv=one_split, n_iter=n_iter,
-                                        epochs=epochs, batch_size=batch_size, **common),
-        "hyperband": lambda: hyperband(build_fn, space, X, y, max_epochs=max_epochs or epochs,
-                                       factor=factor, hyperband_iterations=hyperband_iterations,
-                                       **keras_tuner_common),
-        "bayesian": lambda: bayesian(build_fn, space, X, y, max_trials=max_trials, epochs=epochs,
-                                     num_initial_points=num_initial_points, alpha=alpha,
-                                     beta=beta, **keras_tuner_common),
-    }
+    budget = dict(epochs=epochs, points=points, n_iter=n_iter, max_epochs=max_epochs,
+                  factor=factor, hyperband_iterations=hyperband_iterations,
+                  max_trials=max_trials, num_initial_points=num_initial_points,
+                  alpha=alpha, beta=beta)
+    settings = dict(batch_size=batch_size, scoring=scoring, task=task,
+                    random_state=random_state, progress=progress, directory=directory,
+                    resume=resume, callbacks=callbacks)
     _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
     results = []
     for strategy in strategies:
-        result = runs[strategy]()
+        result = run_strategy(strategy, build_fn, space, X, y, validation_data=(X_val, y_val),
+                              budget=budget, **settings)
         results.append(result)
         if not result.complete:
             break  # the user stopped it: do not start the next strategy

@@ -36,7 +36,8 @@ __all__ = ["BUDGET_DEFAULTS", "Strategy", "get", "names", "registry"]
 #: Defaults of the budget arguments of :func:`nbtune.compare` (a test checks they agree).
 BUDGET_DEFAULTS: dict[str, Any] = {
     "epochs": 10, "points": None, "n_iter": 10, "max_epochs": None, "factor": 3,
-    "hyperband_iterations": 1, "max_trials": 10,
+    "hyperband_iterations": 1, "max_trials": 10, "num_initial_points": None,
+    "alpha": 1e-4, "beta": 2.6,
 }
 
 
@@ -108,7 +109,8 @@ _REGISTRY = {s.name: s for s in (
     Strategy("hyperband", "Hyperband", "Hyperband",
              ("epochs", "max_epochs", "factor", "hyperband_iterations"),
              ("max_epochs", "factor"), cross_validated=False, plan=_hyperband_plan),
-    Strategy("bayesian", "Bayesian optimisation", "Bayesian", ("epochs", "max_trials"),
+    Strategy("bayesian", "Bayesian optimisation", "Bayesian",
+             ("epochs", "max_trials", "num_initial_points", "alpha", "beta"),
              ("trials", "epochs"), cross_validated=False, plan=_bayesian_plan),
 )}
 

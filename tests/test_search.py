@@ -323,5 +323,6 @@ def test_the_strategy_registry_agrees_with_compare_and_the_helpers():
     for strategy in strategies.registry():
         assert set(strategy.budget) <= set(compare_defaults), strategy.name
     assert nbtune.search.STRATEGIES == strategies.names()
+    assert set(nbtune.search._RUNNERS) == set(strategies.names())  # one runner per entry
     with pytest.raises(ValueError, match=r"'sha' is not known; choose from \['grid'"):
         strategies.get("sha")

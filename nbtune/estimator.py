@@ -146,8 +146,8 @@ class _KerasEstimator(BaseEstimator):
     """Shared logic of :class:`KerasClassifier` and :class:`KerasRegressor`.
 
     Subclasses validate X and y in ``fit`` and then call ``_fit``; they provide
-    ``_meta_args``, ``_check_output_units``, ``_default_compile``,
-    ``_encode_targets`` and ``_encode_validation_y``.
+    ``_meta_args``, ``_check_output_units``, ``default_compile``,
+    ``encode_targets``, ``adopt_model`` and ``_encode_validation_y``.
     """
 
     # names the estimator fills in from the data when the build function asks for them
@@ -296,7 +296,7 @@ class _KerasEstimator(BaseEstimator):
         fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
         with engine.tracking_gradients(model), engine.quiet_retracing():
-            history = model.fit(X, self._encode_targets(y, model, n_units), **fit_kwargs)
+            history = model.fit(X, self.encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_finite_loss(history, fit_kwargs.get("epochs"))
         self.model_ = model
@@ -325,7 +325,7 @@ class _KerasEstimator(BaseEstimator):
         if isinstance(validation, (tuple, list)) and len(validation) in (2, 3):
             X_val, y_val, *rest = validation
             X_val = np.asarray(X_val, dtype=np.float32)
-            y_val = self._encode_targets(self._encode_validation_y(y_val), model, n_units)
+            y_val = self.encode_targets(self._encode_validation_y(y_val), model, n_units)
             fit_kwargs["validation_data"] = (X_val, y_val, *rest)
         if fit_kwargs.get("class_weight") is not None:
             fit_kwargs["class_weight"] = self._encode_class_weight(fit_kwargs["class_weight"])
@@ -373,8 +373,7 @@ class _KerasEstimator(BaseEstimator):
                 "keras.Input((n_features_in,)) for a table)."
             ) from error
         self._check_output_units(n_units)
-        if not getattr(model, "compiled", False):
-            model.compile(optimizer="adam", **self._default_compile(n_units))
+        self.ensure_compiled(model, n_units)
         if model.steps_per_execution == 1:  # the same steps, fewer calls (see nbtune.engine)
             model.steps_per_execution = steps
         return model
@@ -402,19 +401,21 @@ class _KerasEstimator(BaseEstimator):
             )
         return {k: to_python(v) for k, v in kwargs.items()}
 
-    def _adopt(self, model: Any, **fitted: Any) -> _KerasEstimator:
-        """Become a fitted estimator around a model trained elsewhere.
-
-        keras-tuner trains its models itself; nbtune's search wraps each one this
-        way so it is scored by the same predict / scorer code as a cross-validated
-        trial.  ``fitted`` are the attributes ``fit`` would set (``n_features_in_``,
-        ``classes_`` ...).
-        """
+    def _adopt(self, model: Any, n_features_in: int) -> None:
         self.model_ = model
         self.history_ = {}
-        for name, value in fitted.items():
-            setattr(self, name, value)
-        return self
+        self.n_features_in_ = int(n_features_in)
+
+    def ensure_compiled(self, model: Any, n_units: int) -> Any:
+        """Compile ``model`` as ``fit`` does if it is not compiled yet; return it.
+
+        Adam, with the loss (and metrics) of :meth:`default_compile` for a model
+        of ``n_units`` outputs. A compiled model is left as it is. nbtune's
+        keras-tuner trials build their models with this too.
+        """
+        if not getattr(model, "compiled", False):
+            model.compile(optimizer="adam", **self.default_compile(n_units))
+        return model
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -618,13 +619,29 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
                 "Dense(1, activation='sigmoid') for two classes."
             )
 
+    def adopt_model(self, model: Any, *, n_features_in: int, classes: Any) -> KerasClassifier:
+        """Become a fitted classifier around a model trained elsewhere; return self.
+
+        keras-tuner trains its models itself: nbtune wraps each one this way,
+        so that it is scored by the same ``predict`` and scorer as a
+        cross-validated trial. ``classes`` are the labels of the model's outputs,
+        in order.
+        """
+        self._adopt(model, n_features_in)
+        self.classes_ = np.asarray(classes)
+        self.n_classes_ = len(self.classes_)
+        return self
+
     @staticmethod
-    def _default_compile(n_units: int) -> dict[str, Any]:
+    def default_compile(n_units: int) -> dict[str, Any]:
+        """The loss and metrics an uncompiled model of ``n_units`` outputs is compiled with."""
         loss = "binary_crossentropy" if n_units == 1 else "sparse_categorical_crossentropy"
         return {"loss": loss, "metrics": ["accuracy"]}
 
     @staticmethod
-    def _encode_targets(y: np.ndarray, model: Any, n_units: int) -> np.ndarray:
+    def encode_targets(y: np.ndarray, model: Any, n_units: int) -> np.ndarray:
+        """Class indices ``y`` in the form the model's loss takes: one-hot for
+        ``categorical_crossentropy``, else integers (floats for one sigmoid unit)."""
         loss = model.loss
         name = loss if isinstance(loss, str) else getattr(loss, "name", None)
         name = name or getattr(loss, "__name__", "")
@@ -789,12 +806,25 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
                 "argument to the build function to get the number)."
             )
 
+    def adopt_model(self, model: Any, *, n_features_in: int, n_outputs: int = 1) -> KerasRegressor:
+        """Become a fitted regressor around a model trained elsewhere; return self.
+
+        See :meth:`KerasClassifier.adopt_model`; predictions have the shape of
+        a y of ``n_outputs`` columns (1-D for one).
+        """
+        self._adopt(model, n_features_in)
+        self.n_outputs_ = int(n_outputs)
+        self._y_ndim = 1 if n_outputs == 1 else 2
+        return self
+
     @staticmethod
-    def _default_compile(n_units: int) -> dict[str, Any]:
+    def default_compile(n_units: int) -> dict[str, Any]:
+        """The loss an uncompiled model is compiled with: mean squared error."""
         return {"loss": "mse"}
 
     @staticmethod
-    def _encode_targets(y: np.ndarray, model: Any, n_units: int) -> np.ndarray:
+    def encode_targets(y: np.ndarray, model: Any, n_units: int) -> np.ndarray:
+        """Targets as the model trains on them: unchanged (float32, one column per output)."""
         return y
 
     def predict(self, X: Any, **kwargs: Any) -> np.ndarray:

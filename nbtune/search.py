@@ -633,10 +633,10 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
     def score_model(model) -> float:
         """The trained model scored like a cross-validated trial: same predict, same scorer."""
         if task == "classification":
-            fitted = clone(base)._adopt(model, n_features_in_=X.shape[1],
-                                        classes_=np.arange(n_classes), n_classes_=n_classes)
+            fitted = clone(base).adopt_model(model, n_features_in=X.shape[1],
+                                             classes=np.arange(n_classes))
         else:
-            fitted = clone(base)._adopt(model, n_features_in_=X.shape[1], n_outputs_=1, _y_ndim=1)
+            fitted = clone(base).adopt_model(model, n_features_in=X.shape[1])
         return float(scorer(fitted, X_val, y_val) if scorer else fitted.score(X_val, y_val))
 
     def output_units(model) -> int:
@@ -653,8 +653,7 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
                     f"the build function returned {type(model).__name__}, not a Keras "
                     "model; end it with `return model`"
                 )
-            if not getattr(model, "compiled", False):  # as the estimator does
-                model.compile(optimizer="adam", **base._default_compile(output_units(model)))
+            base.ensure_compiled(model, output_units(model))  # as the estimator's fit does
             if model.steps_per_execution == 1:  # the same steps, fewer calls (nbtune.engine)
                 model.steps_per_execution = engine.steps_per_execution(callbacks or [])
             return model
@@ -673,8 +672,8 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
             fit_kwargs = dict(epochs=epochs, initial_epoch=initial_epoch, verbose=0,
                               callbacks=[c for c in callbacks if c not in savers])
             if validate:  # for callbacks that watch val_* (EarlyStopping) and for own fits
-                fit_kwargs["validation_data"] = (X_val, base._encode_targets(y_val, model, units))
-            y_fit = base._encode_targets(y, model, units)
+                fit_kwargs["validation_data"] = (X_val, base.encode_targets(y_val, model, units))
+            y_fit = base.encode_targets(y, model, units)
             with engine.tracking_gradients(model), engine.quiet_retracing():
                 if own_fit is None:
                     result = model.fit(x, y_fit, batch_size=params.get("batch_size", batch_size),

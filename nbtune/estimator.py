@@ -42,7 +42,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune import engine, routing
+from nbtune import engine, routing, space
+from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
@@ -63,9 +64,7 @@ _DATA_ARGS = ("X", "y")
 
 
 def _keras():
-    from nbtune.backend import import_keras  # lazily: `import nbtune` must stay instant
-
-    return import_keras()
+    return import_keras()  # on first use: `import nbtune` must not import TensorFlow
 
 
 def _is_keras_model(obj: Any) -> bool:
@@ -108,22 +107,16 @@ def _stop_on_nan_class() -> type:
 
 def _is_hp_builder(fn: Any) -> bool:
     """A keras-tuner ``build(hp)`` function or HyperModel."""
-    from nbtune import space  # lazily: keeps the module import light
-
     return space.is_hp_build_fn(fn)
 
 
 def _as_kwargs(fn: Callable) -> Callable:
     """Return ``fn`` itself, or a keyword version of a keras-tuner ``build(hp)``."""
-    from nbtune import space  # lazily: keeps the module import light
-
     return space.as_kwargs_build_fn(fn) if space.is_hp_build_fn(fn) else fn
 
 
 def _own_fit_hypermodel(fn: Any) -> bool:
     """Whether ``fn`` is a keras-tuner HyperModel that defines its own ``fit``."""
-    from nbtune import space  # lazily: keeps the module import light
-
     return space.hypermodel_fit(fn) is not None
 
 

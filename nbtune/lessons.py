@@ -42,10 +42,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from nbtune import strategies
+from nbtune import data, strategies
 from nbtune.backend import import_keras
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
+from nbtune.search import compare
 from nbtune.space import Float, Int, SearchSpace
 
 __all__ = [
@@ -238,9 +239,6 @@ def run_comparison(budget: int = 1, *, fast: bool = False, progress: bool | Any 
     of each strategy's winner.  ``progress`` as in ``nbtune.compare`` (e.g. a
     :class:`WallClock`).
     """
-    from nbtune import data
-    from nbtune.search import compare
-
     digits = data.load_digits()
     return compare(build_digits_model, comparison_space(budget, fast=fast), *digits.train,
                    validation_data=digits.validation, test_data=digits.test,

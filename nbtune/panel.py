@@ -30,9 +30,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from nbtune import strategies
+from nbtune import search, strategies
 from nbtune.formatting import format_seconds, format_value
 from nbtune.plots import plot_best_so_far
+from nbtune.results import SearchResult
+from nbtune.search import SearchFailedError
 from nbtune.space import SearchSpace
 from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
 from nbtune.widgets import SpaceEditor
@@ -241,8 +243,6 @@ class SearchPanel(widgets.VBox):
 
     def _search_call(self) -> tuple[Callable[[], Any], str]:
         """The search to run (a function of no arguments) and a note about it."""
-        from nbtune import search
-
         space, points = self._space_and_points()
         strategy, note = self.strategy, ""
         if strategy == "hyperband" and "epochs" in space:
@@ -300,8 +300,6 @@ class SearchPanel(widgets.VBox):
             self.wait()
 
     def _work(self, call: Callable[[], Any]) -> None:
-        from nbtune.search import SearchFailedError
-
         result = None
         try:
             result = call()
@@ -412,8 +410,6 @@ class SearchPanel(widgets.VBox):
 
     def _partial_result(self):
         import pandas as pd
-
-        from nbtune.results import SearchResult
 
         with self._lock:
             records = list(self._records)

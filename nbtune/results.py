@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 from nbtune.formatting import to_python
+from nbtune.space import as_kwargs_build_fn, is_hp_build_fn
 
 __all__ = ["SearchResult", "TRIAL_COLUMNS"]
 
@@ -298,8 +300,6 @@ class SearchResult:
 
     # ------------------------------------------------------------ best model
     def _build_params(self) -> dict[str, Any]:
-        from nbtune.estimator import FIT_PARAMS
-
         return {k: v for k, v in self.best_params.items() if k not in FIT_PARAMS}
 
     def _require_build_fn(self, build_fn: Callable | None) -> Callable:
@@ -317,8 +317,6 @@ class SearchResult:
         Fit arguments among the best parameters (``epochs``, ``batch_size``)
         are left out; ``extra`` keyword arguments go to the build function too.
         """
-        from nbtune.space import as_kwargs_build_fn, is_hp_build_fn
-
         build_fn = self._require_build_fn(build_fn)
         if is_hp_build_fn(build_fn):
             build_fn = as_kwargs_build_fn(build_fn)
@@ -331,8 +329,6 @@ class SearchResult:
         a trial trained for fewer epochs than the search's setting (Hyperband)
         is rebuilt with the epochs it was scored at.  ``overrides`` win.
         """
-        from nbtune.estimator import KerasClassifier, KerasRegressor
-
         build_fn = self._require_build_fn(build_fn)
         settings = {**self.fit_params, **self.best_params}
         epochs = self.best_trial["train_epochs"]

@@ -54,7 +54,7 @@ from nbtune import compat, engine
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.display import SearchProgress
-from nbtune.estimator import is_one_hot
+from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor, is_one_hot
 from nbtune.results import SearchResult
 from nbtune.runlog import RunLog
 from nbtune.schedule import hyperband_schedule
@@ -198,8 +198,6 @@ def _refuse_own_fit(build_fn, strategy: str) -> None:
 
 
 def _estimator(build_fn, task, **settings):
-    from nbtune.estimator import KerasClassifier, KerasRegressor
-
     kind = KerasRegressor if task == "regression" else KerasClassifier
     return kind(model=build_fn, **settings)
 
@@ -599,8 +597,6 @@ def _keras_tuner_search(strategy, tuner_factory, build_fn, space, X, y, *, task,
     keras, kt = import_keras(), import_keras_tuner()
     # stripped from a trial's callbacks; the trained weights are saved once (see fit below)
     SaveBestEpoch = compat.keras_tuner_save_best_epoch()
-
-    from nbtune.estimator import FIT_PARAMS
 
     base = _estimator(build_fn, task, epochs=epochs or 1, batch_size=batch_size)
     _check_space_names(base, space)

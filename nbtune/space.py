@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.formatting import to_python
 
 __all__ = [
@@ -724,8 +725,6 @@ class LogUniformInt:
 # the search space
 # --------------------------------------------------------------------------
 def _kt() -> Any:
-    from nbtune.backend import import_keras_tuner
-
     try:
         return import_keras_tuner()
     except ModuleNotFoundError as exc:  # pragma: no cover - keras-tuner is a dependency
@@ -737,8 +736,6 @@ def _kt() -> Any:
 
 
 def _keras() -> Any:
-    from nbtune.backend import import_keras
-
     return import_keras()
 
 

@@ -39,6 +39,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from nbtune.backend import import_keras
+from nbtune.estimator import KerasClassifier, KerasRegressor
 from nbtune.formatting import format_seconds, format_value
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace, is_hp_build_fn
 from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
@@ -439,8 +440,6 @@ def measure_speed(
     from sklearn.utils.multiclass import type_of_target
 
     import_keras()  # import once, outside the timed fits
-
-    from nbtune.estimator import KerasClassifier, KerasRegressor
 
     kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
     kind(build_fn, epochs=1, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)  # warm-up

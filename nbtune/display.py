@@ -10,13 +10,49 @@ from __future__ import annotations
 import math
 import sys
 import time
-from typing import TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 from nbtune.formatting import format_seconds
 
-__all__ = ["SearchProgress", "in_notebook"]
+__all__ = ["PROGRESS_METHODS", "Progress", "SearchProgress", "in_notebook"]
 
 _BAR_WIDTH = 20
+
+
+@runtime_checkable
+class Progress(Protocol):
+    """What a search tells about its trials, and asks: the four methods of ``progress=``.
+
+    :class:`SearchProgress` (the one-line display), ``nbtune.lessons.WallClock``
+    and the run panel implement it; any object with these methods can be
+    passed as ``progress=`` to a search helper.
+
+    Examples
+    --------
+    >>> class Quiet:
+    ...     def begin(self, strategy, total): pass
+    ...     def trial_done(self, record): pass
+    ...     def should_stop(self): return False
+    ...     def end(self, message=""): pass
+    >>> isinstance(Quiet(), Progress), isinstance(object(), Progress)
+    (True, False)
+    """
+
+    def begin(self, strategy: str, total: int) -> None:
+        """A search of ``total`` trials starts."""
+
+    def trial_done(self, record: dict[str, Any]) -> None:
+        """A trial finished (or failed); ``record`` is its row of the trials table."""
+
+    def should_stop(self) -> bool:
+        """Asked between trials: True ends the search, keeping the finished trials."""
+
+    def end(self, message: str = "") -> None:
+        """The search ended; ``message`` says why when it was stopped."""
+
+
+#: The methods of :class:`Progress`, for messages.
+PROGRESS_METHODS = ("begin", "trial_done", "should_stop", "end")
 
 
 def in_notebook() -> bool:

@@ -53,7 +53,7 @@ from sklearn.utils.multiclass import type_of_target
 from nbtune import compat, engine
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras, import_keras_tuner
-from nbtune.display import SearchProgress
+from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor, is_one_hot
 from nbtune.results import SearchResult
 from nbtune.runlog import RunLog
@@ -225,11 +225,11 @@ def _watcher(progress):
     """The progress object of a search: a line, silence, or the caller's own."""
     if progress is True or progress is False:
         return SearchProgress(enabled=progress)
-    missing = [m for m in ("begin", "trial_done", "should_stop", "end") if not hasattr(progress, m)]
-    if missing:
+    if not isinstance(progress, Progress):
+        missing = [m for m in PROGRESS_METHODS if not callable(getattr(progress, m, None))]
         raise TypeError(
             f"progress={progress!r} is neither True/False nor a progress object: it lacks "
-            f"{missing}; see nbtune.display.SearchProgress for the four methods"
+            f"{missing}; see nbtune.display.Progress for the four methods"
         )
     return progress
 

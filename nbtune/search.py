@@ -317,31 +317,12 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
     _check_space_names(base, space)
     splitter = check_cv(cv, y, classifier=task == "classification")
     splits = list(splitter.split(X, y))
-    log, earlier = None, {}
-    if directory is not None:
-        header = _run_header(strategy, space, X, y, splits,
-                             {**fit_settings, **header_settings, "scoring": _scoring_name(scoring, task)})
-        log = RunLog(directory, project_name or strategy, header)
-        earlier = {r["trial"]: r for r in log.start(resume=resume)}
-    elif resume:
-        raise ValueError("resume=True needs the run folder of the earlier run: pass directory='...'")
+    log, earlier = _open_run_log(
+        strategy, space, X, y, splits, directory=directory, project_name=project_name,
+        resume=resume, settings={**fit_settings, **header_settings,
+                                 "scoring": _scoring_name(scoring, task)})
     progress.begin(strategy, total)
-    records, stopped = [], None
-    todo = []  # (trial number, params) still to run
-    for number, config in enumerate(configs):
-        params = space.to_python(config)
-        if number in earlier:  # finished before the run was stopped: keep it
-            record = earlier[number]
-            if any(record.get(k) != v for k, v in params.items()):
-                raise ValueError(
-                    f"trial {number} in {log.folder} has {record} but this search's trial "
-                    f"{number} is {params}; the run folder is from another search: "
-                    "use resume=False to start over"
-                )
-            records.append(record)
-            progress.trial_done(dict(record))
-        else:
-            todo.append((number, params))
+    records, todo = _kept_and_todo(configs, space, earlier, log, progress)
 
     def finished(number, params, outcome) -> None:
         record = {"strategy": strategy, "trial": number, **params, **outcome}
@@ -350,27 +331,13 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
             log.append(record)
         progress.trial_done(dict(record))
 
+    trial_args = (base, X, y, splits, scoring)
     try:
         if workers == 1:
-            with engine.frozen_heap(), engine.reusing_models():  # see nbtune.engine
-                for number, params in todo:
-                    if progress.should_stop():
-                        stopped = "request"
-                        break
-                    finished(number, params, _cv_trial(base, params, X, y, splits, scoring))
+            stopped = _trials_here(todo, trial_args, finished, progress)
         else:
-            # one trial per task, each in a worker process; results arrive as they finish
-            outcomes = Parallel(n_jobs=workers, return_as="generator_unordered")(
-                delayed(_numbered)(number, _cv_trial, base, params, X, y, splits, scoring)
-                for number, params in todo
-            )
-            params_of = dict(todo)
-            with contextlib.closing(outcomes):  # closing it cancels the trials not started
-                for number, outcome in outcomes:
-                    finished(number, params_of[number], outcome)
-                    if progress.should_stop() and len(records) < total:
-                        stopped = "request"
-                        break
+            stopped = _trials_in_workers(todo, trial_args, finished, progress, workers,
+                                         lambda: len(records) < total)
     except KeyboardInterrupt:
         stopped = "interrupt"
     records.sort(key=lambda record: record["trial"])
@@ -379,6 +346,66 @@ def _cv_search(strategy, configs, total, build_fn, space, X, y, *, task, cv, sco
         build_fn=original_build_fn, task=task, fit_params=fit_settings,
         scoring=_scoring_name(scoring, task),
     )
+
+
+def _open_run_log(strategy, space, X, y, splits, *, directory, project_name, resume,
+                  settings) -> tuple[RunLog | None, dict[int, dict]]:
+    """The run folder's log (None without ``directory``) and the trials it already holds."""
+    if directory is None:
+        if resume:
+            raise ValueError(
+                "resume=True needs the run folder of the earlier run: pass directory='...'")
+        return None, {}
+    header = _run_header(strategy, space, X, y, splits, settings)
+    log = RunLog(directory, project_name or strategy, header)
+    return log, {r["trial"]: r for r in log.start(resume=resume)}
+
+
+def _kept_and_todo(configs, space, earlier, log, progress) -> tuple[list[dict], list[tuple]]:
+    """Records of trials finished in an earlier run (reported), and (number, params) to run."""
+    records, todo = [], []
+    for number, config in enumerate(configs):
+        params = space.to_python(config)
+        if number not in earlier:
+            todo.append((number, params))
+            continue
+        record = earlier[number]  # finished before the run was stopped: keep it
+        if any(record.get(k) != v for k, v in params.items()):
+            raise ValueError(
+                f"trial {number} in {log.folder} has {record} but this search's trial "
+                f"{number} is {params}; the run folder is from another search: "
+                "use resume=False to start over"
+            )
+        records.append(record)
+        progress.trial_done(dict(record))
+    return records, todo
+
+
+def _trials_here(todo, trial_args, finished, progress) -> str | None:
+    """Run the trials in this process, one after the other; "request" if asked to stop."""
+    base, X, y, splits, scoring = trial_args
+    with engine.frozen_heap(), engine.reusing_models():  # see nbtune.engine
+        for number, params in todo:
+            if progress.should_stop():
+                return "request"
+            finished(number, params, _cv_trial(base, params, X, y, splits, scoring))
+    return None
+
+
+def _trials_in_workers(todo, trial_args, finished, progress, workers, more_to_come) -> str | None:
+    """Run the trials in worker processes, one per task, as they finish; "request" if stopped."""
+    base, X, y, splits, scoring = trial_args
+    outcomes = Parallel(n_jobs=workers, return_as="generator_unordered")(
+        delayed(_numbered)(number, _cv_trial, base, params, X, y, splits, scoring)
+        for number, params in todo
+    )
+    params_of = dict(todo)
+    with contextlib.closing(outcomes):  # closing it cancels the trials not started
+        for number, outcome in outcomes:
+            finished(number, params_of[number], outcome)
+            if progress.should_stop() and more_to_come():
+                return "request"
+    return None
 
 
 def _numbered(number: int, function: Callable, *args: Any) -> tuple[int, Any]:

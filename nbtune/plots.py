@@ -961,52 +961,16 @@ def plot_hyperband_rounds(
     n_columns = sum(b + 1 for _, b in groups) + len(groups) - 1
     ax = _axes(ax, style, size=(max(5.0, 0.9 * n_columns + 2.0) + 2.4, 4.4))  # + the legend
     color = color_for(strategy)
-    rng = np.random.default_rng(0)
-    start, positions, tick_labels, group_centres = 0, {}, [], []
-    for iteration, bracket in groups:
-        in_group = table[(table["iteration"] == iteration) & (table["bracket"] == bracket)]
-        for round_ in range(bracket + 1):
-            epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
-            positions[(iteration, bracket, round_)] = start + round_
-            label = f"round {round_}" + (f"\n{_label(epochs)} ep" if pd.notna(epochs) else "")
-            tick_labels.append((start + round_, label))
-        group_centres.append((start + bracket / 2, iteration, bracket))
-        if start:
-            ax.axvline(start - 1, color="0.75", linewidth=style.thin, zorder=0)
-        start += bracket + 2
+    positions, end = _round_columns(ax, table, groups, style)
     keys = zip(table["iteration"], table["bracket"], table["round"])
     xs = np.array([positions[key] for key in keys], dtype=float)
-    xs = xs + rng.uniform(-0.15, 0.15, size=len(xs))  # the same jitter every time
+    xs = xs + np.random.default_rng(0).uniform(-0.15, 0.15, size=len(xs))  # the same jitter
     ok = _ok(table).to_numpy()
-    failed_y = _failed_level(table["score"])
-    ys = np.where(ok, table["score"].to_numpy(dtype=float), failed_y)
-    where = {trial: i for i, trial in enumerate(table["trial"])}
-    promotions = 0
-    for i, parent in enumerate(table["parent"]):
-        if pd.notna(parent) and int(parent) in where:
-            j = where[int(parent)]
-            ax.plot([xs[j], xs[i]], [ys[j], ys[i]], color=color, alpha=0.55, linewidth=style.line * 0.7,
-                    zorder=1, gid="promotion")
-            promotions += 1
-    ax.scatter(xs[ok], ys[ok], s=style.marker, color=color, edgecolors="white",
-               linewidths=0.5 * style.scale, zorder=2)
-    if ok.any():
-        best = int(np.nanargmax(np.where(ok, ys, -np.inf)))
-        ax.scatter([xs[best]], [ys[best]], s=style.marker * 4, marker="*", color=color, edgecolors="black",
-                   linewidths=0.8 * style.scale, zorder=3)
-    if (~ok).any():
-        ax.scatter(xs[~ok], ys[~ok], s=style.marker * 1.2, marker="x", color=_FAILED_COLOR,
-                   linewidths=style.line * 0.8, zorder=3)
-    ax.xaxis.set_major_locator(FixedLocator([p for p, _ in tick_labels]))
-    ax.set_xticklabels([t for _, t in tick_labels])
-    ax.set_xlim(-0.6, start - 1.4)
-    bottom, top = ax.get_ylim()
-    ax.set_ylim(bottom, top + 0.14 * (top - bottom))  # room for the bracket names
-    several = table["iteration"].nunique() > 1
-    for centre, iteration, bracket in group_centres:
-        name = f"bracket {bracket}" + (f" (run {iteration + 1})" if several else "")
-        ax.text(centre, 0.97, name, transform=ax.get_xaxis_transform(), ha="center", va="top",
-                fontsize=style.small, fontweight="bold", color="0.25")
+    ys = np.where(ok, table["score"].to_numpy(dtype=float), _failed_level(table["score"]))
+    promotions = _draw_promotions(ax, table, xs, ys, color, style)
+    _draw_round_points(ax, xs, ys, ok, color, style)
+    ax.set_xlim(-0.6, end - 1.4)
+    _name_brackets(ax, table, groups, style)
     score = _score_label(result.scoring)
     _decorate(ax, style, title=f"Hyperband: {len(table)} trials in {len(groups)} bracket"
               f"{'s' if len(groups) != 1 else ''}, {promotions} promoted",
@@ -1019,6 +983,66 @@ def plot_hyperband_rounds(
         handles.append(_marker_handle("failed (no score)", style, marker="x", color=_FAILED_COLOR))
     _legend(ax, style, handles, outside=True)
     return ax
+
+
+def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> tuple[dict, int]:
+    """One column per (run, bracket, round), labelled with the round's epochs; separators
+    between brackets. Returns the column of each (run, bracket, round) and the next free one."""
+    start, positions, ticks = 0, {}, []
+    for iteration, bracket in groups:
+        in_group = table[(table["iteration"] == iteration) & (table["bracket"] == bracket)]
+        for round_ in range(bracket + 1):
+            epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
+            positions[(iteration, bracket, round_)] = start + round_
+            label = f"round {round_}" + (f"\n{_label(epochs)} ep" if pd.notna(epochs) else "")
+            ticks.append((start + round_, label))
+        if start:
+            ax.axvline(start - 1, color="0.75", linewidth=style.thin, zorder=0)
+        start += bracket + 2
+    ax.xaxis.set_major_locator(FixedLocator([p for p, _ in ticks]))
+    ax.set_xticklabels([t for _, t in ticks])
+    return positions, start
+
+
+def _draw_promotions(ax: Axes, table: pd.DataFrame, xs: np.ndarray, ys: np.ndarray, color: Any,
+                     style: Any) -> int:
+    """A line from each promoted trial's parent to it; returns how many were drawn."""
+    where = {trial: i for i, trial in enumerate(table["trial"])}
+    promotions = 0
+    for i, parent in enumerate(table["parent"]):
+        if pd.notna(parent) and int(parent) in where:
+            j = where[int(parent)]
+            ax.plot([xs[j], xs[i]], [ys[j], ys[i]], color=color, alpha=0.55, linewidth=style.line * 0.7,
+                    zorder=1, gid="promotion")
+            promotions += 1
+    return promotions
+
+
+def _draw_round_points(ax: Axes, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray, color: Any,
+                       style: Any) -> None:
+    """The trials as dots, the best as a star, failed ones as crosses."""
+    ax.scatter(xs[ok], ys[ok], s=style.marker, color=color, edgecolors="white",
+               linewidths=0.5 * style.scale, zorder=2)
+    if ok.any():
+        best = int(np.nanargmax(np.where(ok, ys, -np.inf)))
+        ax.scatter([xs[best]], [ys[best]], s=style.marker * 4, marker="*", color=color, edgecolors="black",
+                   linewidths=0.8 * style.scale, zorder=3)
+    if (~ok).any():
+        ax.scatter(xs[~ok], ys[~ok], s=style.marker * 1.2, marker="x", color=_FAILED_COLOR,
+                   linewidths=style.line * 0.8, zorder=3)
+
+
+def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> None:
+    """Each bracket's name above its columns (with the run, when Hyperband repeated)."""
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, top + 0.14 * (top - bottom))  # room for the bracket names
+    several = table["iteration"].nunique() > 1
+    start = 0
+    for iteration, bracket in groups:
+        name = f"bracket {bracket}" + (f" (run {iteration + 1})" if several else "")
+        ax.text(start + bracket / 2, 0.97, name, transform=ax.get_xaxis_transform(), ha="center",
+                va="top", fontsize=style.small, fontweight="bold", color="0.25")
+        start += bracket + 2
 
 
 # ===================================================== 6. cv_results_

@@ -46,6 +46,23 @@ _STRATEGIES = tuple((s.short_label, s.name) for s in strategies.registry())
 _BUDGET = {s.name: s.panel_controls for s in strategies.registry()}
 
 
+
+def _check_panel_arguments(build_fn: Any, space_or_editor: Any, strategy: str) -> None:
+    if not callable(build_fn):
+        raise TypeError(
+            f"SearchPanel: build_fn={build_fn!r} is not a function; pass the function "
+            "that builds your Keras model, e.g. SearchPanel(create_model, space, X, y)"
+        )
+    if not isinstance(space_or_editor, (SearchSpace, SpaceEditor)):
+        raise TypeError(
+            f"SearchPanel: space_or_editor must be a SearchSpace or a SpaceEditor, got "
+            f"{type(space_or_editor).__name__}"
+        )
+    names = [value for _, value in _STRATEGIES]
+    if strategy not in names:
+        raise ValueError(f"SearchPanel: strategy={strategy!r}; choose one of {names}")
+
+
 class SearchPanel(widgets.VBox):
     """Run a search from buttons and watch it: progress, best score, time left, a plot.
 
@@ -139,19 +156,7 @@ class SearchPanel(widgets.VBox):
         random_state: int | None = 0,
         presentation: bool = False,
     ) -> None:
-        if not callable(build_fn):
-            raise TypeError(
-                f"SearchPanel: build_fn={build_fn!r} is not a function; pass the function "
-                "that builds your Keras model, e.g. SearchPanel(create_model, space, X, y)"
-            )
-        if not isinstance(space_or_editor, (SearchSpace, SpaceEditor)):
-            raise TypeError(
-                f"SearchPanel: space_or_editor must be a SearchSpace or a SpaceEditor, got "
-                f"{type(space_or_editor).__name__}"
-            )
-        names = [value for _, value in _STRATEGIES]
-        if strategy not in names:
-            raise ValueError(f"SearchPanel: strategy={strategy!r}; choose one of {names}")
+        _check_panel_arguments(build_fn, space_or_editor, strategy)
         super().__init__()
         self.build_fn = build_fn
         self.space_or_editor = space_or_editor
@@ -162,7 +167,6 @@ class SearchPanel(widgets.VBox):
         self.scoring = scoring
         self.random_state = random_state
         self.presentation = presentation
-        editor = space_or_editor if isinstance(space_or_editor, SpaceEditor) else None
 
         self.result = None
         self.results: list = []
@@ -177,22 +181,34 @@ class SearchPanel(widgets.VBox):
         self._started = time.perf_counter()
         self._plot_note = ""
 
+        editor = space_or_editor if isinstance(space_or_editor, SpaceEditor) else None
+        self._make_budget_inputs(trials=trials, epochs=epochs or (editor.epochs if editor else 10),
+                                 cv=cv or (editor.cv if editor else 3), max_epochs=max_epochs,
+                                 factor=factor)
+        self._make_controls(strategy)
+        self.children = self._layout(presentation)
+        self._show_budget()
+
+    def _make_budget_inputs(self, *, trials: int, epochs: int, cv: int, max_epochs: int,
+                            factor: int) -> None:
         def number(value: int, low: int, high: int, label: str) -> widgets.BoundedIntText:
             return widgets.BoundedIntText(
                 value=value, min=low, max=high, description=label,
                 layout=widgets.Layout(width="13em"), style={"description_width": "6em"},
             )
 
-        self.strategy_buttons = widgets.ToggleButtons(options=_STRATEGIES, value=strategy)
         self.trials_input = number(trials, 1, 10_000, "trials")
-        self.epochs_input = number(epochs or (editor.epochs if editor else 10), 1, 10_000, "epochs")
-        self.cv_input = number(cv or (editor.cv if editor else 3), 2, 50, "cv folds")
+        self.epochs_input = number(epochs, 1, 10_000, "epochs")
+        self.cv_input = number(cv, 2, 50, "cv folds")
         self.max_epochs_input = number(max_epochs, 1, 10_000, "max_epochs")
         self.factor_input = number(factor, 2, 20, "factor")
         self._budget = {
             "trials": self.trials_input, "epochs": self.epochs_input, "cv": self.cv_input,
             "max_epochs": self.max_epochs_input, "factor": self.factor_input,
         }
+
+    def _make_controls(self, strategy: str) -> None:
+        self.strategy_buttons = widgets.ToggleButtons(options=_STRATEGIES, value=strategy)
         self.run_button = widgets.Button(description="Run", icon="play", button_style="success")
         self.stop_button = widgets.Button(description="Stop", icon="stop", button_style="danger",
                                           disabled=True,
@@ -206,6 +222,7 @@ class SearchPanel(widgets.VBox):
         self.message = widgets.HTML()
         self.strategy_buttons.observe(lambda _: self._show_budget(), names="value")
 
+    def _layout(self, presentation: bool) -> list:
         children = [
             self.strategy_buttons,
             widgets.HBox(list(self._budget.values())),
@@ -219,8 +236,7 @@ class SearchPanel(widgets.VBox):
             self.add_class(PRESENTATION_CLASS)
             for w in (self.run_button, self.stop_button, self.strategy_buttons):
                 w.style.font_size = "20px"
-        self.children = children
-        self._show_budget()
+        return children
 
     # -- budget ----------------------------------------------------------------
     @property

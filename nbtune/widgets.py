@@ -454,6 +454,26 @@ def measure_speed(
 
 
 # ----------------------------------------------------------------- the editor
+
+def _checked_editor_space(space: Any, seconds_per_epoch: Any, fit_overhead: Any) -> SearchSpace:
+    """The editor's space (a ``build(hp)`` read into one), after checking its arguments."""
+    if not isinstance(space, SearchSpace) and is_hp_build_fn(space):
+        space = SearchSpace.from_build_fn(space)
+    if not isinstance(space, SearchSpace):
+        raise TypeError(
+            f"SpaceEditor: space must be an nbtune.SearchSpace or a keras-tuner style "
+            f"build(hp) function, got {type(space).__name__}; e.g. "
+            "SpaceEditor(SearchSpace(Int('units', 32, 512, step=32)))"
+        )
+    for arg, value in (("seconds_per_epoch", seconds_per_epoch), ("fit_overhead", fit_overhead)):
+        if value is not None and not (isinstance(value, (int, float)) and value >= 0):
+            raise ValueError(
+                f"SpaceEditor: {arg}={value!r}; give seconds as a number >= 0 "
+                "(see measure_speed) or leave it out"
+            )
+    return space
+
+
 class SpaceEditor(widgets.VBox):
     """Edit a search space with sliders; see what a grid search over it costs.
 
@@ -529,20 +549,7 @@ class SpaceEditor(widgets.VBox):
         points: int = 5,
         presentation: bool = False,
     ) -> None:
-        if not isinstance(space, SearchSpace) and is_hp_build_fn(space):
-            space = SearchSpace.from_build_fn(space)
-        if not isinstance(space, SearchSpace):
-            raise TypeError(
-                f"SpaceEditor: space must be an nbtune.SearchSpace or a keras-tuner style "
-                f"build(hp) function, got {type(space).__name__}; e.g. "
-                "SpaceEditor(SearchSpace(Int('units', 32, 512, step=32)))"
-            )
-        for arg, value in (("seconds_per_epoch", seconds_per_epoch), ("fit_overhead", fit_overhead)):
-            if value is not None and not (isinstance(value, (int, float)) and value >= 0):
-                raise ValueError(
-                    f"SpaceEditor: {arg}={value!r}; give seconds as a number >= 0 "
-                    "(see measure_speed) or leave it out"
-                )
+        space = _checked_editor_space(space, seconds_per_epoch, fit_overhead)
         super().__init__()
         self.original = space
         self.seconds_per_epoch = seconds_per_epoch
@@ -552,7 +559,11 @@ class SpaceEditor(widgets.VBox):
         self.default_points = points
         self.presentation = presentation
         self._summary_plain: list[str] = []
+        self._make_controls(cv, epochs)
+        self.children = self._layout(presentation)
+        self._set_rows(space)
 
+    def _make_controls(self, cv: int, epochs: int) -> None:
         self.cv_input = widgets.BoundedIntText(
             value=cv, min=2, max=50, description="cv folds", layout=widgets.Layout(width="12em"),
         )
@@ -577,11 +588,13 @@ class SpaceEditor(widgets.VBox):
             placeholder="Export JSON writes the edited space here; paste a space and Import JSON",
             layout=widgets.Layout(width="44em", height="8em"),
         )
-        self.json_box = json_box = widgets.Accordion(
+        self.json_box = widgets.Accordion(
             [widgets.VBox([widgets.HBox([self.export_button, self.import_button]), self.json_text])],
             titles=("JSON: export / import the edited space",), selected_index=None,
         )
         self._rows_box = widgets.VBox()
+
+    def _layout(self, presentation: bool) -> list:
         title = widgets.HTML("<b>Search space</b>")
         children = [
             title,
@@ -590,7 +603,7 @@ class SpaceEditor(widgets.VBox):
             self.summary,
             self.message,
             self.reset_button,
-            json_box,
+            self.json_box,
         ]
         if presentation:
             children.insert(0, widgets.HTML(PRESENTATION_CSS))
@@ -598,8 +611,7 @@ class SpaceEditor(widgets.VBox):
             for button in (self.reset_button, self.export_button, self.import_button):
                 button.style.font_size = "20px"
             title.value = "<b style='font-size: 24px'>Search space</b>"
-        self.children = children
-        self._set_rows(space)
+        return children
 
     # -- rows ------------------------------------------------------------------
     def _set_rows(self, space: SearchSpace, points: dict | None = None) -> None:

@@ -1,7 +1,7 @@
 """nbtune: learn hyperparameter tuning of Keras models in Jupyter.
 
-Grid search, random search, Hyperband and Bayesian optimisation over one
-search space, with results you can compare side by side.
+Grid search, random search, Hyperband, Bayesian optimisation and successive
+halving over one search space, with results you can compare side by side.
 
 Importing nbtune is instant: TensorFlow, Keras and keras-tuner are imported
 only when a name that needs them is first used.
@@ -35,6 +35,7 @@ _LAZY = {
     "random_search": "nbtune.search",
     "hyperband": "nbtune.search",
     "bayesian": "nbtune.search",
+    "successive_halving": "nbtune.search",
     "compare": "nbtune.search",
     "SearchResult": "nbtune.results",
     "ClearTrainingOutput": "nbtune.callbacks",
@@ -46,7 +47,8 @@ _LAZY = {
 _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
-    "formatting", "ui_style", "compat", "strategies",
+    "formatting", "ui_style", "compat", "strategies", "checks", "proposers", "evaluators",
+    "trial_loop",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

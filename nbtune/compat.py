@@ -12,18 +12,20 @@ Examples
 >>> from nbtune import compat
 >>> isinstance(compat.tensorflow_gradient_registry(), dict)
 True
->>> compat.keras_tuner_save_best_epoch().__name__
-'SaveBestEpoch'
+>>> import keras_tuner as kt
+>>> compat.in_memory_oracle(kt.oracles.BayesianOptimizationOracle).__name__
+'InMemoryBayesianOptimizationOracle'
 """
 
 from __future__ import annotations
 
 import functools
+import tempfile
 from typing import Any
 
 from nbtune.backend import import_keras_tuner, import_tensorflow
 
-__all__ = ["keras_tuner_save_best_epoch", "tensorflow_gradient_registry"]
+__all__ = ["in_memory_oracle", "tensorflow_gradient_registry"]
 
 
 def tensorflow_gradient_registry() -> dict[str, Any] | None:
@@ -45,20 +47,46 @@ def tensorflow_gradient_registry() -> dict[str, Any] | None:
 
 
 @functools.cache
-def keras_tuner_save_best_epoch() -> type:
-    """keras-tuner's callback that saves a trial's weights after every epoch.
+def in_memory_oracle(oracle_class: type) -> type:
+    """A subclass of a keras-tuner oracle that keeps its trials in memory, quietly.
 
-    keras-tuner adds it to every trial's callbacks; when the objective is not in
-    the epoch logs (nbtune's score is not) it writes the weights after *every*
-    epoch. nbtune removes it and saves the trained weights once. keras-tuner
-    1.4.7 and 1.4.8 do not export it (``keras_tuner.src.engine.tuner_utils``).
-    If a release moves it, a class that no callback is an instance of is
-    returned, so nothing is removed (keras-tuner then saves per epoch: slower,
-    the same result).
+    An oracle writes ``oracle.json`` and ``trial_*/trial.json`` after every
+    step into the project folder its Tuner gives it through the private
+    ``Oracle._set_project_dir``. nbtune drives oracles without a Tuner
+    (:class:`nbtune.proposers.OracleProposer`) and keeps its own run folder
+    (``trials.jsonl``), so the subclass writes nothing: it overrides the public
+    ``save`` and the private ``_save_trial`` (keras-tuner 1.4.7 and 1.4.8,
+    ``keras_tuner/src/engine/oracle.py``: keras-tuner has no public way to run
+    an oracle without a project folder). It also
+    turns off the oracle's printed trial table (``verbose = 0``). If a release
+    renames ``_save_trial``, the oracle is given a temporary folder to write to
+    instead (slower, the same proposals).
+
+    Examples
+    --------
+    >>> import keras_tuner as kt
+    >>> oracle = in_memory_oracle(kt.oracles.HyperbandOracle)(
+    ...     objective=kt.Objective("score", "max"), max_epochs=3, factor=3,
+    ...     hyperparameters=kt.HyperParameters())
+    >>> oracle.verbose
+    0
     """
     import_keras_tuner()
-    try:
-        from keras_tuner.src.engine.tuner_utils import SaveBestEpoch  # private: see above
-    except ImportError:
-        return type("SaveBestEpoch", (), {})  # matches no callback
-    return SaveBestEpoch
+    saves_trials = callable(getattr(oracle_class, "_save_trial", None))
+
+    class InMemory(oracle_class):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.verbose = 0
+            if not saves_trials:  # a release without _save_trial: give it a folder
+                self._set_project_dir(tempfile.mkdtemp(prefix="nbtune-oracle-"), "oracle")
+
+        def save(self) -> None:
+            if not saves_trials:
+                super().save()
+
+        def _save_trial(self, trial: Any) -> None:  # private in keras-tuner: see above
+            """Nothing: nbtune's trial loop records the trials."""
+
+    InMemory.__name__ = InMemory.__qualname__ = f"InMemory{oracle_class.__name__}"
+    return InMemory

@@ -268,32 +268,96 @@ class _KerasEstimator(BaseEstimator):
         return {k: to_python(v) for k, v in settings.items()}
 
     # ---------------------------------------------------------------- fitting
+    def initialize(self, X: Any, y: Any) -> _KerasEstimator:
+        """Build and compile the model for X, y without training it; return self.
+
+        As scikeras's ``initialize``: afterwards ``model_`` is the built model,
+        ready for ``partial_fit`` or for a training loop of the user's own.
+
+        Examples
+        --------
+        >>> import keras, numpy as np
+        >>> from nbtune import KerasRegressor
+        >>> def build(n_features_in):
+        ...     return keras.Sequential([keras.Input((n_features_in,)), keras.layers.Dense(1)])
+        >>> reg = KerasRegressor(build).initialize(np.ones((4, 3)), np.ones(4))
+        >>> reg.model_.count_params(), reg.history_
+        (4, {})
+        """
+        X, _, meta = self._fit_data(X, y, learn=True)
+        self._build(X, meta, self._fit_settings({})["callbacks"])
+        return self
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, **fit_kwargs: Any) -> _KerasEstimator:
+        """Train the fitted (or initialized) model for more epochs; return self.
+
+        An estimator not fitted yet is initialized first (as scikeras's); a
+        classifier's ``classes`` (scikit-learn's ``partial_fit`` argument) then
+        gives every label, when this y lacks some. Weights and optimizer state carry on from the last fit, the epochs are
+        numbered on from it (callbacks see ``initial_epoch``) and ``history_``
+        grows. ``epochs`` (default 1, as scikeras's ``partial_fit``) is how many
+        epochs *more*. With ``random_state``, the fit is seeded with
+        ``random_state + epochs already trained``, so the same steps give the
+        same weights whatever ran in between.
+
+        Examples
+        --------
+        >>> import keras, numpy as np
+        >>> from nbtune import KerasRegressor
+        >>> def build():
+        ...     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        >>> X, y = np.ones((8, 3)), np.ones(8)
+        >>> reg = KerasRegressor(build, epochs=2).fit(X, y).partial_fit(X, y, epochs=3)
+        >>> len(reg.history_["loss"])
+        5
+        """
+        if not hasattr(self, "model_"):
+            X_checked, _, meta = self._fit_data(X, y, learn=True, classes=classes)
+            self._build(X_checked, meta, self._fit_settings({})["callbacks"])
+        X, y, _ = self._fit_data(X, y, learn=False)
+        return self._train(X, y, {"epochs": 1, **fit_kwargs})
+
     def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, Any],
              call_kwargs: dict[str, Any]) -> _KerasEstimator:
-        keras = _keras()
-        self.__dict__.pop("model_", None)  # a failed refit must not look fitted
+        self._build(X, meta, self._fit_settings(call_kwargs)["callbacks"])
+        try:
+            return self._train(X, y, call_kwargs)
+        except BaseException:
+            self.__dict__.pop("model_", None)  # a failed fit must not look fitted
+            raise
+
+    def _build(self, X: np.ndarray, meta: dict[str, Any], callbacks: list) -> None:
+        """A new (or pooled) model for this data as ``model_``, with an empty history."""
+        self.__dict__.pop("model_", None)  # a failed build must not look fitted
         fn = self._build_function(self.model, self.build_fn)
         self._check_build_names(fn, self._build_params)
-        fit_kwargs = self._fit_settings(call_kwargs)
         kwargs = self._build_kwargs(fn, meta)
-
-        seed = self._seed()
-        callbacks = fit_kwargs.pop("callbacks")
         steps = engine.steps_per_execution(callbacks)
-        model = self._model_for_fit(fn, kwargs, X, seed, steps)
-        n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
+        self.model_ = self._model_for_fit(fn, kwargs, X, self._seed(), steps)
+        self.history_ = {}
+
+    def _train(self, X: np.ndarray, y: np.ndarray, call_kwargs: dict[str, Any]) -> _KerasEstimator:
+        """Train ``model_`` on from the epochs it has (none after a build)."""
+        keras = _keras()
+        model = self.model_
+        fit_kwargs = self._fit_settings(call_kwargs)
+        callbacks = fit_kwargs.pop("callbacks")
+        done = len(self.history_.get("loss", ()))
+        if done:  # partial_fit: `epochs` more, numbered on from the last
+            fit_kwargs["initial_epoch"] = done
+            fit_kwargs["epochs"] = done + fit_kwargs["epochs"]
+        seed = self._seed()
         if seed is not None:
             # the same random state for batches and dropout whether the model is new or reused
-            keras.utils.set_random_seed(seed)
-
+            keras.utils.set_random_seed(seed + done)
+        n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
         with engine.tracking_gradients(model), engine.quiet_retracing():
             history = model.fit(X, self.encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-        self._check_finite_loss(history, fit_kwargs.get("epochs"))
-        self.model_ = model
-        self.history_ = history
+        self._check_finite_loss(history, fit_kwargs.get("epochs"), first=done + 1)
+        self.history_ = {k: [*self.history_.get(k, ()), *v] for k, v in history.items()}
         return self
 
     def _model_for_fit(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
@@ -327,8 +391,8 @@ class _KerasEstimator(BaseEstimator):
     def _encode_class_weight(self, class_weight: Any) -> Any:
         return class_weight
 
-    def _check_finite_loss(self, history: dict, epochs: Any) -> None:
-        for epoch, loss in enumerate(history.get("loss", []), start=1):
+    def _check_finite_loss(self, history: dict, epochs: Any, first: int = 1) -> None:
+        for epoch, loss in enumerate(history.get("loss", []), start=first):
             if not np.isfinite(loss):
                 raise ValueError(
                     f"Training diverged: the loss became {loss} at epoch {epoch} of "
@@ -552,24 +616,33 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         -------
         self : KerasClassifier
         """
+        return self._fit(*self._fit_data(X, y, learn=True), fit_kwargs)
+
+    def _fit_data(self, X: Any, y: Any, *, learn: bool,
+                  classes: Any = None) -> tuple[np.ndarray, np.ndarray, dict]:
+        """Checked X, y as class indices, and the build function's data arguments.
+
+        ``learn``: take the classes from this y (or ``classes``), else use the fitted ones.
+        """
         X, y = validate_data(self, X, y, dtype=np.float32, accept_sparse=False, allow_nd=True,
-                             multi_output=True)
-        y_encoded = self._learn_classes(y)
+                             multi_output=True, reset=learn)
+        y_encoded = self._learn_classes(y, classes) if learn else self._class_indices(y, "partial_fit's y")
         meta = {"n_features_in": X.shape[1], "n_classes": self.n_classes_,
                 "input_shape": tuple(X.shape[1:]), "X": X,
                 "y": np.eye(self.n_classes_, dtype=np.float32)[y_encoded]}  # as keras.wrappers
-        return self._fit(X, y_encoded, meta, fit_kwargs)
+        return X, y_encoded, meta
 
-    def _learn_classes(self, y: np.ndarray) -> np.ndarray:
-        """Set ``classes_`` / ``n_classes_`` from y; return y as class indices 0..n-1."""
+    def _learn_classes(self, y: np.ndarray, classes: Any = None) -> np.ndarray:
+        """Set ``classes_`` / ``n_classes_`` from y (or ``classes``); return y as class indices 0..n-1."""
         if is_one_hot(y):
             self.classes_ = np.arange(y.shape[1])
             self.n_classes_ = y.shape[1]
             return y.argmax(axis=1)
         y = _labels_1d(y)
         check_classification_targets(y)
-        encoder = LabelEncoder()
-        y_encoded = encoder.fit_transform(y)
+        encoder = LabelEncoder().fit(y if classes is None else np.asarray(classes))
+        self.classes_ = encoder.classes_
+        y_encoded = encoder.transform(y) if classes is None else self._class_indices(y, "y")
         if len(encoder.classes_) < 2:
             raise ValueError(
                 f"y has only one class ({encoder.classes_[0]!r}); a classifier needs at "
@@ -777,16 +850,27 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         -------
         self : KerasRegressor
         """
+        return self._fit(*self._fit_data(X, y, learn=True), fit_kwargs)
+
+    def _fit_data(self, X: Any, y: Any, *, learn: bool,
+                  classes: Any = None) -> tuple[np.ndarray, np.ndarray, dict]:
+        """Checked X, y (float32, one column per output) and the build function's data arguments.
+
+        ``learn``: take the number of outputs from this y (fit), else check it.
+        """
         X, y = validate_data(
             self, X, y, dtype=np.float32, accept_sparse=False, multi_output=True, y_numeric=True,
-            allow_nd=True,
+            allow_nd=True, reset=learn,
         )
-        self._y_ndim = y.ndim
-        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+        outputs = 1 if y.ndim == 1 else y.shape[1]
+        if learn:
+            self._y_ndim, self.n_outputs_ = y.ndim, outputs
+        elif outputs != self.n_outputs_:
+            raise ValueError(f"y has {outputs} column(s) but the model was fitted on {self.n_outputs_}")
         y = y.astype(np.float32).reshape(len(y), self.n_outputs_)
         meta = {"n_features_in": X.shape[1], "n_outputs": self.n_outputs_,
                 "input_shape": tuple(X.shape[1:]), "X": X, "y": y}
-        return self._fit(X, y, meta, fit_kwargs)
+        return X, y, meta
 
     def _encode_validation_y(self, y_val: Any) -> np.ndarray:
         return np.asarray(y_val, dtype=np.float32).reshape(-1, self.n_outputs_)

@@ -79,7 +79,9 @@ class SearchPanel(widgets.VBox):
     validation_data : (X_val, y_val), optional
         Scores Hyperband and Bayesian trials (by default they hold out 20 % of
         X, y); grid and random search cross-validate on X, y.
-    strategy : {"grid", "random", "hyperband", "bayesian"}, default "grid"
+    strategy : str, default "grid"
+        A name of :func:`nbtune.strategies.names` ("grid", "random", "hyperband",
+        "bayesian", "successive_halving").
     trials : int, default 10
         Configurations for random search, trials for Bayesian optimisation.
     epochs : int, optional
@@ -261,9 +263,10 @@ class SearchPanel(widgets.VBox):
         """The search to run (a function of no arguments) and a note about it."""
         space, points = self._space_and_points()
         strategy, note = self.strategy, ""
-        if strategy == "hyperband" and "epochs" in space:
+        label = strategies.get(strategy).label
+        if "max_epochs" in strategies.get(strategy).budget and "epochs" in space:
             space = space.without("epochs")
-            note = "Hyperband decides the epochs itself: the space's 'epochs' is left out"
+            note = f"{label} decides the epochs itself: the space's 'epochs' is left out"
         trials = self.trials_input.value
         budget = {"epochs": self.epochs_input.value, "points": points, "n_iter": trials,
                   "max_trials": trials, "max_epochs": self.max_epochs_input.value,

@@ -87,6 +87,7 @@ STRATEGY_COLORS: dict[str, str] = {
     "random": "#E69F00",  # orange
     "hyperband": "#009E73",  # bluish green
     "bayesian": "#CC79A7",  # reddish purple
+    "successive_halving": "#56B4E9",  # sky blue
 }
 _OTHER_COLOR = "#7F7F7F"  # grey: any other strategy
 _FAILED_COLOR = "#D55E00"  # vermillion (Okabe–Ito): failed trials are marked in it too
@@ -104,8 +105,9 @@ def color_for(strategy: str) -> str:
     Parameters
     ----------
     strategy : str
-        ``"grid"``, ``"random"``, ``"hyperband"`` or ``"bayesian"``; any other
-        name is drawn in grey.
+        A key of :data:`STRATEGY_COLORS` (``"grid"``, ``"random"``,
+        ``"hyperband"``, ``"bayesian"``, ``"successive_halving"``); any other name
+        is drawn in grey.
 
     Returns
     -------

@@ -11,15 +11,19 @@ JSON, not pickle: the files are readable, diffable and safe to load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from nbtune.formatting import to_python
 
-__all__ = ["RunLog"]
+__all__ = ["RunLog", "open_run_log", "run_header"]
 
 _FORMAT = 1
 
@@ -128,3 +132,44 @@ class RunLog:
         with self.trials_file.open("a") as handle:
             handle.write(line + "\n")
             handle.flush()
+
+
+def run_header(strategy: str, space: Any, arrays: Sequence[np.ndarray], settings: dict) -> dict:
+    """What decides a search's trials (resuming with anything else is refused).
+
+    ``arrays`` are the data and folds (or validation data) the trials see;
+    only their digest is kept. Settings that are not plain values are left out.
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Choice
+    >>> header = run_header("grid", SearchSpace(Choice("units", [4, 8])),
+    ...                     [np.zeros(3)], {"epochs": 2, "callbacks": [object()]})
+    >>> header["settings"]
+    {'epochs': 2}
+    """
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    plain = {k: v for k, v in settings.items()
+             if v is None or isinstance(v, (bool, int, float, str, np.generic))}
+    return {"strategy": strategy, "space": space.to_dict(), "settings": plain,
+            "data_and_folds": digest.hexdigest()[:16]}
+
+
+def open_run_log(header: dict, *, directory: Any, project_name: str,
+                 resume: bool) -> tuple[RunLog | None, dict[int, dict]]:
+    """The run folder's log (None without ``directory``) and the trials it already holds.
+
+    Examples
+    --------
+    >>> open_run_log({"strategy": "grid"}, directory=None, project_name="grid", resume=False)
+    (None, {})
+    """
+    if directory is None:
+        if resume:
+            raise ValueError(
+                "resume=True needs the run folder of the earlier run: pass directory='...'")
+        return None, {}
+    log = RunLog(directory, project_name, header)
+    return log, {r["trial"]: r for r in log.start(resume=resume)}

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["hyperband_schedule"]
+__all__ = ["hyperband_schedule", "successive_halving_schedule"]
 
 
 def _check_int(name: str, value, minimum: int) -> int:
@@ -95,3 +95,20 @@ def hyperband_schedule(max_epochs: int, factor: int = 3, hyperband_iterations: i
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def successive_halving_schedule(max_epochs: int, factor: int = 3) -> pd.DataFrame:
+    """The rounds of successive halving: Hyperband's first (most aggressive) bracket.
+
+    Columns as :func:`hyperband_schedule`'s, one row per round: round 0 trains
+    the most configurations for the fewest epochs, and each round keeps about
+    ``1/factor`` of them and trains them on to ``factor`` times the epochs.
+
+    Examples
+    --------
+    >>> successive_halving_schedule(9, 3)[["round", "trials", "epochs"]].values.tolist()
+    [[0, 9, 1], [1, 3, 3], [2, 1, 9]]
+    """
+    schedule = hyperband_schedule(max_epochs, factor)
+    first = schedule[(schedule["iteration"] == 0) & (schedule["bracket"] == schedule["bracket"].max())]
+    return first.reset_index(drop=True)

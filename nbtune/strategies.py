@@ -7,13 +7,15 @@ cross-validates nbtune's estimator, and its plan (how many trials and epochs a
 budget buys, before anything runs). ``compare``, the run panel, the command line
 and the lessons read it, so they agree on what a strategy is.
 
-Nothing here trains or imports Keras.
+Each entry also makes the strategy's proposer (:mod:`nbtune.proposers`) from
+a budget; adding a strategy is one entry and its proposer. Nothing here trains,
+and keras-tuner is imported only when an oracle is made.
 
 Examples
 --------
 >>> from nbtune import strategies
 >>> strategies.names()
-('grid', 'random', 'hyperband', 'bayesian')
+('grid', 'random', 'hyperband', 'bayesian', 'successive_halving')
 >>> strategies.get("hyperband").label
 'Hyperband'
 >>> from nbtune import SearchSpace, Choice
@@ -28,7 +30,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbtune.schedule import hyperband_schedule
+import numpy as np
+from sklearn.model_selection import ParameterGrid, ParameterSampler
+
+from nbtune import compat
+from nbtune.backend import import_keras_tuner
+from nbtune.proposers import ListProposer, OracleProposer, Proposer, SuccessiveHalvingProposer
+from nbtune.schedule import hyperband_schedule, successive_halving_schedule
 from nbtune.space import SearchSpace
 
 __all__ = ["BUDGET_DEFAULTS", "Strategy", "get", "names", "registry"]
@@ -63,6 +71,10 @@ class Strategy:
     plan : callable
         ``plan(space, settings) -> (trials, epochs)``: what ``compare`` with these
         settings will run, before it runs.
+    proposer : callable
+        ``proposer(space, budget, random_state) -> Proposer``: which trials it
+        runs (``budget`` has every key of :data:`BUDGET_DEFAULTS`); it checks
+        the budget values it reads, before anything trains.
     """
 
     name: str
@@ -72,6 +84,7 @@ class Strategy:
     panel_controls: tuple[str, ...]
     cross_validated: bool
     plan: Callable[[SearchSpace, Mapping[str, Any]], tuple[int, int]]
+    proposer: Callable[[SearchSpace, Mapping[str, Any], int | None], Proposer]
 
 
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
@@ -101,17 +114,97 @@ def _bayesian_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int
     return trials, trials * _setting(settings, "epochs")
 
 
+def _successive_halving_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
+    max_epochs = settings.get("max_epochs") or _setting(settings, "epochs")
+    schedule = successive_halving_schedule(max_epochs, _setting(settings, "factor"))
+    return int(schedule["trials"].sum()), int(schedule["total_epochs"].sum())
+
+
+def _whole(name: str, value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}={value!r} is not allowed: give {what}, a whole number >= 1")
+    return int(value)
+
+
+def _oracle_seed(random_state: int | None) -> int | None:
+    # keras-tuner's Oracle does `seed or random.randint(1, 10000)`, so seed=0
+    # would mean "unseeded" and every run would try other configurations
+    return None if random_state is None else random_state + 1
+
+
+def _no_epochs_dimension(space: SearchSpace, label: str) -> None:
+    if "epochs" in space.names:
+        raise ValueError(
+            f"the space has an 'epochs' dimension, but {label} decides how long each "
+            "model trains: remove it (space.without('epochs')) and set max_epochs instead"
+        )
+
+
+def _oracle(kind: str, space: SearchSpace, random_state: int | None, **settings: Any) -> Any:
+    """keras-tuner's oracle ``kind``, kept in memory, maximising nbtune's score."""
+    kt = import_keras_tuner()
+    oracle_class = compat.in_memory_oracle(getattr(kt.oracles, kind))
+    return oracle_class(
+        objective=kt.Objective("score", direction="max"),
+        hyperparameters=space.hyperparameters(), seed=_oracle_seed(random_state),
+        # nbtune records failed trials and carries on; it reports if all failed
+        max_consecutive_failed_trials=10**9, **settings)
+
+
+def _grid_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
+    return ListProposer(space, ParameterGrid(space.grid(points=budget.get("points"))))
+
+
+def _random_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
+    n_iter = _whole("n_iter", budget["n_iter"], "the number of configurations to try")
+    return ListProposer(space, ParameterSampler(space.distributions(), n_iter=n_iter,
+                                                random_state=random_state))
+
+
+def _hyperband_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
+    _no_epochs_dimension(space, "Hyperband")
+    max_epochs = budget.get("max_epochs") or budget["epochs"]
+    schedule = hyperband_schedule(max_epochs, budget["factor"], budget["hyperband_iterations"])
+    oracle = _oracle("HyperbandOracle", space, random_state, max_epochs=int(max_epochs),
+                     factor=int(budget["factor"]),
+                     hyperband_iterations=int(budget["hyperband_iterations"]))
+    return OracleProposer(space, oracle, total=int(schedule["trials"].sum()))
+
+
+def _bayesian_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
+    max_trials = _whole("max_trials", budget["max_trials"], "the number of trials")
+    initial = budget.get("num_initial_points")
+    oracle = _oracle("BayesianOptimizationOracle", space, random_state, max_trials=max_trials,
+                     num_initial_points=None if initial is None else int(initial),
+                     alpha=float(budget["alpha"]), beta=float(budget["beta"]))
+    return OracleProposer(space, oracle, total=max_trials)
+
+
+def _successive_halving_proposer(space: SearchSpace, budget: Mapping[str, Any],
+                                 random_state: int | None) -> Proposer:
+    _no_epochs_dimension(space, "successive halving")
+    return SuccessiveHalvingProposer(space, max_epochs=budget.get("max_epochs") or budget["epochs"],
+                                     factor=budget["factor"], random_state=random_state)
+
+
 _REGISTRY = {s.name: s for s in (
     Strategy("grid", "Grid search", "Grid", ("epochs", "points"), ("cv", "epochs"),
-             cross_validated=True, plan=_grid_plan),
+             cross_validated=True, plan=_grid_plan, proposer=_grid_proposer),
     Strategy("random", "Random search", "Random", ("epochs", "n_iter"),
-             ("trials", "cv", "epochs"), cross_validated=True, plan=_random_plan),
+             ("trials", "cv", "epochs"), cross_validated=True, plan=_random_plan,
+             proposer=_random_proposer),
     Strategy("hyperband", "Hyperband", "Hyperband",
              ("epochs", "max_epochs", "factor", "hyperband_iterations"),
-             ("max_epochs", "factor"), cross_validated=False, plan=_hyperband_plan),
+             ("max_epochs", "factor"), cross_validated=False, plan=_hyperband_plan,
+             proposer=_hyperband_proposer),
     Strategy("bayesian", "Bayesian optimisation", "Bayesian",
              ("epochs", "max_trials", "num_initial_points", "alpha", "beta"),
-             ("trials", "epochs"), cross_validated=False, plan=_bayesian_plan),
+             ("trials", "epochs"), cross_validated=False, plan=_bayesian_plan,
+             proposer=_bayesian_proposer),
+    Strategy("successive_halving", "Successive halving", "Halving",
+             ("epochs", "max_epochs", "factor"), ("max_epochs", "factor"),
+             cross_validated=False, plan=_successive_halving_plan,
+             proposer=_successive_halving_proposer),
 )}
 
 

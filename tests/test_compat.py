@@ -16,7 +16,19 @@ def test_gradient_registry_is_found_and_holds_traced_gradients():
     assert isinstance(registry, dict) and registry  # TensorFlow registers its own gradients
 
 
-def test_save_best_epoch_is_keras_tuners_own_callback():
-    klass = compat.keras_tuner_save_best_epoch()
-    assert klass.__module__.startswith("keras_tuner")
-    assert issubclass(klass, keras.callbacks.Callback)
+def test_in_memory_oracles_override_keras_tuners_own_trial_writer(tmp_path, monkeypatch):
+    import keras_tuner as kt
+
+    oracle_class = kt.oracles.HyperbandOracle
+    assert callable(getattr(oracle_class, "_save_trial", None))  # the private name still exists
+    monkeypatch.chdir(tmp_path)
+    hp = kt.HyperParameters()
+    hp.Int("units", 1, 100)
+    oracle = compat.in_memory_oracle(oracle_class)(
+        objective=kt.Objective("score", "max"), max_epochs=3, factor=3, hyperparameters=hp, seed=1)
+    trial = oracle.create_trial("nbtune")
+    oracle.update_trial(trial.trial_id, {"score": 0.5})
+    trial.status = "COMPLETED"
+    oracle.end_trial(trial)
+    assert oracle.trials[trial.trial_id].score == 0.5
+    assert list(tmp_path.iterdir()) == []  # nothing written anywhere

@@ -17,7 +17,6 @@ forced change is named in a comment where there is one:
 Budgets are tiny (few trials, few epochs) but the training is real.
 """
 
-import json
 import math
 import warnings
 
@@ -267,7 +266,16 @@ def test_getting_started_hypermodel_tunes_batch_size_in_fit(digits):
 
 
 # ------------------------------------------------------------------ case 4
-def test_bayesian_alpha_and_beta_reach_keras_tuners_oracle(digits, tmp_path):
+def test_bayesian_alpha_and_beta_reach_keras_tuners_oracle(digits, monkeypatch):
+    oracle_class = kt.oracles.BayesianOptimizationOracle
+    states, populate_space = [], oracle_class.populate_space
+
+    def spy(self, trial_id):  # the oracle that proposes nbtune's trials, as it proposes one
+        states.append(self.get_state())
+        return populate_space(self, trial_id)
+
+    monkeypatch.setattr(oracle_class, "populate_space", spy)
+
     def build(units=16):
         model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
                                   keras.layers.Dense(10, activation="softmax")])
@@ -276,9 +284,9 @@ def test_bayesian_alpha_and_beta_reach_keras_tuners_oracle(digits, tmp_path):
 
     nbtune.bayesian(build, SearchSpace(Int("units", 4, 64)), *digits.train,
                     validation_data=digits.validation, max_trials=2, num_initial_points=1,
-                    alpha=3e-3, beta=0.5, epochs=1, directory=tmp_path, progress=False)
-    state = json.loads((tmp_path / "bayesian" / "oracle.json").read_text())
-    assert (state["alpha"], state["beta"], state["num_initial_points"]) == (3e-3, 0.5, 1)
+                    alpha=3e-3, beta=0.5, epochs=1, progress=False)
+    assert len(states) == 2
+    assert (states[0]["alpha"], states[0]["beta"], states[0]["num_initial_points"]) == (3e-3, 0.5, 1)
 
 
 @pytest.mark.parametrize("setting, message", [

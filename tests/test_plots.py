@@ -85,7 +85,8 @@ def test_public_names_and_docstring_examples():
 
 def test_strategy_colours_are_okabe_ito_and_others_grey():
     assert plots.STRATEGY_COLORS == {"grid": "#0072B2", "random": "#E69F00",
-                                     "hyperband": "#009E73", "bayesian": "#CC79A7"}
+                                     "hyperband": "#009E73", "bayesian": "#CC79A7",
+                                     "successive_halving": "#56B4E9"}
     assert plots.color_for("hyperband") == "#009E73"
     assert plots.color_for("coarse_to_fine") == "#7F7F7F"
 

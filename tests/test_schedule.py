@@ -4,7 +4,9 @@ from collections import Counter
 
 import pytest
 
-from nbtune.schedule import hyperband_schedule
+from nbtune import Int, SearchSpace
+from nbtune.proposers import SuccessiveHalvingProposer
+from nbtune.schedule import hyperband_schedule, successive_halving_schedule
 
 
 def run_keras_tuner(max_epochs, factor, iterations, tmp_path):
@@ -57,3 +59,43 @@ def test_the_lessons_numbers():
 def test_bad_settings_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         hyperband_schedule(**kwargs)
+
+
+def run_successive_halving(max_epochs, factor):
+    """Drive nbtune's successive halving with the same fake score; record each trial's epochs."""
+    proposer = SuccessiveHalvingProposer(SearchSpace(Int("units", 1, 10**6)),
+                                         max_epochs=max_epochs, factor=factor, random_state=0)
+    seen, parents = [], []
+    proposer.proposals = []
+    while (proposal := proposer.propose()) is not None:
+        seen.append((proposal.round, proposal.epochs, proposal.initial_epoch))
+        parents.append(proposal.parent)
+        proposer.proposals.append(proposal)
+        proposer.report(proposal, {"score": float(proposal.params["units"]), "status": "ok"})
+    return seen, parents, proposer
+
+
+@pytest.mark.parametrize("max_epochs, factor", [(10, 3), (9, 3), (27, 3), (8, 2)])
+def test_successive_halving_runs_keras_tuners_first_hyperband_bracket(max_epochs, factor, tmp_path):
+    bracket = max(b for b, _, _, _ in run_keras_tuner(max_epochs, factor, 1, tmp_path))
+    first = [(r, e, i) for b, r, e, i in run_keras_tuner(max_epochs, factor, 1, tmp_path)
+             if b == bracket]
+    seen, parents, proposer = run_successive_halving(max_epochs, factor)
+    assert Counter(seen) == Counter(first)  # the same rounds, sizes and epochs
+    assert proposer.total == len(seen)
+    assert successive_halving_schedule(max_epochs, factor)["trials"].tolist() == [
+        sum(1 for r, _, _ in first if r == round_) for round_ in range(bracket + 1)]
+    assert parents[: len([r for r, _, _ in seen if r == 0])] == [None] * sum(r == 0 for r, _, _ in seen)
+
+
+def test_successive_halving_keeps_the_best_of_each_round():
+    seen, parents, proposer = run_successive_halving(9, 3)
+    units = [p.params["units"] for p in proposer.proposals]  # the fake score
+    # 9 configurations, the 3 best go on, then the best of those
+    assert [r for r, _, _ in seen] == [0] * 9 + [1] * 3 + [2]
+    best_three = sorted(range(9), key=units.__getitem__)[-3:]
+    assert sorted(parents[9:12]) == sorted(best_three)
+    assert units[9:12] == [units[p] for p in parents[9:12]]  # same configuration, longer
+    assert parents[12] == max(range(9, 12), key=units.__getitem__)
+    assert proposer.proposals[12].lineage == (
+        (parents[parents[12]], 0, 1), (parents[12], 1, 3))  # how to retrain its parent

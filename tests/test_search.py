@@ -7,6 +7,7 @@ from sklearn.model_selection import GridSearchCV, ParameterSampler
 
 import nbtune
 from nbtune import Choice, Float, Int, SearchSpace
+from nbtune.proposers import Proposer
 from nbtune.schedule import hyperband_schedule
 from nbtune.search import SearchFailedError
 
@@ -323,6 +324,11 @@ def test_the_strategy_registry_agrees_with_compare_and_the_helpers():
     for strategy in strategies.registry():
         assert set(strategy.budget) <= set(compare_defaults), strategy.name
     assert nbtune.search.STRATEGIES == strategies.names()
-    assert set(nbtune.search._RUNNERS) == set(strategies.names())  # one runner per entry
+    space = nbtune.SearchSpace(nbtune.Int("units", 4, 64))
+    for strategy in strategies.registry():  # each entry makes its own proposer
+        proposer = strategy.proposer(space, strategies.BUDGET_DEFAULTS, 0)
+        assert isinstance(proposer, Proposer), strategy.name
+        first = proposer.propose()
+        assert set(first.params) == {"units"} and first.number == 0, strategy.name
     with pytest.raises(ValueError, match=r"'sha' is not known; choose from \['grid'"):
         strategies.get("sha")

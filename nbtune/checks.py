@@ -1,0 +1,201 @@
+"""Checks of a search's arguments, before any training.
+
+Every function here raises a clear error (naming the argument, the value,
+what is allowed and the fix) or returns the checked value; nothing trains.
+
+Examples
+--------
+>>> from nbtune.checks import check_n_jobs
+>>> check_n_jobs(None)
+1
+>>> check_n_jobs(0)
+Traceback (most recent call last):
+...
+ValueError: n_jobs=0 is not allowed: give the number of worker processes, a whole number >= 1, or -1 for one per CPU core, or None to run trials in this process
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+
+from nbtune import strategies as strategy_registry
+from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
+from nbtune.estimator import is_one_hot
+from nbtune.space import (
+    SearchSpace,
+    as_kwargs_build_fn,
+    check_build_fn,
+    hypermodel_fit,
+    is_hp_build_fn,
+)
+
+__all__ = [
+    "check_data", "check_n_jobs", "check_oracle_settings", "check_validation_split",
+    "prepare", "progress_object", "refuse_own_fit", "resolve_task",
+]
+
+
+def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
+    """X as a float32 array and y as a 1-D array, with clear errors."""
+    y_name = "y" if what == "X" else f"{what}'s y"
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(f"{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()")
+    try:
+        X = np.asarray(X, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
+    if X.ndim == 1:
+        raise ValueError(
+            f"{what} has shape {X.shape}, one value per row; a model needs rows of "
+            f"features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
+            "single feature"
+        )
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if is_one_hot(y):
+        y = y.argmax(axis=1)  # one-hot rows (to_categorical): the class of each row
+    if y.ndim != 1:
+        raise ValueError(
+            f"{y_name} has shape {y.shape}; give one target per row (a 1-D array), or "
+            "one-hot rows for classification"
+        )
+    if len(X) != len(y):
+        raise ValueError(
+            f"{what} has {len(X)} rows but {y_name} has {len(y)}: they must have one "
+            "label per row; check that both come from the same split"
+        )
+    bad = ~np.isfinite(X)
+    if bad.any():
+        row, *col = np.argwhere(bad)[0]
+        col = col[0] if len(col) == 1 else tuple(int(c) for c in col)
+        raise ValueError(
+            f"{what} contains {int(bad.sum())} NaN or infinite values (the first at row "
+            f"{row}, column {col}); a network cannot train on them: impute them "
+            "(sklearn.impute.SimpleImputer) or drop those rows"
+        )
+    return X, y
+
+
+def resolve_task(task: str, y: np.ndarray) -> str:
+    allowed = ("auto", "classification", "regression")
+    if task not in allowed:
+        raise ValueError(f"task={task!r} is not allowed; choose one of {allowed}")
+    if task != "auto":
+        return task
+    kind = type_of_target(y)
+    if kind in ("binary", "multiclass"):
+        return "classification"
+    if kind == "continuous":
+        return "regression"
+    raise ValueError(
+        f"cannot tell the task from y (scikit-learn calls it {kind!r}); "
+        "pass task='classification' or task='regression'"
+    )
+
+
+def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str, *,
+            strategy: str | None = None) -> tuple[Any, SearchSpace, np.ndarray, np.ndarray, str]:
+    """Checked build function (plain keyword form), space, data and task.
+
+    ``build_fn`` may be a keyword build function, a keras-tuner style
+    ``build(hp)`` or a ``keras_tuner.HyperModel`` instance; ``strategy`` (when
+    it cross-validates nbtune's estimator: grid, random) refuses a HyperModel
+    whose own ``fit`` it cannot honour.  Nothing is trained here: a ``build(hp)`` is called once (and a
+    HyperModel's ``fit``, with ``model.fit`` stubbed out) to read its space.
+    """
+    check_build_fn(build_fn, argument="build_fn")
+    if strategy is not None and strategy_registry.get(strategy).cross_validated:
+        refuse_own_fit(build_fn, strategy)
+    if space is not None and not isinstance(space, SearchSpace):
+        raise TypeError(
+            f"space must be an nbtune.SearchSpace, got {type(space).__name__}; "
+            "build one with SearchSpace(Int(...), Choice(...), ...)"
+        )
+    X, y = check_data(X, y)
+    if is_hp_build_fn(build_fn):
+        # read with the training data, so that a HyperModel's fit can run on it
+        declared = SearchSpace.from_build_fn(build_fn, x=X, y=y)
+        space = declared if space is None else space
+        kwargs_fn = as_kwargs_build_fn(build_fn)
+    else:
+        if space is None:
+            raise ValueError(
+                "space=None works only for a keras-tuner style build(hp) function or "
+                "HyperModel; for build functions of keyword arguments give a SearchSpace, "
+                "e.g. SearchSpace(Int('units', 32, 256, step=32))"
+            )
+        kwargs_fn = build_fn
+    return kwargs_fn, space, X, y, resolve_task(task, y)
+
+
+def refuse_own_fit(build_fn: Any, strategy: str) -> None:
+    """Grid and random search cannot call a HyperModel's own fit: say so and what to use."""
+    if hypermodel_fit(build_fn) is None:
+        return
+    name = type(build_fn).__name__
+    raise TypeError(
+        f"build_fn={build_fn!r}: {strategy} search cannot honour {name}.fit(), which "
+        "trains the model its own way: it cross-validates nbtune's KerasClassifier / "
+        "KerasRegressor, whose fit is scikit-learn's. Use nbtune.hyperband or "
+        f"nbtune.bayesian, which call {name}.fit() as keras-tuner does, or pass its "
+        "build method alone, build_fn=hypermodel.build (the fit's hyperparameters are "
+        "then not tuned)"
+    )
+
+
+def check_n_jobs(n_jobs: Any) -> int:
+    """The number of worker processes (1: trials run in this process)."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(
+            f"n_jobs={n_jobs!r} is not allowed: give the number of worker processes, a whole "
+            "number >= 1, or -1 for one per CPU core, or None to run trials in this process"
+        )
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+def check_validation_split(validation_split: Any, validation_data: Any) -> None:
+    if validation_data is None and not (0 < validation_split < 1):
+        raise ValueError(
+            f"validation_split={validation_split!r} is not a fraction: give a number "
+            "between 0 and 1, e.g. 0.2, or pass validation_data=(X_val, y_val)"
+        )
+
+
+def check_oracle_settings(num_initial_points: Any, alpha: Any, beta: Any) -> None:
+    """keras-tuner's BayesianOptimization takes these unchecked; check them before any training."""
+    if num_initial_points is not None and (
+        isinstance(num_initial_points, bool) or not isinstance(num_initial_points, (int, np.integer))
+        or num_initial_points < 1
+    ):
+        raise ValueError(
+            f"num_initial_points={num_initial_points!r} is not allowed: give the number of "
+            "random trials before the Gaussian process takes over, a whole number >= 1, or "
+            "None for keras-tuner's default (3 per dimension)"
+        )
+    for name, value, low in (("alpha", alpha, "> 0"), ("beta", beta, ">= 0")):
+        number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        if not number or not np.isfinite(value) or (value <= 0 if name == "alpha" else value < 0):
+            raise ValueError(
+                f"{name}={value!r} is not allowed: give a number {low} (keras-tuner's "
+                f"default is {1e-4 if name == 'alpha' else 2.6})"
+            )
+
+
+def progress_object(progress: Any) -> Progress:
+    """The progress object of a search: a line, silence, or the caller's own."""
+    if progress is True or progress is False:
+        return SearchProgress(enabled=progress)
+    if not isinstance(progress, Progress):
+        missing = [m for m in PROGRESS_METHODS if not callable(getattr(progress, m, None))]
+        raise TypeError(
+            f"progress={progress!r} is neither True/False nor a progress object: it lacks "
+            f"{missing}; see nbtune.display.Progress for the four methods"
+        )
+    return progress

@@ -1,0 +1,295 @@
+"""How a trial is evaluated: Keras training, cross-validated or on a holdout set.
+
+An evaluator turns a :class:`~nbtune.proposers.Proposal` into the trial's
+outcome: ``score``, ``score_std``, ``train_epochs``, ``epochs_spent``,
+``seconds``, ``status`` (``"ok"`` or ``"failed"``) and, for a failure,
+``error``. A failing trial is an outcome too: the search goes on.
+
+- :class:`CrossValidation` (grid and random search) cross-validates nbtune's
+  estimator with scikit-learn's ``cross_validate``;
+- :class:`Holdout` (Hyperband, Bayesian optimisation, successive halving)
+  trains one model and scores it on the validation data; a trial that
+  continues another (a promotion) trains the parent's model on, in memory,
+  with its optimizer state (:meth:`nbtune.KerasClassifier.partial_fit`).
+
+Both build and train through the estimator, so the build checks, the
+compiling of an uncompiled model, the NaN-loss stop and the scorer are the
+same for every strategy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import cross_validate
+
+from nbtune import engine
+from nbtune.backend import import_keras, import_keras_tuner
+from nbtune.proposers import Proposal
+
+__all__ = ["Evaluator", "CrossValidation", "Holdout", "error_text"]
+
+
+def error_text(exc: BaseException) -> str:
+    """A failed trial's ``error``: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+@runtime_checkable
+class Evaluator(Protocol):
+    """What the trial loop needs to evaluate trials."""
+
+    def session(self) -> contextlib.AbstractContextManager:
+        """A context the trials of one search run in (model reuse, memory)."""
+
+    def evaluate(self, proposal: Proposal) -> dict[str, Any]:
+        """Train and score one proposal: its outcome (a failure is an outcome too)."""
+
+
+class CrossValidation:
+    """Cross-validate the estimator on every configuration (grid and random search).
+
+    Parameters
+    ----------
+    base : KerasClassifier or KerasRegressor
+        The estimator; each trial is ``clone(base).set_params(**params)``.
+    X, y : arrays
+    splits : list of (train, test) index arrays
+    scoring : str, callable or None
+        As ``cross_validate``'s.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from sklearn.model_selection import KFold
+    >>> from nbtune import KerasClassifier, data
+    >>> from nbtune.proposers import Proposal
+    >>> def build(units=4):
+    ...     return keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                              keras.layers.Dense(2, activation="softmax")])
+    >>> X, y = data.load_breast_cancer().train
+    >>> cv = CrossValidation(KerasClassifier(build, epochs=1), X, y,
+    ...                      list(KFold(2).split(X)), None)
+    >>> cv.evaluate(Proposal(0, {"units": 8}))["epochs_spent"]
+    2
+    """
+
+    def __init__(self, base: Any, X: np.ndarray, y: np.ndarray, splits: list, scoring: Any) -> None:
+        self.base, self.X, self.y, self.splits, self.scoring = base, X, y, splits, scoring
+
+    def session(self) -> contextlib.AbstractContextManager:
+        """The models of a configuration's folds, and of the next ones, reused (nbtune.engine)."""
+        return engine.reusing_models()
+
+    def evaluate(self, proposal: Proposal) -> dict[str, Any]:
+        """Cross-validate one configuration; runs in the search's process or in a worker."""
+        started = time.perf_counter()
+        # in a worker: one traced model for the folds; in the search's process the
+        # search's own pool (and frozen heap) is reused across configurations
+        with engine.frozen_heap(), engine.reusing_models():
+            try:
+                estimator = clone(self.base).set_params(**proposal.params)
+                out = cross_validate(estimator, self.X, self.y, cv=self.splits,
+                                     scoring=self.scoring, error_score="raise",
+                                     return_estimator=True)
+                fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
+                outcome = dict(
+                    score=float(np.mean(out["test_score"])),
+                    score_std=float(np.std(out["test_score"])),
+                    train_epochs=int(np.max(fold_epochs)),
+                    epochs_spent=int(np.sum(fold_epochs)),
+                    status="ok",
+                )
+            except Exception as exc:  # a failing trial is recorded, the search goes on
+                outcome = dict(score=np.nan, status="failed", error=error_text(exc))
+        outcome["seconds"] = time.perf_counter() - started
+        return outcome
+
+
+class Holdout:
+    """Train one model per trial and score it on validation data.
+
+    A proposal with a ``parent`` continues that trial's model (weights and
+    optimizer state) from the parent's epoch, in memory. A parent trained in
+    an earlier session (``resume=True``) is trained again first, along its
+    ``lineage``, seeded, so it has the same weights.
+
+    Parameters
+    ----------
+    base : KerasClassifier or KerasRegressor
+        The estimator; each trial is ``clone(base).set_params(**params)``.
+    X, y : arrays
+        Training data.
+    X_val, y_val : arrays
+        Validation data, in y's labels.
+    scoring : str, callable or None
+        A scikit-learn scorer; None: the estimator's ``score``.
+    callbacks : list of keras callbacks, optional
+        Copied into every trial's fit (as keras-tuner does).
+    own_fit : callable, optional
+        A keras-tuner HyperModel's ``fit(hp, model, x, y, **kwargs)``, which
+        then trains each model (``own_fit_names``: the names it declares).
+
+    Examples
+    --------
+    >>> import keras
+    >>> from nbtune import KerasClassifier, data
+    >>> from nbtune.proposers import Proposal
+    >>> def build(units=4):
+    ...     return keras.Sequential([keras.layers.Dense(units, activation="relu"),
+    ...                              keras.layers.Dense(2, activation="softmax")])
+    >>> cancer = data.load_breast_cancer()
+    >>> holdout = Holdout(KerasClassifier(build, random_state=0), *cancer.train,
+    ...                   *cancer.validation, scoring=None)
+    >>> first = holdout.evaluate(Proposal(0, {"units": 8}, epochs=1, may_continue=True))
+    >>> more = holdout.evaluate(Proposal(1, {"units": 8}, epochs=3, initial_epoch=1, parent=0))
+    >>> first["train_epochs"], more["train_epochs"], more["epochs_spent"]
+    (1, 3, 2)
+    """
+
+    def __init__(self, base: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
+                 y_val: np.ndarray, *, scoring: Any, callbacks: Sequence | None = None,
+                 own_fit: Callable | None = None, own_fit_names: Sequence[str] = ()) -> None:
+        self.base, self.X, self.y, self.X_val, self.y_val = base, X, y, X_val, y_val
+        self._scorer = get_scorer(scoring) if scoring is not None else None
+        self._callbacks = list(callbacks or ())
+        self._own_fit, self._own_fit_names = own_fit, tuple(own_fit_names)
+        # validation data costs an evaluation per epoch (+45% for Hyperband on digits): only
+        # for those that may use it; a callback can say it does not (ClearTrainingOutput)
+        self._validate = own_fit is not None or any(
+            getattr(c, "uses_validation_data", True) for c in self._callbacks)
+        self._held: dict[int, tuple[Any, int | None]] = {}  # trial -> (estimator, bracket)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """The models kept for promotion are dropped when the search ends."""
+        try:
+            yield
+        finally:
+            self._held.clear()
+
+    def evaluate(self, proposal: Proposal) -> dict[str, Any]:
+        """Train (or train on) and score one proposal."""
+        started = time.perf_counter()
+        self._drop_other_brackets(proposal.bracket)
+        try:
+            estimator, spent = self._trained(proposal)
+            score = (self._scorer(estimator, self.X_val, self.y_val) if self._scorer
+                     else estimator.score(self.X_val, self.y_val))
+            outcome = dict(score=float(score), score_std=np.nan,
+                           train_epochs=int(proposal.initial_epoch + spent),
+                           epochs_spent=int(spent), status="ok")
+            if proposal.may_continue:
+                self._held[proposal.number] = (estimator, proposal.bracket)
+        except Exception as exc:  # a failing trial is recorded, the search goes on
+            outcome = dict(score=np.nan, status="failed", error=error_text(exc))
+        outcome["seconds"] = time.perf_counter() - started
+        return outcome
+
+    def _drop_other_brackets(self, bracket: int | None) -> None:
+        """Models of finished brackets will not be continued: free them."""
+        for number in [n for n, (_, b) in self._held.items() if b != bracket]:
+            del self._held[number]
+
+    def _trained(self, proposal: Proposal) -> tuple[Any, int]:
+        """The trial's trained estimator and the epochs this trial trained."""
+        if proposal.parent is None:
+            estimator = clone(self.base).set_params(**proposal.params)
+        elif proposal.parent in self._held:
+            estimator = self._held.pop(proposal.parent)[0]
+        else:
+            estimator = self._retrained(proposal)
+        return estimator, self._train(estimator, proposal)
+
+    def _retrained(self, proposal: Proposal) -> Any:
+        """The parent of ``proposal`` trained again along its lineage (a resumed search)."""
+        estimator = clone(self.base).set_params(**proposal.params)
+        for _, initial_epoch, epochs in proposal.lineage:
+            step = Proposal(-1, proposal.params, epochs=epochs, initial_epoch=initial_epoch,
+                            parent=None if initial_epoch == 0 else -1)
+            self._train(estimator, step)
+        return estimator
+
+    def _train(self, estimator: Any, proposal: Proposal) -> int:
+        """Train ``estimator`` to ``proposal.epochs``; the epochs really trained."""
+        epochs = proposal.epochs or proposal.params.get("epochs", self.base.epochs)
+        fit_kwargs: dict[str, Any] = {"callbacks": self._copied_callbacks()}
+        if self._validate:  # for callbacks that watch val_* (EarlyStopping) and for own fits
+            fit_kwargs["validation_data"] = (self.X_val, self.y_val)
+        if self._own_fit is not None:
+            return self._train_own_fit(estimator, proposal, epochs, fit_kwargs)
+        if proposal.parent is None:
+            estimator.fit(self.X, self.y, epochs=epochs, **fit_kwargs)
+            return len(estimator.history_.get("loss", ())) or epochs
+        before = len(estimator.history_.get("loss", ()))
+        estimator.partial_fit(self.X, self.y, epochs=epochs - proposal.initial_epoch, **fit_kwargs)
+        return len(estimator.history_.get("loss", ())) - before
+
+    def _train_own_fit(self, estimator: Any, proposal: Proposal, epochs: int,
+                       fit_kwargs: dict[str, Any]) -> int:
+        """Train with a HyperModel's own fit, called as keras-tuner calls it."""
+        keras, kt = import_keras(), import_keras_tuner()
+        if proposal.parent is None:
+            estimator.initialize(self.X, self.y)
+        model = estimator.model_
+        units = int(keras.ops.shape(model(self.X[:1], training=False))[-1])
+        X_val, y_val = fit_kwargs.pop("validation_data")
+        y_val = estimator.encode_targets(_class_indices(estimator, y_val), model, units)
+        y_fit = estimator.encode_targets(_class_indices(estimator, self.y), model, units)
+        hp = kt.HyperParameters()
+        hp.values = dict(proposal.params)
+        # as keras-tuner calls it: no batch_size (the fit often sets its own), no epochs
+        # if the fit declares them
+        kwargs = dict(initial_epoch=proposal.initial_epoch, verbose=0,
+                      validation_data=(X_val, y_val), **fit_kwargs)
+        if "epochs" not in self._own_fit_names:
+            kwargs["epochs"] = epochs
+        with engine.tracking_gradients(model), engine.quiet_retracing():
+            result = self._own_fit(hp, model, self.X, y_fit, **kwargs)
+        history = _history_of(result, model, keras)
+        _check_losses(history, proposal.initial_epoch)
+        losses = history.history.get("loss", []) if history is not None else []
+        return len(losses) or epochs - proposal.initial_epoch
+
+    def _copied_callbacks(self) -> list:
+        """The callbacks, copied for this trial as keras-tuner copies them (when they can be)."""
+        try:
+            return copy.deepcopy(self._callbacks)
+        except Exception:  # not copyable (holds a lock, a widget...): share them
+            return list(self._callbacks)
+
+
+def _class_indices(estimator: Any, y: np.ndarray) -> np.ndarray:
+    """y as the model trains on it: class indices for a classifier, as given for a regressor."""
+    classes = getattr(estimator, "classes_", None)
+    return np.asarray(y, dtype=np.float32) if classes is None else np.searchsorted(classes, y)
+
+
+def _history_of(result: Any, model: Any, keras: Any) -> Any:
+    """The History of a trial's training: what a HyperModel's fit returned, or the model's last.
+
+    A fit that runs its own loop (no ``model.fit``) has none: None.
+    """
+    for candidate in (result, getattr(model, "history", None)):
+        if isinstance(candidate, keras.callbacks.History) and candidate.history:
+            return candidate
+    return None
+
+
+def _check_losses(history: Any, initial_epoch: int) -> None:
+    """A NaN or infinite training loss fails the trial, with the epoch and the fix."""
+    losses = np.asarray(history.history.get("loss", []) if history else [], dtype=float)
+    if losses.size and not np.all(np.isfinite(losses)):
+        first = int(np.argmin(np.isfinite(losses))) + initial_epoch + 1
+        raise ValueError(
+            f"Training diverged: the loss became {losses[first - initial_epoch - 1]} at "
+            f"epoch {first}. Try a smaller learning rate (e.g. 10 times smaller) or scale "
+            "the inputs (e.g. StandardScaler)."
+        )

@@ -1,0 +1,292 @@
+"""Which trials a search runs: proposers, one per kind of strategy.
+
+A proposer hands the trial loop (:func:`nbtune.trial_loop.run_trials`) one
+:class:`Proposal` at a time (a configuration and its budget) and hears back
+how each trial went, which the adaptive strategies use to choose the next:
+
+- :class:`ListProposer` proposes a fixed list (scikit-learn's ``ParameterGrid``
+  or ``ParameterSampler`` for grid and random search);
+- :class:`OracleProposer` drives keras-tuner's own ``HyperbandOracle`` or
+  ``BayesianOptimizationOracle`` through their public ``create_trial`` /
+  ``update_trial`` / ``end_trial``: the real algorithms, without keras-tuner's
+  training loop;
+- :class:`SuccessiveHalvingProposer` is successive halving written out: one
+  bracket of Hyperband, many configurations at few epochs, the best
+  ``1/factor`` trained on each round.
+
+Nothing here trains a model.
+
+Examples
+--------
+>>> from nbtune import SearchSpace, Choice
+>>> space = SearchSpace(Choice("units", [16, 64]))
+>>> proposer = SuccessiveHalvingProposer(space, max_epochs=3, factor=3, random_state=0)
+>>> first = proposer.propose()
+>>> first.number, first.epochs, first.round
+(0, 1, 0)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from sklearn.model_selection import ParameterSampler
+
+from nbtune.schedule import successive_halving_schedule
+from nbtune.space import SearchSpace
+
+__all__ = ["Proposal", "Proposer", "ListProposer", "OracleProposer", "SuccessiveHalvingProposer"]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One trial to run: a configuration and its budget.
+
+    Attributes
+    ----------
+    number : int
+        The trial's number in its search, from 0.
+    params : dict
+        Plain Python values of the space's names.
+    epochs : int, optional
+        The epoch the trial trains its model to; None: the configuration's or
+        the search's ``epochs``.
+    initial_epoch : int
+        The epoch it starts from: its parent's, when it continues one.
+    parent : int, optional
+        The trial whose trained model this one trains on (Hyperband's promotion).
+    bracket, round : int, optional
+        Hyperband's bracket and round.
+    may_continue : bool
+        Whether a later trial may continue this one's model (keep it).
+    lineage : tuple of (trial, initial_epoch, epochs)
+        The trials this one continues, oldest first: how to train its parent's
+        model again when it is not in memory (a resumed search).
+    hp : keras_tuner.HyperParameters, optional
+        The oracle's own record of the values, for a proposal from an oracle.
+    """
+
+    number: int
+    params: dict[str, Any]
+    epochs: int | None = None
+    initial_epoch: int = 0
+    parent: int | None = None
+    bracket: int | None = None
+    round: int | None = None
+    may_continue: bool = False
+    lineage: tuple[tuple[int, int, int], ...] = ()
+    hp: Any = field(default=None, compare=False, repr=False)  # keras-tuner's values, if any
+
+
+@runtime_checkable
+class Proposer(Protocol):
+    """What the trial loop needs of a strategy.
+
+    ``total`` is the number of trials planned (None if unknown);
+    ``independent`` says that proposals do not depend on earlier outcomes, so
+    they may all be drawn first and run in parallel.
+    """
+
+    total: int | None
+    independent: bool
+
+    def propose(self) -> Proposal | None:
+        """The next trial, or None when the search is done."""
+
+    def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        """How ``proposal``'s trial went: its record (``score``, ``status``...)."""
+
+
+class ListProposer:
+    """Propose the configurations of a list (a ``ParameterGrid``, ``ParameterSampler``...).
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import ParameterGrid
+    >>> from nbtune import SearchSpace, Choice
+    >>> space = SearchSpace(Choice("units", [16, 64]))
+    >>> proposer = ListProposer(space, ParameterGrid(space.grid()))
+    >>> [proposer.propose().params for _ in range(2)], proposer.propose()
+    ([{'units': 16}, {'units': 64}], None)
+    """
+
+    independent = True
+
+    def __init__(self, space: SearchSpace, configs: Iterable[dict[str, Any]]) -> None:
+        self._space = space
+        self._configs = list(configs)
+        self.total = len(self._configs)
+        self._next = 0
+
+    def propose(self) -> Proposal | None:
+        if self._next >= self.total:
+            return None
+        number = self._next
+        self._next += 1
+        return Proposal(number, self._space.to_python(self._configs[number]))
+
+    def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        """Nothing to learn: the list is fixed."""
+
+
+class OracleProposer:
+    """Propose what a keras-tuner oracle proposes, and report the scores back to it.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    oracle : keras_tuner Oracle
+        E.g. ``kt.oracles.HyperbandOracle(objective=kt.Objective("score", "max"), ...)``;
+        the objective must be ``"score"``. nbtune keeps it in memory (see
+        :func:`nbtune.compat.in_memory_oracle`).
+    total : int, optional
+        The trials the oracle will propose, for progress.
+
+    Examples
+    --------
+    >>> import keras_tuner as kt
+    >>> from nbtune import SearchSpace, Int, compat
+    >>> space = SearchSpace(Int("units", 4, 64))
+    >>> oracle = compat.in_memory_oracle(kt.oracles.BayesianOptimizationOracle)(
+    ...     objective=kt.Objective("score", "max"), max_trials=2,
+    ...     hyperparameters=space.hyperparameters(), seed=1)
+    >>> proposer = OracleProposer(space, oracle, total=2)
+    >>> first = proposer.propose()
+    >>> proposer.report(first, {"score": 0.5, "status": "ok"})
+    >>> proposer.propose().number, proposer.propose()
+    (1, None)
+    """
+
+    independent = False
+
+    def __init__(self, space: SearchSpace, oracle: Any, *, total: int | None = None) -> None:
+        self._space = space
+        self._oracle = oracle
+        self._trials: dict[int, Any] = {}
+        self.total = total
+
+    def propose(self) -> Proposal | None:
+        trial = self._oracle.create_trial("nbtune")
+        if str(getattr(trial.status, "value", trial.status)).upper() != "RUNNING":
+            return None  # STOPPED (or IDLE, which a one-at-a-time loop never waits on)
+        number = int(trial.trial_id)
+        self._trials[number] = trial
+        values = trial.hyperparameters.values
+        params = self._space.to_python(self._space.values_from_hp(
+            {k: values[k] for k in self._space.names if k in values}))
+        parent = values.get("tuner/trial_id")
+        return Proposal(
+            number, params, epochs=values.get("tuner/epochs"),
+            initial_epoch=int(values.get("tuner/initial_epoch", 0)),
+            parent=None if parent is None else int(parent),
+            bracket=values.get("tuner/bracket"), round=values.get("tuner/round"),
+            may_continue="tuner/bracket" in values and values["tuner/round"] < values["tuner/bracket"],
+            lineage=self._lineage(parent), hp=trial.hyperparameters,
+        )
+
+    def _lineage(self, parent: str | None) -> tuple[tuple[int, int, int], ...]:
+        """(trial, initial_epoch, epochs) of each trial up from ``parent``, oldest first."""
+        steps = []
+        while parent is not None:
+            values = self._oracle.trials[parent].hyperparameters.values
+            steps.append((int(parent), int(values.get("tuner/initial_epoch", 0)),
+                          int(values["tuner/epochs"])))
+            parent = values.get("tuner/trial_id")
+        return tuple(reversed(steps))
+
+    def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        trial = self._trials.pop(proposal.number)
+        ok = _succeeded(record)
+        if ok:
+            self._oracle.update_trial(trial.trial_id, {"score": float(record["score"])})
+        trial.status = "COMPLETED" if ok else "FAILED"
+        trial.message = None if ok else str(record.get("error", ""))
+        self._oracle.end_trial(trial)
+
+
+class SuccessiveHalvingProposer:
+    """Successive halving: one bracket of Hyperband, written out.
+
+    Round 0 trains ``n`` random configurations for a few epochs; each next
+    round keeps the best ``1/factor`` of the last (the failed ones never) and
+    trains them on, ``factor`` times longer, until ``max_epochs``. The sizes
+    and epochs are those of the first (most aggressive) bracket of
+    keras-tuner's Hyperband (:func:`successive_halving_schedule`).
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Int
+    >>> proposer = SuccessiveHalvingProposer(SearchSpace(Int("units", 4, 64)),
+    ...                                      max_epochs=9, factor=3, random_state=0)
+    >>> proposer.total
+    13
+    """
+
+    independent = False
+
+    def __init__(self, space: SearchSpace, *, max_epochs: int, factor: int = 3,
+                 random_state: int | None = None) -> None:
+        self._space = space
+        self._schedule = successive_halving_schedule(max_epochs, factor)
+        sizes = self._schedule["trials"].tolist()
+        with warnings.catch_warnings():  # a small space has fewer configurations: run those
+            warnings.filterwarnings("ignore", message="The total space of parameters")
+            sampler = ParameterSampler(space.distributions(), n_iter=sizes[0],
+                                       random_state=random_state)
+            configs = [space.to_python(c) for c in sampler]
+        self.total = _trials_kept(len(configs), sizes)
+        self._round, self._queue, self._number = 0, configs, 0
+        self._params: dict[int, dict] = {}  # trial -> its configuration
+        self._steps: dict[int, tuple[int, int, int]] = {}  # trial -> (trial, start, epochs)
+        self._lineages: dict[int, tuple] = {}  # trial -> the steps of the trials it continues
+        self._scores: dict[int, float] = {}  # trial -> score, in the current round
+        self._last_round = len(sizes) - 1
+
+    def propose(self) -> Proposal | None:
+        if not self._queue:
+            if self._round == self._last_round or not self._promote():
+                return None
+        row = self._schedule.iloc[self._round]
+        start = 0 if self._round == 0 else int(self._schedule["epochs"].iloc[self._round - 1])
+        parent, params = self._queue.pop(0) if self._round else (None, self._queue.pop(0))
+        number, self._number = self._number, self._number + 1
+        lineage = (*self._lineages[parent], self._steps[parent]) if parent is not None else ()
+        self._lineages[number] = lineage
+        self._steps[number] = (number, start, int(row["epochs"]))
+        return Proposal(number, params, epochs=int(row["epochs"]), initial_epoch=start,
+                        parent=parent, bracket=int(row["bracket"]), round=self._round,
+                        may_continue=self._round < self._last_round, lineage=lineage)
+
+    def _promote(self) -> bool:
+        """Queue the best of the round that ended for the next; False if none succeeded."""
+        keep = int(self._schedule["trials"].iloc[self._round + 1])
+        best = sorted(self._scores, key=self._scores.get, reverse=True)[:keep]
+        self._queue = [(number, self._params[number]) for number in sorted(best)]
+        self._round += 1
+        self._scores = {}
+        return bool(self._queue)
+
+    def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        self._params[proposal.number] = proposal.params
+        if _succeeded(record):
+            self._scores[proposal.number] = float(record["score"])
+
+
+
+def _trials_kept(first: int, sizes: list[int]) -> int:
+    """Trials in all rounds when round 0 has ``first`` configurations (a small space)."""
+    total, size = 0, first
+    for planned in sizes:
+        size = min(size, planned)
+        total += size
+    return total
+
+
+def _succeeded(record: dict[str, Any]) -> bool:
+    """Whether a trial's record has a score (a resumed record's NaN is read back as None)."""
+    score = record.get("score")
+    return record.get("status") == "ok" and score is not None and math.isfinite(score)

@@ -40,7 +40,7 @@ _LAZY = {
     "SearchResult": "nbtune.results",
     "ClearTrainingOutput": "nbtune.callbacks",
     "SpaceEditor": "nbtune.widgets",
-    "measure_speed": "nbtune.widgets",
+    "measure_speed": "nbtune.cost",
     "SearchPanel": "nbtune.panel",
     "hyperband_schedule": "nbtune.schedule",
 }
@@ -48,7 +48,7 @@ _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
     "formatting", "ui_style", "compat", "strategies", "checks", "proposers", "evaluators",
-    "trial_loop",
+    "trial_loop", "cost",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

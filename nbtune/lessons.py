@@ -12,7 +12,7 @@ come from exactly the code the class runs; the notebook imports them.
 - :func:`comparison_plan` -- trials and epochs each strategy will spend,
   computed before anything runs;
 - :class:`WallClock` -- the one-line progress of a search, which also
-  measures the wall time of each strategy (keras-tuner's bookkeeping
+  measures the wall time of each strategy (what happens between trials
   included);
 - :func:`run_comparison`, :func:`precompute` -- run lesson 04's comparison,
   and write it to files;
@@ -200,7 +200,7 @@ class WallClock(SearchProgress):
     ``stream``, as :class:`~nbtune.display.SearchProgress` does) and
     records, per strategy, the seconds from the first to the last trial:
     everything the search spent, including what a trial's own ``seconds``
-    column does not count (keras-tuner's records between trials, and Bayesian
+    column does not count (the records between trials, and Bayesian
     optimisation's model of the score, fitted before each of its trials).
 
     Attributes

@@ -31,6 +31,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from nbtune import search, strategies
+from nbtune.display import SearchProgress
 from nbtune.formatting import format_seconds, format_value
 from nbtune.plots import plot_best_so_far
 from nbtune.results import SearchResult
@@ -179,8 +180,7 @@ class SearchPanel(widgets.VBox):
         self._lock = threading.Lock()
         self._records: list[dict] = []
         self._strategy = strategy
-        self._total: int | None = None
-        self._started = time.perf_counter()
+        self._tally = SearchProgress(enabled=False)  # trials, failed, best, elapsed: one count
         self._plot_note = ""
 
         editor = space_or_editor if isinstance(space_or_editor, SpaceEditor) else None
@@ -366,8 +366,7 @@ class SearchPanel(widgets.VBox):
         with self._lock:
             self._records = []
             self._strategy = strategy
-            self._total = total
-            self._started = time.perf_counter()
+            self._tally.begin(strategy, total)
         self.progress_bar.value = 0
         self.progress_bar.max = max(int(total or 1), 1)
         self.progress_bar.bar_style = ""
@@ -377,6 +376,7 @@ class SearchPanel(widgets.VBox):
         """One trial finished: count it, update the status and the plot."""
         with self._lock:
             self._records.append(dict(record))
+            self._tally.trial_done(record)
             done = len(self._records)
         if done > self.progress_bar.max:
             self.progress_bar.max = done
@@ -399,20 +399,10 @@ class SearchPanel(widgets.VBox):
         """Trials finished in the current (or last) run."""
         return len(self._records)
 
-    def _best(self) -> tuple[float, dict | None]:
-        best, best_record = -math.inf, None
-        for record in self._records:
-            score = record.get("score")
-            if record.get("status") == "ok" and score is not None and math.isfinite(score) \
-                    and score > best:
-                best, best_record = score, record
-        return best, best_record
-
     def _update_status(self, final: str = "") -> None:
-        done, total = len(self._records), self._total
-        elapsed = time.perf_counter() - self._started
-        failed = sum(r.get("status") != "ok" for r in self._records)
-        best, _ = self._best()
+        tally = self._tally
+        done, total, failed, best = tally.done, tally.total, tally.failed, tally.best
+        elapsed = time.perf_counter() - tally.started
         parts = [f"<b>{html.escape(self._strategy)}</b>",
                  f"{done}/{total} trials" if total else f"{done} trials"]
         if failed:

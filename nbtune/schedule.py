@@ -45,7 +45,7 @@ def hyperband_schedule(max_epochs: int, factor: int = 3, hyperband_iterations: i
         Columns ``iteration, bracket, round, trials`` (models trained in this
         round), ``epochs`` (epochs each model has reached at the end of the
         round), ``new_epochs`` (epochs each trains in this round: a promoted
-        model continues from its checkpoint) and ``total_epochs``
+        model trains on from where its parent stopped) and ``total_epochs``
         (``trials * new_epochs``).  Brackets are listed in the order keras-tuner
         runs them (most aggressive first).  With a small search space the
         tuner can run fewer first-round trials, when it runs out of new

@@ -395,12 +395,15 @@ def hyperband(
         Data every trial is scored on; by default ``validation_split`` of X, y
         is held out (stratified).
     max_epochs, factor, hyperband_iterations : int
-        keras-tuner's Hyperband settings.
+        keras-tuner's Hyperband settings; its ``HyperbandOracle`` chooses the
+        trials, and a promoted trial trains its parent's model on, in memory
+        (weights and optimizer state).
     batch_size : int, default 32
         Used when the space has no ``batch_size`` and no HyperModel fit sets it.
     directory : str, optional
-        Where keras-tuner keeps its run; by default a temporary folder that is
-        removed afterwards.  An existing run there is overwritten unless
+        Keep the run in ``directory/project_name`` (``run.json`` and every
+        finished trial in ``trials.jsonl``, as :func:`grid_search` does); by
+        default nothing is written. An existing run there is overwritten unless
         ``resume=True`` (never silently reloaded).
     project_name : str, default "hyperband"
     resume : bool, default False

@@ -108,10 +108,11 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
 
 
 def _record(strategy: str, proposal: Proposal, outcome: dict) -> dict:
-    """A trial's row: strategy, number, configuration, outcome (and Hyperband's bracket, round)."""
+    """A trial's row: strategy, number, configuration, outcome (and Hyperband's bracket,
+    round, and the trial it continues: ``parent``, kept in the run folder)."""
     record = {"strategy": strategy, "trial": proposal.number, **proposal.params, **outcome}
     if proposal.bracket is not None:
-        record.update(bracket=proposal.bracket, round=proposal.round)
+        record.update(bracket=proposal.bracket, round=proposal.round, parent=proposal.parent)
     return record
 
 

@@ -2,14 +2,15 @@
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = ["nbtune", "nbtune.data", "nbtune.results", "nbtune.display", "nbtune.schedule",
-           "nbtune.callbacks", "nbtune.search", "nbtune.estimator", "nbtune.runlog",
-           "nbtune.lessons", "nbtune.widgets", "nbtune.engine", "nbtune.routing",
-           "nbtune.backend", "nbtune.cli", "nbtune.space", "nbtune.formatting",
-           "nbtune.ui_style", "nbtune.compat", "nbtune.strategies"]
+import nbtune
+
+# every module of the package (its entry point aside): a new module must have examples too
+MODULES = ["nbtune", *(f"nbtune.{m.name}" for m in pkgutil.iter_modules(nbtune.__path__)
+                       if m.name != "__main__")]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,152 @@
+"""What a search costs before it runs: grid sizes, fits, epochs and seconds.
+
+:func:`grid_cost` counts a grid search's configurations, fits and epochs (and
+seconds, given a measured speed); :func:`measure_speed` measures that speed
+with two short real fits. The space editor's live estimate is made of the two.
+The other strategies' plans are in :mod:`nbtune.strategies` (``plan``) and
+:mod:`nbtune.schedule` (Hyperband's brackets, successive halving's rounds).
+
+Examples
+--------
+>>> from nbtune import SearchSpace, Choice
+>>> grid_cost(SearchSpace(Choice("units", [16, 64])), cv=3, epochs=5)["epochs_total"]
+30
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+
+from nbtune.backend import import_keras
+from nbtune.estimator import KerasClassifier, KerasRegressor
+from nbtune.space import SearchSpace
+
+__all__ = ["grid_cost", "measure_speed"]
+
+
+def grid_cost(
+    space: SearchSpace,
+    *,
+    points: int | dict | None = None,
+    cv: int = 3,
+    epochs: int = 10,
+    seconds_per_epoch: float | None = None,
+    fit_overhead: float | None = None,
+) -> dict[str, Any]:
+    """What a grid search over ``space`` costs: configurations, fits, epochs, time.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    points : int or dict, optional
+        Grid points of Floats without a step (as in ``space.grid``).
+    cv : int, default 3
+        Folds: each configuration is trained ``cv`` times.
+    epochs : int, default 10
+        Epochs per fit, unless the space has an ``epochs`` dimension (then
+        each configuration trains for its own number of epochs).
+    seconds_per_epoch, fit_overhead : float, optional
+        Speed of one fit (see :func:`measure_speed`); without both, no time.
+
+    Returns
+    -------
+    dict
+        ``configs``, ``sizes`` (grid values per dimension), ``fits``
+        (configs x cv), ``epochs_total`` and ``seconds`` (None when unknown):
+        ``configs * fit_overhead + epochs_total * seconds_per_epoch``. The
+        fixed cost is paid once per configuration: a search builds and traces
+        a configuration's model once and its other folds reuse it
+        (:mod:`nbtune.engine`).
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Int, Choice
+    >>> cost = grid_cost(SearchSpace(Int("units", 32, 128, step=32), Choice("lr", [1e-2, 1e-3])),
+    ...                  cv=3, epochs=10, seconds_per_epoch=0.1, fit_overhead=1.0)
+    >>> cost["configs"], cost["fits"], cost["epochs_total"], cost["seconds"]
+    (8, 24, 240, 32.0)
+    """
+    grid = space.grid(points=points)
+    sizes = {name: len(values) for name, values in grid.items()}
+    configs = math.prod(sizes.values())
+    fits = configs * cv
+    epoch_values = grid.get("epochs")
+    if epoch_values and all(isinstance(e, (int, float)) and not isinstance(e, bool)
+                            for e in epoch_values):
+        # every epochs value appears in configs / len(epoch_values) configurations
+        per_config = sum(epoch_values) / len(epoch_values)
+        epochs_total = int(round(configs * per_config * cv))
+    else:
+        epochs_total = fits * epochs
+    seconds = None
+    if seconds_per_epoch is not None and fit_overhead is not None:
+        seconds = configs * fit_overhead + epochs_total * seconds_per_epoch
+    return {
+        "configs": configs, "sizes": sizes, "fits": fits,
+        "epochs_total": epochs_total, "seconds": seconds,
+    }
+
+
+def measure_speed(
+    build_fn: Callable,
+    X: Any,
+    y: Any,
+    *,
+    epochs: tuple[int, int] = (1, 5),
+    batch_size: int = 32,
+) -> tuple[float, float]:
+    """Time two short real fits and return ``(fit_overhead, seconds_per_epoch)``.
+
+    One untimed 1-epoch fit comes first, so that one-time start-up costs
+    (TensorFlow's first graph, ...) do not count as the cost of every fit.
+
+    The build function is trained with its default parameters through
+    :class:`nbtune.KerasClassifier` (:class:`nbtune.KerasRegressor` for a
+    continuous ``y``), once for ``epochs[0]`` and once for ``epochs[1]``
+    epochs.  The difference gives the time of one epoch; what is left of the
+    short fit is the fixed cost of a fit (building, tracing, scoring).
+
+    Parameters
+    ----------
+    build_fn : callable
+        ``build(**params)`` or a keras-tuner style ``build(hp)``.
+    X, y : array-like
+        The training data of the search (a grid search trains on about
+        (cv-1)/cv of it, so this slightly overestimates).
+    epochs : (int, int), default (1, 5)
+    batch_size : int, default 32
+
+    Returns
+    -------
+    (float, float)
+        Seconds of fixed cost per fit and seconds per epoch, both > 0.
+
+    Examples
+    --------
+    ``overhead, per_epoch = measure_speed(create_model, *cancer.train)``, then
+    ``SpaceEditor(space, fit_overhead=overhead, seconds_per_epoch=per_epoch)``.
+    """
+    short, long_ = epochs
+    if not (isinstance(short, int) and isinstance(long_, int) and 1 <= short < long_):
+        raise ValueError(
+            f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
+            "smaller, e.g. epochs=(1, 3)"
+        )
+    import_keras()  # import once, outside the timed fits
+
+    kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
+    kind(build_fn, epochs=1, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)  # warm-up
+    seconds = []
+    for n in (short, long_):
+        started = time.perf_counter()
+        kind(build_fn, epochs=n, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
+        seconds.append(time.perf_counter() - started)
+    per_epoch = max((seconds[1] - seconds[0]) / (long_ - short), 1e-4)
+    overhead = max(seconds[0] - short * per_epoch, 1e-3)
+    return overhead, per_epoch

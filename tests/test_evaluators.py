@@ -88,3 +88,16 @@ def test_promoted_trials_build_no_model(search, cancer):
     assert len(promoted) > 0
     assert len(builds) == len(trials) - len(promoted)  # one build per new configuration
     assert (promoted["epochs_spent"] < promoted["train_epochs"]).all()  # trained on, not anew
+
+
+def test_successive_halving_runs_in_compare_with_its_run_folder(cancer, tmp_path):
+    """Added through the registry alone: compare runs it and it writes trials.jsonl."""
+    from nbtune import compare
+
+    result = compare(build, SearchSpace(Choice("units", [2, 4, 8, 16])), *cancer.train,
+                     strategies=["successive_halving"], validation_data=cancer.validation,
+                     max_epochs=3, directory=str(tmp_path), progress=False)
+    assert result.strategies == ["successive_halving"]
+    assert result.trials.groupby("round").size().tolist() == [3, 1]
+    logged = (tmp_path / "successive_halving" / "trials.jsonl").read_text().splitlines()
+    assert len(logged) == len(result.trials)

@@ -157,7 +157,9 @@ class OracleProposer:
     >>> proposer = OracleProposer(space, oracle, total=2)
     >>> first = proposer.propose()
     >>> proposer.report(first, {"score": 0.5, "status": "ok"})
-    >>> proposer.propose().number, proposer.propose()
+    >>> second = proposer.propose()
+    >>> proposer.report(second, {"score": float("nan"), "status": "failed", "error": "..."})
+    >>> second.number, proposer.propose()
     (1, None)
     """
 
@@ -170,6 +172,7 @@ class OracleProposer:
         self.total = total
 
     def propose(self) -> Proposal | None:
+        """The oracle's next trial (the loop reports each before asking for the next)."""
         trial = self._oracle.create_trial("nbtune")
         if str(getattr(trial.status, "value", trial.status)).upper() != "RUNNING":
             return None  # STOPPED (or IDLE, which a one-at-a-time loop never waits on)

@@ -9,8 +9,8 @@ import pytest
 import nbtune
 
 # every module of the package (its entry point aside): a new module must have examples too
-MODULES = ["nbtune", *(f"nbtune.{m.name}" for m in pkgutil.iter_modules(nbtune.__path__)
-                       if m.name != "__main__")]
+MODULES = ["nbtune", *(m.name for m in pkgutil.walk_packages(nbtune.__path__, "nbtune.")
+                       if m.name != "nbtune.__main__")]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -76,11 +76,22 @@ def test_import_does_not_import_tensorflow_keras_or_keras_tuner():
     assert out.strip() == "[]"
 
 
+def test_the_data_functions_import_without_matplotlib():
+    code = ("import sys; from nbtune.plots import tables, best_so_far, hyperband_rounds; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
+
+
 def test_public_names_and_docstring_examples():
     for name in plots.__all__:
         assert hasattr(plots, name), name
-    outcome = doctest.testmod(plots, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert outcome.attempted > 10 and outcome.failed == 0
+    attempted = 0
+    for module in (plots, plots.tables, plots.style, plots.figures):
+        outcome = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert outcome.failed == 0, module.__name__
+        attempted += outcome.attempted
+    assert attempted > 10
 
 
 def test_strategy_colours_are_okabe_ito_and_others_grey():
@@ -325,7 +336,7 @@ def test_presentation_is_larger_and_global_style_is_untouched(real):
 def test_value_ticks_only_where_labels_cannot_overlap():
     import numpy as np
 
-    from nbtune.plots import _well_apart
+    from nbtune.plots.style import well_apart as _well_apart
 
     assert _well_apart(np.array([1e-3, 1e-2, 1e-1]), log=True)
     assert _well_apart(np.array([32, 64, 96, 128]), log=False)

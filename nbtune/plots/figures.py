@@ -1,0 +1,709 @@
+"""nbtune's draw functions: each draws what its data function returns, on ``ax``.
+
+Each ``plot_...`` takes ``ax=None`` (a new figure when None), draws, and
+returns the Axes (:func:`plot_comparison`: the Figure). None calls
+``plt.show()`` or changes matplotlib's global style.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from nbtune import SearchResult
+>>> result = SearchResult(pd.DataFrame({"strategy": "grid", "units": [8, 16], "score": [0.9, 0.8]}))
+>>> plot_trial_scores(result).get_ylabel()
+'validation score'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator
+
+from nbtune.plots.style import (
+    FAILED_COLOR,
+    add_legend,
+    axis_for,
+    color_for,
+    decorate_axes,
+    dodge,
+    failed_level,
+    include_points,
+    marker_handle,
+    new_axes,
+    score_label,
+    set_axis,
+    style_for,
+)
+from nbtune.plots.tables import (
+    X_CHOICES,
+    X_COST_COLUMN,
+    best_so_far,
+    check_result,
+    cv_results_table,
+    hyperband_rounds,
+    ok_rows,
+    sampled_points,
+    score_by_param,
+    trial_scores,
+    value_label,
+)
+from nbtune.results import SearchResult
+from nbtune.schedule import hyperband_schedule
+
+__all__ = [
+    "plot_best_so_far", "plot_comparison", "plot_cv_results", "plot_hyperband_rounds",
+    "plot_hyperband_schedule", "plot_sampled_points", "plot_score_by_param", "plot_trial_scores",
+]
+
+
+def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentation: bool = False) -> Axes:
+    """A strip plot of every trial's score, one column per strategy.
+
+    Failed trials are drawn as crosses below the lowest score, the best trial
+    of each strategy as a star, and the test score of each strategy's best
+    configuration (when the result has one) as an open diamond beside it.
+
+    Parameters
+    ----------
+    result : SearchResult
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_trial_scores
+    >>> result = SearchResult(pd.DataFrame({"strategy": ["grid", "grid", "random"],
+    ...                                     "units": [8, 16, 8], "score": [0.9, 0.95, 0.9]}))
+    >>> ax = plot_trial_scores(result)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['grid\\n2 trials', 'random\\n1 trial']
+    """
+    table = trial_scores(result)
+    style = style_for(presentation)
+    ax = new_axes(ax, style, size=(max(4.0, 1.6 * len(result.strategies) + 2.5) + 1.8, 4.2))  # + the legend
+    rng = np.random.default_rng(0)  # the same jitter every time
+    failed_y = failed_level(table["score"])
+    strategies = result.strategies
+    any_failed = any_test = False
+    for position, strategy in enumerate(strategies):
+        color = color_for(strategy)
+        part = table[table["strategy"] == strategy]
+        jitter = position + rng.uniform(-0.18, 0.18, size=len(part))
+        ok = ok_rows(part).to_numpy()
+        ax.scatter(jitter[ok], part["score"][ok], s=style.marker, color=color, alpha=0.7,
+                   edgecolors="white", linewidths=0.5 * style.scale, zorder=2)
+        best = part["best"].to_numpy()
+        ax.scatter(jitter[best], part["score"][best], s=style.marker * 4, marker="*", color=color,
+                   edgecolors="black", linewidths=0.8 * style.scale, zorder=3)
+        if (~ok).any():
+            any_failed = True
+            ax.scatter(jitter[~ok], np.full((~ok).sum(), failed_y), s=style.marker * 1.2, marker="x",
+                       color=FAILED_COLOR, linewidths=style.line * 0.8, zorder=3)
+        if strategy in result.test_scores:
+            any_test = True
+            ax.scatter([position + 0.32], [result.test_scores[strategy]], s=style.marker * 1.5, marker="D",
+                       facecolors="white", edgecolors=color, linewidths=style.line * 0.8, zorder=3)
+    counts = table["strategy"].value_counts()
+    ax.xaxis.set_major_locator(FixedLocator(range(len(strategies))))
+    ax.set_xticklabels([f"{s}\n{counts[s]} trial{'s' if counts[s] != 1 else ''}" for s in strategies])
+    for label, strategy in zip(ax.get_xticklabels(), strategies):
+        label.set_color(color_for(strategy))
+    ax.set_xlim(-0.6, len(strategies) - 0.4)
+    ax.margins(y=0.08)  # the stars of scores at the top stay inside
+    score = score_label(result.scoring)
+    decorate_axes(ax, style, title=f"{score.capitalize()} of every trial, by strategy", xlabel="",
+              ylabel=score)
+    handles = [marker_handle("trial", style), marker_handle("best of its strategy", style, marker="*",
+                                                              color="black", face="0.35", size=11)]
+    if any_test:
+        handles.append(marker_handle("test score of the best", style, marker="D", face="white", size=6))
+    if any_failed:
+        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+    add_legend(ax, style, handles, outside=True)
+    return ax
+
+
+def plot_best_so_far(
+    result: SearchResult,
+    *,
+    x: str = "trials",
+    ax: Axes | None = None,
+    presentation: bool = False,
+) -> Axes:
+    """The best score so far of each strategy against what it has spent.
+
+    What each strategy buys for its cost: ``x="trials"`` counts trials,
+    ``x="epochs"`` epochs trained (a Hyperband trial of 1 epoch costs less
+    than a grid trial of 10) and ``x="seconds"`` wall time.  Dots mark the
+    trials that improved the best score, crosses the failed trials (they cost
+    but do not improve it).
+
+    Parameters
+    ----------
+    result : SearchResult
+        Also a partial result of a running search (a live panel may redraw).
+    x : {"trials", "epochs", "seconds"}, default "trials"
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_best_so_far
+    >>> result = SearchResult(pd.DataFrame({
+    ...     "strategy": ["grid", "grid", "hyperband"], "units": [8, 16, 8],
+    ...     "score": [0.9, 0.95, 0.93], "epochs_spent": [10, 10, 2]}))
+    >>> ax = plot_best_so_far(result, x="epochs")
+    >>> ax.get_xlabel()
+    'epochs trained (all trials, all folds)'
+    """
+    table = best_so_far(result, x=x)
+    style = style_for(presentation)
+    ax = new_axes(ax, style)
+    failed_y = failed_level(table["best_score"])
+    any_failed = False
+    for strategy in result.strategies:
+        part = table[(table["strategy"] == strategy) & table[x].notna()]
+        if part.empty:
+            continue
+        color = color_for(strategy)
+        best = part["best_score"].max()
+        label = f"{strategy}: best {best:.3f}" if pd.notna(best) else f"{strategy}: no score yet"
+        ax.step(part[x], part["best_score"], where="post", color=color, linewidth=style.line,
+                label=label, zorder=2)
+        up = part[part["improved"]]
+        ax.scatter(up[x], up["best_score"], s=style.marker * 0.8, color=color, zorder=3,
+                   edgecolors="white", linewidths=0.5 * style.scale)
+        failed = part[part["status"] != "ok"]
+        if not failed.empty:
+            any_failed = True
+            ax.scatter(failed[x], failed["best_score"].fillna(failed_y), s=style.marker, marker="x",
+                       color=FAILED_COLOR, linewidths=style.line * 0.8, zorder=4)
+    if x == "trials":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(left=0)
+    titles = {"trials": "trials run", "epochs": "epochs trained", "seconds": "seconds spent"}
+    score = score_label(result.scoring)
+    decorate_axes(ax, style, title=f"Best so far against {titles[x]}", xlabel=X_CHOICES[x],
+              ylabel=f"best {score} so far", grid="both")
+    handles, _ = ax.get_legend_handles_labels()
+    if any_failed:
+        handles.append(marker_handle("failed trial (cost, no score)", style, marker="x",
+                                      color=FAILED_COLOR))
+    add_legend(ax, style, handles, loc="best")
+    return ax
+
+
+def plot_score_by_param(
+    result: SearchResult, param: str, *, ax: Axes | None = None, presentation: bool = False
+) -> Axes:
+    """The score of every trial against one hyperparameter, by strategy.
+
+    The x axis is logarithmic when the values are positive and span a decade
+    or more (learning rates), categorical for strings and booleans
+    (activations, optimizers).  Strategies that tried the same value are drawn
+    side by side; failed trials are crosses below the lowest score.
+
+    Parameters
+    ----------
+    result : SearchResult
+    param : str
+        One of ``result.param_names``.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_score_by_param
+    >>> result = SearchResult(pd.DataFrame({"strategy": "grid", "learning_rate": [1e-3, 1e-2, 1e-1],
+    ...                                     "score": [0.8, 0.9, 0.85]}))
+    >>> plot_score_by_param(result, "learning_rate").get_xscale()
+    'log'
+    """
+    table = score_by_param(result, param)
+    style = style_for(presentation)
+    ax = new_axes(ax, style, size=(8.0, 4.2))
+    kind, categories, xs = axis_for(table[param])
+    failed_y = failed_level(table["score"])
+    strategies = result.strategies
+    any_failed = False
+    for index, strategy in enumerate(strategies):
+        mask = (table["strategy"] == strategy).to_numpy()
+        part = table[mask]
+        ok = ok_rows(part).to_numpy()
+        color = color_for(strategy)
+        transform = dodge(ax, index, len(strategies), style)
+        ax.scatter(xs[mask][ok], part["score"][ok], s=style.marker, color=color, alpha=0.75,
+                   edgecolors="white", linewidths=0.5 * style.scale, transform=transform,
+                   label=f"{strategy} ({len(part)} trials)", zorder=2)
+        if (~ok).any():
+            any_failed = True
+            ax.scatter(xs[mask][~ok], np.full((~ok).sum(), failed_y), s=style.marker, marker="x",
+                       color=FAILED_COLOR, linewidths=style.line * 0.8, transform=transform, zorder=3)
+    ok = ok_rows(table).to_numpy()
+    include_points(ax, xs, np.where(ok, table["score"].to_numpy(dtype=float), failed_y))
+    set_axis(ax, "x", kind, categories, xs)
+    if kind != "category":
+        ax.margins(x=0.08)
+    ax.autoscale_view()
+    score = score_label(result.scoring)
+    scale_note = " (log scale)" if kind == "log" else ""
+    decorate_axes(ax, style, title=f"{score.capitalize()} against {param}", xlabel=f"{param}{scale_note}",
+              ylabel=score)
+    handles, _ = ax.get_legend_handles_labels()
+    if any_failed:
+        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+    add_legend(ax, style, handles, outside=True)
+    return ax
+
+
+def plot_sampled_points(
+    result: SearchResult,
+    x_param: str | None = None,
+    y_param: str | None = None,
+    *,
+    ax: Axes | None = None,
+    presentation: bool = False,
+) -> Axes:
+    """Where each strategy sampled two hyperparameters.
+
+    Grid search fills a lattice, random search scatters, Hyperband starts many
+    short trials and trains a few of them longer: the marker area grows with
+    the epochs a trial was trained for.  Strategies that sampled the same
+    point are drawn around it, not on top of each other; a failed trial has a
+    red edge.  Log and categorical axes are chosen as in
+    :func:`plot_score_by_param`.
+
+    Parameters
+    ----------
+    result : SearchResult
+    x_param, y_param : str, optional
+        Two of ``result.param_names``; by default the first two.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_sampled_points
+    >>> result = SearchResult(pd.DataFrame({"strategy": "grid", "units": [8, 16],
+    ...                                     "activation": ["relu", "tanh"], "score": [0.9, 0.95]}))
+    >>> plot_sampled_points(result).get_ylabel()
+    'activation'
+    """
+    table = sampled_points(result, x_param, y_param)
+    x_param, y_param = table.columns[2], table.columns[3]
+    style = style_for(presentation)
+    ax = new_axes(ax, style, size=(8.0, 4.8))
+    x_kind, x_categories, xs = axis_for(table[x_param])
+    y_kind, y_categories, ys = axis_for(table[y_param])
+    epochs = table["train_epochs"].astype(float)
+    most = float(epochs.max()) if epochs.notna().any() else 1.0
+    area = style.marker * (0.6 + 2.4 * (epochs.fillna(most) / most).to_numpy())
+    strategies = result.strategies
+    for index, strategy in enumerate(strategies):
+        mask = (table["strategy"] == strategy).to_numpy()
+        color = color_for(strategy)
+        failed = ~ok_rows(table[mask]).to_numpy()
+        order = np.argsort(-area[mask], kind="stable")  # small markers on top of large ones
+        ax.scatter(xs[mask][order], ys[mask][order], s=area[mask][order], color=color, alpha=0.45,
+                   edgecolors=np.where(failed[order], FAILED_COLOR, color),
+                   linewidths=0.9 * style.scale,
+                   transform=dodge(ax, index, len(strategies), style, along="ring"),
+                   label=f"{strategy} ({mask.sum()} trials)", zorder=2)
+    include_points(ax, xs, ys)
+    set_axis(ax, "x", x_kind, x_categories, xs)
+    set_axis(ax, "y", y_kind, y_categories, ys)
+    if x_kind != "category":
+        ax.margins(x=0.1)
+    if y_kind != "category":
+        ax.margins(y=0.12)
+    ax.autoscale_view()
+    log = {True: " (log scale)", False: ""}
+    decorate_axes(ax, style, title=f"Where each strategy sampled {x_param} × {y_param}",
+              xlabel=f"{x_param}{log[x_kind == 'log']}", ylabel=f"{y_param}{log[y_kind == 'log']}", grid="both")
+    handles, _ = ax.get_legend_handles_labels()
+    if epochs.notna().any() and epochs.nunique() > 1:
+        for value in sorted({float(epochs.min()), most}):
+            size = math.sqrt(style.marker * (0.6 + 2.4 * value / most)) / style.scale
+            label = f"trained {value_label(value)} epoch{'s' if value != 1 else ''}"
+            handles.append(marker_handle(label, style, color="0.45", face="0.8", size=size))
+    if (table["status"] != "ok").any():
+        handles.append(marker_handle("failed", style, color=FAILED_COLOR, face="0.9"))
+    add_legend(ax, style, handles, outside=True)
+    return ax
+
+
+def plot_hyperband_rounds(
+    result: SearchResult, *, strategy: str = "hyperband", ax: Axes | None = None, presentation: bool = False
+) -> Axes:
+    """Hyperband's trials, bracket by bracket and round by round.
+
+    Each group of columns is a bracket, each column a round (with the epochs
+    its models have been trained for); a line joins a configuration to its
+    promoted self in the next round.  Scores of short trials are lower: they
+    are compared only with trials of the same round.
+
+    Parameters
+    ----------
+    result : SearchResult
+        A result with Hyperband trials.
+    strategy : str, default "hyperband"
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_hyperband_rounds
+    >>> result = SearchResult(pd.DataFrame({
+    ...     "strategy": "hyperband", "units": [8, 16, 8], "score": [0.8, 0.7, 0.9],
+    ...     "train_epochs": [1, 1, 3], "bracket": [1, 1, 1], "round": [0, 0, 1]}))
+    >>> len(plot_hyperband_rounds(result).get_lines())  # one promotion
+    1
+    """
+    table = hyperband_rounds(result, strategy)
+    style = style_for(presentation)
+    groups = list(dict.fromkeys(zip(table["iteration"], table["bracket"])))
+    n_columns = sum(b + 1 for _, b in groups) + len(groups) - 1
+    ax = new_axes(ax, style, size=(max(5.0, 0.9 * n_columns + 2.0) + 2.4, 4.4))  # + the legend
+    color = color_for(strategy)
+    positions, end = _round_columns(ax, table, groups, style)
+    keys = zip(table["iteration"], table["bracket"], table["round"])
+    xs = np.array([positions[key] for key in keys], dtype=float)
+    xs = xs + np.random.default_rng(0).uniform(-0.15, 0.15, size=len(xs))  # the same jitter
+    ok = ok_rows(table).to_numpy()
+    ys = np.where(ok, table["score"].to_numpy(dtype=float), failed_level(table["score"]))
+    promotions = _draw_promotions(ax, table, xs, ys, color, style)
+    _draw_round_points(ax, xs, ys, ok, color, style)
+    ax.set_xlim(-0.6, end - 1.4)
+    _name_brackets(ax, table, groups, style)
+    score = score_label(result.scoring)
+    decorate_axes(ax, style, title=f"Hyperband: {len(table)} trials in {len(groups)} bracket"
+              f"{'s' if len(groups) != 1 else ''}, {promotions} promoted",
+              xlabel="round (epochs trained by then)", ylabel=score)
+    handles = [marker_handle("trial", style, color=color),
+               marker_handle("promoted: same\nconfiguration,\ntrained longer", style, color=color,
+                              marker="None", line="-"),
+               marker_handle("best", style, marker="*", color="black", face=color, size=11)]
+    if (~ok).any():
+        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+    add_legend(ax, style, handles, outside=True)
+    return ax
+
+
+def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> tuple[dict, int]:
+    """One column per (run, bracket, round), labelled with the round's epochs; separators
+    between brackets. Returns the column of each (run, bracket, round) and the next free one."""
+    start, positions, ticks = 0, {}, []
+    for iteration, bracket in groups:
+        in_group = table[(table["iteration"] == iteration) & (table["bracket"] == bracket)]
+        for round_ in range(bracket + 1):
+            epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
+            positions[(iteration, bracket, round_)] = start + round_
+            label = f"round {round_}" + (f"\n{value_label(epochs)} ep" if pd.notna(epochs) else "")
+            ticks.append((start + round_, label))
+        if start:
+            ax.axvline(start - 1, color="0.75", linewidth=style.thin, zorder=0)
+        start += bracket + 2
+    ax.xaxis.set_major_locator(FixedLocator([p for p, _ in ticks]))
+    ax.set_xticklabels([t for _, t in ticks])
+    return positions, start
+
+
+def _draw_promotions(ax: Axes, table: pd.DataFrame, xs: np.ndarray, ys: np.ndarray, color: Any,
+                     style: Any) -> int:
+    """A line from each promoted trial's parent to it; returns how many were drawn."""
+    where = {trial: i for i, trial in enumerate(table["trial"])}
+    promotions = 0
+    for i, parent in enumerate(table["parent"]):
+        if pd.notna(parent) and int(parent) in where:
+            j = where[int(parent)]
+            ax.plot([xs[j], xs[i]], [ys[j], ys[i]], color=color, alpha=0.55, linewidth=style.line * 0.7,
+                    zorder=1, gid="promotion")
+            promotions += 1
+    return promotions
+
+
+def _draw_round_points(ax: Axes, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray, color: Any,
+                       style: Any) -> None:
+    """The trials as dots, the best as a star, failed ones as crosses."""
+    ax.scatter(xs[ok], ys[ok], s=style.marker, color=color, edgecolors="white",
+               linewidths=0.5 * style.scale, zorder=2)
+    if ok.any():
+        best = int(np.nanargmax(np.where(ok, ys, -np.inf)))
+        ax.scatter([xs[best]], [ys[best]], s=style.marker * 4, marker="*", color=color, edgecolors="black",
+                   linewidths=0.8 * style.scale, zorder=3)
+    if (~ok).any():
+        ax.scatter(xs[~ok], ys[~ok], s=style.marker * 1.2, marker="x", color=FAILED_COLOR,
+                   linewidths=style.line * 0.8, zorder=3)
+
+
+def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> None:
+    """Each bracket's name above its columns (with the run, when Hyperband repeated)."""
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, top + 0.14 * (top - bottom))  # room for the bracket names
+    several = table["iteration"].nunique() > 1
+    start = 0
+    for iteration, bracket in groups:
+        name = f"bracket {bracket}" + (f" (run {iteration + 1})" if several else "")
+        ax.text(start + bracket / 2, 0.97, name, transform=ax.get_xaxis_transform(), ha="center",
+                va="top", fontsize=style.small, fontweight="bold", color="0.25")
+        start += bracket + 2
+
+
+def plot_cv_results(
+    search: Any, *, sort: bool = False, ax: Axes | None = None, presentation: bool = False
+) -> Axes:
+    """The lesson's ``cv_results_`` loop as a plot: mean ± std per configuration.
+
+    One row per configuration, labelled by its hyperparameters; the dot is the
+    mean score over the folds, the bar ± one standard deviation, the star the
+    best configuration (``best_params_``).  Overlapping bars mean the folds
+    cannot tell those configurations apart.
+
+    Parameters
+    ----------
+    search : GridSearchCV, RandomizedSearchCV, dict or SearchResult
+        See :func:`cv_results_table`.
+    sort : bool, default False
+        Best configuration first; by default the order of ``cv_results_``.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from nbtune.plots import plot_cv_results
+    >>> cv = {"params": [{"batch_size": 10}, {"batch_size": 20}],
+    ...       "mean_test_score": [0.91, 0.94], "std_test_score": [0.02, 0.01]}
+    >>> [t.get_text() for t in plot_cv_results(cv).get_yticklabels()]
+    ['batch_size=10', 'batch_size=20']
+    """
+    table = cv_results_table(search)
+    if sort:
+        table = table.sort_values(["rank", "label"], na_position="last", kind="stable")
+    style = style_for(presentation)
+    ax = new_axes(ax, style, size=(7.0, max(2.6, 0.42 * len(table) + 1.6)))
+    several = table["strategy"].nunique() > 1
+    ys = np.arange(len(table))
+    ok = (table["status"] == "ok").to_numpy()
+    means, stds = table["mean"].to_numpy(dtype=float), table["std"].to_numpy(dtype=float)
+    for strategy in dict.fromkeys(table["strategy"]):
+        mask = (table["strategy"] == strategy).to_numpy() & ok
+        color = color_for(strategy)
+        spread = np.nan_to_num(stds[mask])
+        ax.errorbar(means[mask], ys[mask], xerr=spread if spread.any() else None, fmt="o", color=color,
+                    markersize=6 * style.scale, elinewidth=style.line, capsize=4 * style.scale,
+                    capthick=style.line, label=strategy if several else None, zorder=2)
+    best = ok & (table["rank"].to_numpy(dtype=float) == 1)
+    ax.scatter(means[best], ys[best], s=style.marker * 5, marker="*", color="white", edgecolors="black",
+               linewidths=1.0 * style.scale, zorder=3, label="best")
+    values = ax.secondary_yaxis("right")  # the numbers, right of the plot (never on the bars)
+    values.yaxis.set_major_locator(FixedLocator(ys))
+    values.set_yticklabels([
+        (f"{mean:.3f} ± {std:.3f}" if std > 0 else f"{mean:.3f}") if good else "failed"
+        for mean, std, good in zip(means, np.nan_to_num(stds), ok)
+    ])
+    values.tick_params(labelsize=style.small, length=0)
+    for label, good in zip(values.get_yticklabels(), ok):
+        label.set_color("0.2" if good else FAILED_COLOR)
+    ax.yaxis.set_major_locator(FixedLocator(ys))
+    ax.set_yticklabels(table["label"])
+    ax.set_ylim(len(table) - 0.5, -0.5)  # first configuration on top
+    ax.margins(x=0.15)
+    scoring = table.attrs.get("scoring")
+    score = {"accuracy": "accuracy"}.get(scoring, f"score ({scoring})" if scoring else "score")
+    fixed = table.attrs["fixed"]
+    has_std = np.isfinite(stds[ok]).any() and np.nan_to_num(stds[ok]).any()
+    title = "Cross-validation: mean ± std of each configuration" if has_std else "Score of each configuration"
+    if fixed:
+        title += "\n(" + ", ".join(f"{k}={value_label(v)}" for k, v in fixed.items()) + " in all)"
+    xlabel = f"mean {score} over the CV folds (bar: ± 1 std)" if has_std else f"validation {score}"
+    decorate_axes(ax, style, title=title, xlabel=xlabel, ylabel="", grid="x")
+    add_legend(ax, style, loc="best")
+    return ax
+
+
+def plot_hyperband_schedule(
+    max_epochs: int = 10,
+    factor: int = 3,
+    hyperband_iterations: int = 1,
+    *,
+    ax: Axes | None = None,
+    presentation: bool = False,
+) -> Axes:
+    """What ``kt.Hyperband(max_epochs=..., factor=...)`` will train, before it runs.
+
+    One row per bracket, in the order keras-tuner runs them.  A bracket starts
+    many models, trains them a few epochs, keeps the best ``1/factor`` and
+    trains those longer, round after round, until the last ones reach
+    ``max_epochs``: each bar is a round, from the epochs its models had
+    reached to the epochs they reach, its height (and the number on it) the
+    number of models.  The area of a row is the epochs that bracket trains.
+    No model trains more than ``max_epochs`` epochs, whatever ``epochs=`` is
+    given to ``tuner.search``.  The numbers are
+    :func:`nbtune.schedule.hyperband_schedule`.
+
+    Parameters
+    ----------
+    max_epochs : int, default 10
+    factor : int, default 3
+    hyperband_iterations : int, default 1
+        As in ``kt.Hyperband``; each iteration repeats the same brackets.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from nbtune.plots import plot_hyperband_schedule
+    >>> ax = plot_hyperband_schedule(max_epochs=10, factor=3)
+    >>> ax.get_title().splitlines()[0]
+    'Hyperband(max_epochs=10, factor=3): 30 trials, 120 epochs in all'
+    """
+    schedule = hyperband_schedule(max_epochs, factor, hyperband_iterations)
+    style = style_for(presentation)
+    first = schedule[schedule["iteration"] == 0]
+    brackets = list(dict.fromkeys(first["bracket"]))  # in the order keras-tuner runs them
+    ax = new_axes(ax, style, size=(7.0, max(2.8, 1.0 * len(brackets) + 1.6)))
+    color = color_for("hyperband")
+    most = float(first["trials"].max())
+    for lane, bracket in enumerate(brackets):
+        rounds = first[first["bracket"] == bracket].sort_values("round")
+        base = len(brackets) - 1 - lane  # the first bracket on top
+        heights = 0.78 * rounds["trials"].to_numpy() / most
+        lefts = (rounds["epochs"] - rounds["new_epochs"]).to_numpy()
+        ax.bar(lefts, heights, width=rounds["new_epochs"].to_numpy(), bottom=base, align="edge",
+               color=color, alpha=0.75, edgecolor="black", linewidth=style.thin, zorder=2)
+        for left, width, height, trials in zip(lefts, rounds["new_epochs"], heights, rounds["trials"]):
+            ax.text(left + width / 2, base + height, str(trials), ha="center", va="bottom",
+                    fontsize=style.small, color="0.15", zorder=3)
+    labels = [
+        f"bracket {b}\n{int(first.loc[first['bracket'] == b, 'total_epochs'].sum())} epochs"
+        for b in brackets
+    ]
+    ax.yaxis.set_major_locator(FixedLocator([len(brackets) - 1 - k + 0.25 for k in range(len(brackets))]))
+    ax.set_yticklabels(labels)
+    ax.set_ylim(-0.1, len(brackets) - 0.02)
+    ax.axvline(max_epochs, color="0.3", linestyle=":", linewidth=style.thin * 1.5, zorder=1)
+    ax.set_xlim(0, max_epochs * 1.04)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    runs = f", hyperband_iterations={hyperband_iterations}" if hyperband_iterations > 1 else ""
+    title = (f"Hyperband(max_epochs={max_epochs}, factor={factor}{runs}): "
+             f"{int(schedule['trials'].sum())} trials, {int(schedule['total_epochs'].sum())} epochs in all\n"
+             "each bar is a round; its number: models trained in it")
+    repeat = f"; the brackets run {hyperband_iterations} times" if runs else ""
+    decorate_axes(ax, style, title=title, ylabel="",
+              xlabel=f"epochs a model has been trained for (none beyond max_epochs={max_epochs}){repeat}",
+              grid="x")
+    ax.tick_params(axis="y", length=0)
+    return ax
+
+
+def plot_comparison(result: SearchResult, *, presentation: bool = False) -> Figure:
+    """Scores of every trial and best-so-far against trials, epochs and seconds.
+
+    Parameters
+    ----------
+    result : SearchResult
+    presentation : bool, default False
+        Larger fonts, lines and markers, for a projector.
+
+    Returns
+    -------
+    matplotlib Figure
+        Four panels: :func:`plot_trial_scores` across the top, and below it
+        :func:`plot_best_so_far` with ``x="trials"``, ``"epochs"`` and
+        ``"seconds"`` on one y axis.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> from nbtune.plots import plot_comparison
+    >>> result = SearchResult(pd.DataFrame({
+    ...     "strategy": ["grid", "grid", "random"], "units": [8, 16, 8], "score": [0.9, 0.95, 0.93],
+    ...     "epochs_spent": [3, 3, 3], "seconds": [1.0, 1.2, 0.9]}))
+    >>> len(plot_comparison(result).axes)
+    4
+    """
+    result = check_result(result)
+    size = (15.0, 9.5) if presentation else (12.0, 7.6)
+    figure = plt.figure(figsize=size, layout="constrained")
+    axes = figure.subplot_mosaic([["scores", "scores", "scores"], ["trials", "epochs", "seconds"]])
+    plot_trial_scores(result, ax=axes["scores"], presentation=presentation)
+    drawn = []
+    for x in ("trials", "epochs", "seconds"):
+        ax = axes[x]
+        if x != "trials" and result.trials[X_COST_COLUMN[x]].isna().all():
+            ax.text(0.5, 0.5, f"no {x} recorded", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        plot_best_so_far(result, x=x, ax=ax, presentation=presentation)
+        ax.set_title(f"Best so far vs {x}", fontsize=ax.title.get_fontsize())
+        drawn.append(ax)
+    low = min(ax.get_ylim()[0] for ax in drawn)
+    high = max(ax.get_ylim()[1] for ax in drawn)
+    for ax in drawn:
+        ax.set_ylim(low, high)
+    for ax in drawn[1:]:  # same strategies, bests and y axis as the first
+        ax.get_legend().remove()
+        ax.set_ylabel("")
+    style = style_for(presentation)
+    figure.suptitle(f"Comparing {', '.join(result.strategies)}: what each found, and what it cost",
+                    fontsize=style.title * 1.15, fontweight="bold")
+    return figure

@@ -48,7 +48,7 @@ _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
     "formatting", "ui_style", "compat", "strategies", "checks", "proposers", "evaluators",
-    "trial_loop", "cost",
+    "trial_loop", "cost", "build_fns",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

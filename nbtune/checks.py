@@ -23,15 +23,10 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import strategies as strategy_registry
+from nbtune.build_fns import as_kwargs_build_fn, check_build_fn, hypermodel_fit, is_hp_build_fn
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.estimator import is_one_hot
-from nbtune.space import (
-    SearchSpace,
-    as_kwargs_build_fn,
-    check_build_fn,
-    hypermodel_fit,
-    is_hp_build_fn,
-)
+from nbtune.space import SearchSpace
 
 __all__ = [
     "check_data", "check_n_jobs", "check_oracle_settings", "check_validation_split",

@@ -42,7 +42,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune import engine, routing, space
+from nbtune import build_fns, engine, routing
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
@@ -107,17 +107,17 @@ def _stop_on_nan_class() -> type:
 
 def _is_hp_builder(fn: Any) -> bool:
     """A keras-tuner ``build(hp)`` function or HyperModel."""
-    return space.is_hp_build_fn(fn)
+    return build_fns.is_hp_build_fn(fn)
 
 
 def _as_kwargs(fn: Callable) -> Callable:
     """Return ``fn`` itself, or a keyword version of a keras-tuner ``build(hp)``."""
-    return space.as_kwargs_build_fn(fn) if space.is_hp_build_fn(fn) else fn
+    return build_fns.as_kwargs_build_fn(fn) if build_fns.is_hp_build_fn(fn) else fn
 
 
 def _own_fit_hypermodel(fn: Any) -> bool:
     """Whether ``fn`` is a keras-tuner HyperModel that defines its own ``fit``."""
-    return space.hypermodel_fit(fn) is not None
+    return build_fns.hypermodel_fit(fn) is not None
 
 
 def _outputs_logits(model: Any) -> bool:

@@ -1,7 +1,7 @@
 """A run panel: pick a strategy and a budget, press Run, watch it, Stop it.
 
-:class:`SearchPanel` runs one of nbtune's searches (grid, random, Hyperband,
-Bayesian) over a space -- or over what a :class:`~nbtune.widgets.SpaceEditor`
+:class:`SearchPanel` runs one of nbtune's searches (any of
+:func:`nbtune.strategies.names`) over a space -- or over what a :class:`~nbtune.widgets.SpaceEditor`
 currently shows -- and watches it through the progress protocol of the
 search helpers (``begin`` / ``trial_done`` / ``should_stop`` / ``end``, see
 :class:`nbtune.display.SearchProgress`): one progress bar with the trial
@@ -9,9 +9,10 @@ count, best score, elapsed time and time left, and a best-so-far plot that
 grows as trials finish.  Nothing else is printed: no per-epoch output.
 
 In Jupyter a running cell blocks the kernel, so the Stop button could not be
-clicked until the search ended.  The panel therefore runs the search in a
-background thread; Stop sets a flag that the search reads between trials,
-so it ends after the current trial and keeps every finished one.
+clicked until the search ended.  The panel is therefore a view over a headless
+:class:`~nbtune.runner.SearchRunner`, which runs the search in a background
+thread and is its progress object; Stop sets a flag that the search reads
+between trials, so it ends after the current trial and keeps every finished one.
 
 Importing this module is cheap: TensorFlow and Keras are imported by the
 search, in its thread.
@@ -22,19 +23,16 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
 from nbtune import search, strategies
-from nbtune.display import SearchProgress
-from nbtune.formatting import format_seconds, format_value
+from nbtune.formatting import format_value
 from nbtune.plots import plot_best_so_far
 from nbtune.results import SearchResult
+from nbtune.runner import SearchRunner, status_parts
 from nbtune.search import SearchFailedError
 from nbtune.space import SearchSpace
 from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
@@ -171,16 +169,9 @@ class SearchPanel(widgets.VBox):
         self.random_state = random_state
         self.presentation = presentation
 
-        self.result = None
-        self.results: list = []
+        self.runner = SearchRunner(listener=self)  # the thread, Stop and the count of trials
         self.error: BaseException | None = None
         self.figure = None
-        self._thread: threading.Thread | None = None
-        self._stop_event = threading.Event()
-        self._lock = threading.Lock()
-        self._records: list[dict] = []
-        self._strategy = strategy
-        self._tally = SearchProgress(enabled=False)  # trials, failed, best, elapsed: one count
         self._plot_note = ""
 
         editor = space_or_editor if isinstance(space_or_editor, SpaceEditor) else None
@@ -272,7 +263,7 @@ class SearchPanel(widgets.VBox):
                   "max_trials": trials, "max_epochs": self.max_epochs_input.value,
                   "factor": self.factor_input.value}
         settings = dict(batch_size=self.batch_size, scoring=self.scoring,
-                        random_state=self.random_state, progress=self)
+                        random_state=self.random_state, progress=self.runner)
         return lambda: search.run_strategy(
             strategy, self.build_fn, space, self.X, self.y, validation_data=self.validation_data,
             cv=self.cv_input.value, budget=budget, **settings,
@@ -282,7 +273,17 @@ class SearchPanel(widgets.VBox):
     @property
     def running(self) -> bool:
         """True while a search runs in the background."""
-        return self._thread is not None and self._thread.is_alive()
+        return self.runner.running
+
+    @property
+    def result(self) -> SearchResult | None:
+        """The last finished search's result (partial if stopped)."""
+        return self.runner.result
+
+    @property
+    def results(self) -> list[SearchResult]:
+        """Every finished search's result, in order."""
+        return self.runner.results
 
     def run(self, block: bool = False) -> None:
         """Start the chosen search in a background thread (what the Run button does).
@@ -296,7 +297,6 @@ class SearchPanel(widgets.VBox):
             self._say("a search is already running: press Stop or wait for it")
             return
         self.error = None
-        self._stop_event.clear()
         try:
             call, note = self._search_call()
         except (TypeError, ValueError) as exc:  # an invalid edit in the editor, ...
@@ -305,88 +305,61 @@ class SearchPanel(widgets.VBox):
             return
         self._say(note)
         self._plot_note = ""
-        with self._lock:  # a new run starts from zero, before its thread does
-            self._records = []
         self.progress_bar.value = 0
         self.run_button.disabled = True
         self.stop_button.disabled = False
         self.plot_output.outputs = ()
         self.status.value = f"{self.strategy}: starting (the first trial includes loading TensorFlow)"
-        self._thread = threading.Thread(target=self._work, args=(call,), daemon=True,
-                                        name="nbtune-search")
-        self._thread.start()
+        self.runner.start(call, on_finish=self._finished)
         if block:
             self.wait()
 
-    def _work(self, call: Callable[[], Any]) -> None:
-        result = None
-        try:
-            result = call()
-        except SearchFailedError as exc:
-            self.error = exc
-            result = exc.result
-            self._say(f"the search failed: {exc}", error=True)
-        except Exception as exc:  # shown in the panel, not lost in the thread
-            self.error = exc
-            self._say(f"the search stopped with an error: {type(exc).__name__}: {exc}", error=True)
-        finally:
-            if result is not None:
-                self.result = result
-                self.results.append(result)
-                self._finish_display(result)
-            self.run_button.disabled = False
-            self.stop_button.disabled = True
+    def _finished(self, result: SearchResult | None) -> None:
+        """The search ended (in its thread): say how, show the result, re-enable Run."""
+        error = self.error = self.runner.error
+        if isinstance(error, SearchFailedError):
+            self._say(f"the search failed: {error}", error=True)
+        elif error is not None:
+            self._say(f"the search stopped with an error: {type(error).__name__}: {error}",
+                      error=True)
+        if result is not None:
+            self._finish_display(result)
+        self.run_button.disabled = False
+        self.stop_button.disabled = True
 
     def wait(self, timeout: float | None = None):
         """Wait for the running search to end and return its result (None if it failed early).
 
         Raises TimeoutError if it is still running after ``timeout`` seconds.
         """
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-            if thread.is_alive():
-                raise TimeoutError(
-                    f"the search is still running after {timeout} s; call panel.stop() "
-                    "to end it after the current trial"
-                )
-        return self.result
+        return self.runner.wait(timeout)
 
     def stop(self) -> None:
         """End the search after the current trial, keeping the finished ones (the Stop button)."""
-        if not self.running:
-            return
-        self._stop_event.set()
-        self.stop_button.disabled = True
-        self._say("stopping after the current trial ...")
+        if self.runner.stop():
+            self.stop_button.disabled = True
+            self._say("stopping after the current trial ...")
 
-    # -- the progress protocol (called by the search, in its thread) -----------
+    # -- the view's side of the progress protocol (the runner calls it, in the search's thread)
     def begin(self, strategy: str, total: int | None) -> None:
         """A search of ``total`` trials starts."""
-        with self._lock:
-            self._records = []
-            self._strategy = strategy
-            self._tally.begin(strategy, total)
         self.progress_bar.value = 0
         self.progress_bar.max = max(int(total or 1), 1)
         self.progress_bar.bar_style = ""
         self._update_status()
 
     def trial_done(self, record: dict) -> None:
-        """One trial finished: count it, update the status and the plot."""
-        with self._lock:
-            self._records.append(dict(record))
-            self._tally.trial_done(record)
-            done = len(self._records)
+        """One trial finished: update the bar, the status and the plot."""
+        done = self.runner.tally.done
         if done > self.progress_bar.max:
             self.progress_bar.max = done
         self.progress_bar.value = done
         self._update_status()
-        self._draw(self._partial_result())
+        self._draw(self.runner.partial_result(self.scoring))
 
     def should_stop(self) -> bool:
-        """True after Stop: the search ends after the current trial."""
-        return self._stop_event.is_set()
+        """True after Stop (the runner asks itself; this is the view's answer)."""
+        return self.runner.should_stop()
 
     def end(self, note: str = "") -> None:
         """The search ended (``note`` says why when it was stopped)."""
@@ -397,32 +370,12 @@ class SearchPanel(widgets.VBox):
     @property
     def trials_done(self) -> int:
         """Trials finished in the current (or last) run."""
-        return len(self._records)
+        return self.runner.tally.done
 
     def _update_status(self, final: str = "") -> None:
-        tally = self._tally
-        done, total, failed, best = tally.done, tally.total, tally.failed, tally.best
-        elapsed = time.perf_counter() - tally.started
-        parts = [f"<b>{html.escape(self._strategy)}</b>",
-                 f"{done}/{total} trials" if total else f"{done} trials"]
-        if failed:
-            parts.append(f"{failed} failed")
-        parts.append(f"best {best:.4f}" if math.isfinite(best) else "best &mdash;")
-        parts.append(f"{format_seconds(elapsed)} elapsed")
-        if not final and total and done:
-            left = elapsed / done * max(total - done, 0)
-            parts.append(f"~{format_seconds(left)} left")
-        text = " | ".join(parts)
-        if final:
-            text += f" | {html.escape(final)}"
-        self.status.value = text
-
-    def _partial_result(self):
-        import pandas as pd
-
-        with self._lock:
-            records = list(self._records)
-        return SearchResult(pd.DataFrame(records), scoring=self.scoring, complete=False)
+        strategy, *rest = status_parts(self.runner.tally, final)  # the runner's plain text, in HTML
+        self.status.value = " | ".join([f"<b>{html.escape(strategy)}</b>",
+                                        *(html.escape(part) for part in rest)])
 
     def _finish_display(self, result) -> None:
         done = len(result.trials)

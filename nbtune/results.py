@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 from nbtune.formatting import to_python
-from nbtune.space import as_kwargs_build_fn, is_hp_build_fn
 
 __all__ = ["SearchResult", "TRIAL_COLUMNS"]
 
@@ -394,14 +394,15 @@ class SearchResult:
             params = {k: to_python(v) for k, v in params.items()}
             score = float(cv_results["mean_test_score"][i])
             epochs = params.get("epochs", base_params.get("epochs"))
-            seconds = float(cv_results["mean_fit_time"][i] + cv_results["mean_score_time"][i])
+            seconds = float(np.add(cv_results.get("mean_fit_time", np.full(i + 1, np.nan))[i],
+                                   cv_results.get("mean_score_time", np.zeros(i + 1))[i]))
             rows.append(
                 {
                     "strategy": strategy,
                     "trial": i,
                     **params,
                     "score": score,
-                    "score_std": float(cv_results["std_test_score"][i]),
+                    "score_std": float(cv_results.get("std_test_score", np.full(i + 1, np.nan))[i]),
                     "train_epochs": epochs,
                     "epochs_spent": epochs * n_splits if epochs and n_splits else np.nan,
                     "seconds": seconds * n_splits if n_splits else np.nan,

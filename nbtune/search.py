@@ -40,6 +40,7 @@ from sklearn.model_selection import PredefinedSplit, check_cv, train_test_split
 
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras
+from nbtune.build_fns import hypermodel_fit
 from nbtune.checks import (
     check_data,
     check_n_jobs,
@@ -53,7 +54,7 @@ from nbtune.estimator import KerasClassifier, KerasRegressor
 from nbtune.evaluators import CrossValidation, Holdout
 from nbtune.results import SearchResult
 from nbtune.runlog import open_run_log, run_header
-from nbtune.space import SearchSpace, hypermodel_fit
+from nbtune.space import SearchSpace
 from nbtune.strategies import Strategy
 from nbtune.trial_loop import run_trials
 

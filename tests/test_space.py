@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 
+from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.space import (
     Choice,
     Fixed,
@@ -16,8 +17,6 @@ from nbtune.space import (
     Int,
     LogUniformInt,
     SearchSpace,
-    as_kwargs_build_fn,
-    is_hp_build_fn,
 )
 
 PLAIN = (int, float, str, bool, type(None))
@@ -544,3 +543,11 @@ def test_docstring_examples_run():
     result = doctest.testmod(nbtune.space, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 20 and result.failed == 0
     keras.backend.clear_session()
+
+
+def test_the_build_function_helpers_keep_their_old_import_path():
+    import nbtune.build_fns
+    import nbtune.space
+
+    for name in ("is_hp_build_fn", "as_kwargs_build_fn", "check_build_fn", "hypermodel_fit"):
+        assert getattr(nbtune.space, name) is getattr(nbtune.build_fns, name)

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 
 from nbtune.formatting import format_value, to_python
 from nbtune.results import SearchResult
@@ -341,37 +342,39 @@ def hyperband_rounds(result: SearchResult, strategy: str = "hyperband") -> pd.Da
 
 
 def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
-    """Rows (strategy, params, mean, std, status) and the scoring name."""
+    """Rows (strategy, params, mean, std, status) and the scoring name.
+
+    A fitted ``GridSearchCV`` / ``RandomizedSearchCV`` (or its ``cv_results_``)
+    is read by :meth:`SearchResult.from_cv_results`, the one reader of ``cv_results_``.
+    """
     if isinstance(search, SearchResult):
         result = check_result(search, name="search")
-        rows = []
-        for _, trial in result.trials.iterrows():
-            params = {n: trial[n] for n in result.param_names
-                      if not (isinstance(trial[n], float) and math.isnan(trial[n]))}
-            rows.append({"strategy": trial["strategy"], "params": params, "mean": trial["score"],
-                         "std": trial["score_std"], "status": trial["status"]})
-        return pd.DataFrame(rows), result.scoring
-    cv_results = getattr(search, "cv_results_", search)
-    if not isinstance(cv_results, Mapping) or "params" not in cv_results or "mean_test_score" not in cv_results:
-        raise TypeError(
-            f"search={type(search).__name__} is not a fitted GridSearchCV/RandomizedSearchCV, "
-            "a cv_results_ dict (with 'params' and 'mean_test_score') or a SearchResult; "
-            "fit the search first, then pass it or its cv_results_"
-        )
-    strategy = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}.get(type(search).__name__, "search")
-    means = np.asarray(cv_results["mean_test_score"], dtype=float)
-    stds = np.asarray(cv_results.get("std_test_score", np.full(len(means), np.nan)), dtype=float)
-    rows = [
-        {"strategy": strategy, "params": {k: value_key(v) for k, v in params.items()},
-         "mean": mean, "std": std, "status": "ok" if math.isfinite(mean) else "failed"}
-        for params, mean, std in zip(cv_results["params"], means, stds)
-    ]
-    scoring = getattr(search, "scoring", None)
-    if scoring is None and hasattr(search, "estimator"):
-        from sklearn.base import is_classifier
+        scoring = result.scoring
+    else:
+        cv_results = getattr(search, "cv_results_", search)
+        if not isinstance(cv_results, Mapping) or not {"params", "mean_test_score"} <= set(cv_results):
+            raise TypeError(
+                f"search={type(search).__name__} is not a fitted GridSearchCV/RandomizedSearchCV, "
+                "a cv_results_ dict (with 'params' and 'mean_test_score') or a SearchResult; "
+                "fit the search first, then pass it or its cv_results_"
+            )
+        strategy = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}.get(
+            type(search).__name__, "search")
+        result = SearchResult.from_cv_results(search, strategy=strategy)
+        scoring = result.scoring or _default_scoring(search)
+    rows = []
+    for _, trial in result.trials.iterrows():
+        params = {n: value_key(trial[n]) for n in result.param_names
+                  if not (isinstance(trial[n], float) and math.isnan(trial[n]))}
+        rows.append({"strategy": trial["strategy"], "params": params, "mean": trial["score"],
+                     "std": trial["score_std"], "status": trial["status"]})
+    return pd.DataFrame(rows), scoring
 
-        scoring = "accuracy" if is_classifier(search.estimator) else None
-    return pd.DataFrame(rows), scoring if isinstance(scoring, str) else None
+
+def _default_scoring(search: Any) -> str | None:
+    """The name of what a search without ``scoring`` scores: accuracy for a classifier."""
+    estimator = getattr(search, "estimator", None)
+    return "accuracy" if estimator is not None and is_classifier(estimator) else None
 
 
 def cv_results_table(search: Any) -> pd.DataFrame:

@@ -3,8 +3,9 @@
 :func:`grid_cost` counts a grid search's configurations, fits and epochs (and
 seconds, given a measured speed); :func:`measure_speed` measures that speed
 with two short real fits. The space editor's live estimate is made of the two.
-The other strategies' plans are in :mod:`nbtune.strategies` (``plan``) and
-:mod:`nbtune.schedule` (Hyperband's brackets, successive halving's rounds).
+:func:`comparison_cost` gives every strategy's trials and epochs for a
+``compare`` call, from each registry entry's plan (:mod:`nbtune.strategies`;
+Hyperband's brackets and successive halving's rounds are in :mod:`nbtune.schedule`).
 
 Examples
 --------
@@ -21,13 +22,15 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
+from nbtune import strategies
 from nbtune.backend import import_keras
 from nbtune.estimator import KerasClassifier, KerasRegressor
 from nbtune.space import SearchSpace
 
-__all__ = ["grid_cost", "measure_speed"]
+__all__ = ["comparison_cost", "grid_cost", "measure_speed"]
 
 
 def grid_cost(
@@ -150,3 +153,37 @@ def measure_speed(
     per_epoch = max((seconds[1] - seconds[0]) / (long_ - short), 1e-4)
     overhead = max(seconds[0] - short * per_epoch, 1e-3)
     return overhead, per_epoch
+
+
+def comparison_cost(space: SearchSpace, settings: dict[str, Any]) -> pd.DataFrame:
+    """Trials and epochs each strategy of a ``compare`` call will spend, before it runs.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    settings : dict
+        ``nbtune.compare`` keyword arguments (``strategies`` and the budget);
+        missing budget values take :data:`nbtune.strategies.BUDGET_DEFAULTS`.
+
+    Returns
+    -------
+    DataFrame
+        One row per strategy: ``trials`` and ``epochs`` (epochs trained in all).
+
+    Examples
+    --------
+    >>> from nbtune import SearchSpace, Choice
+    >>> space = SearchSpace(Choice("units", [16, 64]))
+    >>> comparison_cost(space, {"strategies": ["grid", "successive_halving"], "epochs": 9})
+                        trials  epochs
+    strategy
+    grid                     2      18
+    successive_halving       5      12
+    """
+    rows = {}
+    for name in settings.get("strategies", ("grid", "random", "hyperband")):
+        trials, spent = strategies.get(name).plan(space, settings)
+        rows[name] = {"trials": int(trials), "epochs": int(spent)}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "strategy"
+    return table

@@ -42,8 +42,9 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from nbtune import data, strategies
+from nbtune import data
 from nbtune.backend import import_keras
+from nbtune.cost import comparison_cost
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
 from nbtune.search import compare
@@ -161,7 +162,9 @@ def comparison_settings(budget: int = 1, *, fast: bool = False) -> dict[str, Any
 
 
 def comparison_plan(space: SearchSpace | None = None, settings: dict | None = None) -> pd.DataFrame:
-    """Trials and epochs each strategy of a comparison will spend, before running it.
+    """Trials and epochs each strategy of lesson 04's comparison will spend, before running it.
+
+    :func:`nbtune.cost.comparison_cost` with the lesson's space and settings.
 
     Parameters
     ----------
@@ -182,13 +185,7 @@ def comparison_plan(space: SearchSpace | None = None, settings: dict | None = No
     """
     space = comparison_space() if space is None else space
     settings = comparison_settings() if settings is None else settings
-    rows = {}
-    for name in settings.get("strategies", ("grid", "random", "hyperband")):
-        trials, spent = strategies.get(name).plan(space, settings)
-        rows[name] = {"trials": int(trials), "epochs": int(spent)}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "strategy"
-    return table
+    return comparison_cost(space, settings)
 
 
 # ---------------------------------------------------------------- wall clock

@@ -241,7 +241,9 @@ class SuccessiveHalvingProposer:
             sampler = ParameterSampler(space.distributions(), n_iter=sizes[0],
                                        random_state=random_state)
             configs = [space.to_python(c) for c in sampler]
-        self.total = _trials_kept(len(configs), sizes)
+        #: trials per round: the schedule's, fewer when the space has fewer configurations
+        self.round_sizes = _round_sizes(len(configs), sizes)
+        self.total = sum(self.round_sizes)
         self._round, self._queue, self._number = 0, configs, 0
         self._params: dict[int, dict] = {}  # trial -> its configuration
         self._steps: dict[int, tuple[int, int, int]] = {}  # trial -> (trial, start, epochs)
@@ -280,13 +282,14 @@ class SuccessiveHalvingProposer:
 
 
 
-def _trials_kept(first: int, sizes: list[int]) -> int:
-    """Trials in all rounds when round 0 has ``first`` configurations (a small space)."""
-    total, size = 0, first
+def _round_sizes(first: int, sizes: list[int]) -> list[int]:
+    """Trials per round when round 0 has ``first`` configurations (fewer in a small space)."""
+    rounds, size = [], first
     for planned in sizes:
         size = min(size, planned)
-        total += size
-    return total
+        rounds.append(size)
+    return rounds
+
 
 
 def _succeeded(record: dict[str, Any]) -> bool:

@@ -116,8 +116,12 @@ def _bayesian_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int
 
 def _successive_halving_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
     max_epochs = settings.get("max_epochs") or _setting(settings, "epochs")
-    schedule = successive_halving_schedule(max_epochs, _setting(settings, "factor"))
-    return int(schedule["trials"].sum()), int(schedule["total_epochs"].sum())
+    factor = _setting(settings, "factor")
+    schedule = successive_halving_schedule(max_epochs, factor)
+    # a small space has fewer configurations than round 0 wants: the proposer knows how many
+    sizes = SuccessiveHalvingProposer(space, max_epochs=max_epochs, factor=factor,
+                                      random_state=0).round_sizes
+    return sum(sizes), int(np.dot(sizes, schedule["new_epochs"]))
 
 
 def _whole(name: str, value: Any, what: str) -> int:

@@ -93,11 +93,15 @@ def test_promoted_trials_build_no_model(search, cancer):
 def test_successive_halving_runs_in_compare_with_its_run_folder(cancer, tmp_path):
     """Added through the registry alone: compare runs it and it writes trials.jsonl."""
     from nbtune import compare
+    from nbtune.cost import comparison_cost
 
     result = compare(build, SearchSpace(Choice("units", [2, 4, 8, 16])), *cancer.train,
                      strategies=["successive_halving"], validation_data=cancer.validation,
                      max_epochs=3, directory=str(tmp_path), progress=False)
     assert result.strategies == ["successive_halving"]
     assert result.trials.groupby("round").size().tolist() == [3, 1]
+    planned = comparison_cost(SearchSpace(Choice("units", [2, 4, 8, 16])),
+                              {"strategies": ["successive_halving"], "max_epochs": 3})
+    assert planned.loc["successive_halving"].tolist() == [4, int(result.trials.epochs_spent.sum())]
     logged = (tmp_path / "successive_halving" / "trials.jsonl").read_text().splitlines()
     assert len(logged) == len(result.trials)

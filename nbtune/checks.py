@@ -20,45 +20,40 @@ import os
 from typing import Any
 
 import numpy as np
+from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import strategies as strategy_registry
 from nbtune.build_fns import as_kwargs_build_fn, check_build_fn, hypermodel_fit, is_hp_build_fn
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.estimator import is_one_hot
-from nbtune.space import SearchSpace
+from nbtune.results import TRIAL_COLUMNS
+from nbtune.space import Float, Int, SearchSpace
 
 __all__ = [
-    "check_data", "check_n_jobs", "check_oracle_settings", "check_validation_split",
+    "check_data", "check_fit_counts", "check_folds", "check_n_jobs", "check_names_free",
+    "check_oracle_settings", "check_pair", "check_random_state", "check_validation_split",
+    "check_whole",
     "prepare", "progress_object", "refuse_own_fit", "resolve_task",
 ]
 
 
 def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
-    """X as a float32 array and y as a 1-D array, with clear errors."""
+    """X as a float32 array and y as a 1-D array, with clear errors.
+
+    Examples
+    --------
+    >>> check_data([[1.0], [2.0]], [0, 1])[0].dtype
+    dtype('float32')
+    >>> check_data(np.zeros((0, 3)), [])
+    Traceback (most recent call last):
+    ...
+    ValueError: X has no rows (shape (0, 3)); give at least one example per row
+    """
     y_name = "y" if what == "X" else f"{what}'s y"
-    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-        raise TypeError(f"{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()")
-    try:
-        X = np.asarray(X, dtype=np.float32)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
-    if X.ndim == 1:
-        raise ValueError(
-            f"{what} has shape {X.shape}, one value per row; a model needs rows of "
-            f"features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
-            "single feature"
-        )
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if is_one_hot(y):
-        y = y.argmax(axis=1)  # one-hot rows (to_categorical): the class of each row
-    if y.ndim != 1:
-        raise ValueError(
-            f"{y_name} has shape {y.shape}; give one target per row (a 1-D array), or "
-            "one-hot rows for classification"
-        )
+    X, y = _as_features(X, what), _as_targets(y, y_name)
+    if len(X) == 0:
+        raise ValueError(f"{what} has no rows (shape {X.shape}); give at least one example per row")
     if len(X) != len(y):
         raise ValueError(
             f"{what} has {len(X)} rows but {y_name} has {len(y)}: they must have one "
@@ -74,6 +69,141 @@ def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarr
             "(sklearn.impute.SimpleImputer) or drop those rows"
         )
     return X, y
+
+
+def _as_features(X: Any, what: str) -> np.ndarray:
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(f"{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()")
+    try:
+        X = np.asarray(X, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
+    if X.ndim < 2:
+        raise ValueError(
+            f"{what} has shape {X.shape}, one value per row; a model needs rows of "
+            f"features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
+            "single feature"
+        )
+    return X
+
+
+def _as_targets(y: Any, y_name: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if is_one_hot(y):
+        y = y.argmax(axis=1)  # one-hot rows (to_categorical): the class of each row
+    if y.ndim != 1:
+        raise ValueError(
+            f"{y_name} has shape {y.shape}; give one target per row (a 1-D array), or "
+            "one-hot rows for classification"
+        )
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        row = int(np.argmin(np.isfinite(y)))
+        raise ValueError(
+            f"{y_name} contains {int((~np.isfinite(y)).sum())} NaN or infinite values (the "
+            f"first at row {row}); drop those rows from X and {y_name} alike"
+        )
+    return y
+
+
+def check_pair(pair: Any, what: str, like: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``validation_data`` / ``test_data``: a pair (X, y) of checked arrays with X's features.
+
+    Examples
+    --------
+    >>> check_pair(np.zeros((2, 3)), "validation_data")
+    Traceback (most recent call last):
+    ...
+    TypeError: validation_data is a ndarray, not a pair: give validation_data=(X_val, y_val), two arrays with one row per example
+    """
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        kind = f"a {type(pair).__name__}" if not isinstance(pair, (tuple, list)) else f"{len(pair)} items"
+        raise TypeError(
+            f"{what} is {kind}, not a pair: give {what}=(X_val, y_val), two arrays with one "
+            "row per example"
+        )
+    X, y = check_data(*pair, what=what)
+    if like is not None and X.shape[1:] != like.shape[1:]:
+        raise ValueError(
+            f"{what} has rows of shape {X.shape[1:]} but X has rows of shape {like.shape[1:]}: "
+            "give it the same features (columns) as X, in the same order"
+        )
+    return X, y
+
+
+def check_whole(name: str, value: Any, *, minimum: int = 1, what: str = "a whole number") -> int:
+    """``value`` as an int if it is a whole number >= ``minimum``, else a ValueError naming ``name``.
+
+    Examples
+    --------
+    >>> check_whole("epochs", 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: epochs=1.5 is not allowed: give a whole number >= 1
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}={value!r} is not allowed: give {what} >= {minimum}")
+    return int(value)
+
+
+def check_fit_counts(epochs: Any, batch_size: Any, space: SearchSpace | None = None) -> None:
+    """``epochs`` and ``batch_size`` (and the space's values of them) are whole numbers >= 1."""
+    if space is None or "epochs" not in space.names:
+        check_whole("epochs", epochs, what="the number of epochs, a whole number")
+    if batch_size is not None and (space is None or "batch_size" not in space.names):
+        check_whole("batch_size", batch_size, what="the rows per training step, a whole number")
+    for name in ("epochs", "batch_size"):
+        if space is not None and name in space.names:
+            for value in _possible_values(space, name):
+                check_whole(f"the space's {name} value", value,
+                            what=f"whole numbers (Int('{name}', 1, ...) or Choice of ints)")
+
+
+def _possible_values(space: SearchSpace, name: str) -> list:
+    dim = next(d for d in space.dimensions if d.name == name)
+    if isinstance(dim, Float):
+        return [dim.low + 0.5]  # not whole: refused with the message above
+    if isinstance(dim, Int):
+        return [dim.low]
+    return dim.grid()
+
+
+def check_random_state(random_state: Any) -> None:
+    """None, a whole number >= 0, or a numpy RandomState."""
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return
+    check_whole("random_state", random_state, minimum=0,
+                what="a seed, a whole number (or None for an unseeded run),")
+
+
+def check_folds(cv: Any, y: np.ndarray, task: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds of ``cv`` (a number >= 2, a splitter or a list of splits), every class in each."""
+    if isinstance(cv, (bool, str, float)) or (isinstance(cv, (int, np.integer)) and cv < 2):
+        raise ValueError(
+            f"cv={cv!r} is not allowed: give the number of folds (a whole number >= 2), a "
+            "scikit-learn splitter such as KFold(5, shuffle=True), or a list of (train, test) "
+            "index pairs"
+        )
+    if task == "classification":
+        labels, counts = np.unique(y, return_counts=True)
+        if counts.min() < 2:
+            raise ValueError(
+                f"cv={cv!r}: the classes {labels[counts < 2].tolist()[:5]} have one row each, so "
+                "the fold that tests that row trains without its class; gather more rows of "
+                "those classes or drop them"
+            )
+    return list(check_cv(cv, y, classifier=task == "classification").split(np.zeros(len(y)), y))
+
+
+def check_names_free(space: SearchSpace) -> None:
+    """Hyperparameter names may not be columns of the trials table (score, round, ...)."""
+    clashes = sorted(set(space.names) & set(TRIAL_COLUMNS))
+    if clashes:
+        raise ValueError(
+            f"the space's names {clashes} are columns of the trials table {list(TRIAL_COLUMNS)}; "
+            "rename them in the search space and the build function"
+        )
 
 
 def resolve_task(task: str, y: np.ndarray) -> str:
@@ -112,6 +242,8 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
             "build one with SearchSpace(Int(...), Choice(...), ...)"
         )
     X, y = check_data(X, y)
+    if space is not None:
+        check_names_free(space)
     if is_hp_build_fn(build_fn):
         # read with the training data, so that a HyperModel's fit can run on it
         declared = SearchSpace.from_build_fn(build_fn, x=X, y=y)
@@ -125,6 +257,7 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
                 "e.g. SearchSpace(Int('units', 32, 256, step=32))"
             )
         kwargs_fn = build_fn
+    check_names_free(space)
     return kwargs_fn, space, X, y, resolve_task(task, y)
 
 

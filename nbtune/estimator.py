@@ -135,6 +135,19 @@ def _check_call_kwargs(kwargs: dict, allowed: tuple[str, ...], method: str) -> N
         )
 
 
+def _check_counts(fit_kwargs: dict[str, Any]) -> None:
+    """``epochs`` and ``batch_size`` are whole numbers >= 1 (``batch_size`` may be None)."""
+    for name in ("epochs", "batch_size"):
+        value = fit_kwargs.get(name)
+        if name == "batch_size" and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(
+                f"{name}={value!r} is not allowed: give a whole number >= 1 (with {name}="
+                f"{value!r} the model would {'train nothing' if name == 'epochs' else 'not train'})"
+            )
+
+
 class _KerasEstimator(BaseEstimator):
     """Shared logic of :class:`KerasClassifier` and :class:`KerasRegressor`.
 
@@ -341,6 +354,7 @@ class _KerasEstimator(BaseEstimator):
         keras = _keras()
         model = self.model_
         fit_kwargs = self._fit_settings(call_kwargs)
+        _check_counts(fit_kwargs)
         callbacks = fit_kwargs.pop("callbacks")
         done = len(self.history_.get("loss", ()))
         if done:  # partial_fit: `epochs` more, numbered on from the last
@@ -858,6 +872,13 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
 
         ``learn``: take the number of outputs from this y (fit), else check it.
         """
+        if np.asarray(y).dtype.kind in "OUSb":  # strings, objects, bools: labels, not values
+            example = np.asarray(y).ravel()[:1].tolist()
+            raise ValueError(
+                f"KerasRegressor needs numbers in y, got {np.asarray(y).dtype} values such as "
+                f"{example}; for class labels use KerasClassifier (in a search, "
+                "task='classification')"
+            )
         X, y = validate_data(
             self, X, y, dtype=np.float32, accept_sparse=False, multi_output=True, y_numeric=True,
             allow_nd=True, reset=learn,
@@ -880,7 +901,9 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
             raise ValueError(
                 f"The model has {n_units} output unit(s) but y has {self.n_outputs_} "
                 "column(s). End the model with Dense(n_outputs) (add an `n_outputs` "
-                "argument to the build function to get the number)."
+                "argument to the build function to get the number). If y holds class labels, "
+                "this is a classification task: make them whole numbers or strings, or pass "
+                "task='classification' to the search (it took continuous y for regression)."
             )
 
     def adopt_model(self, model: Any, *, n_features_in: int, n_outputs: int = 1) -> KerasRegressor:

@@ -359,7 +359,19 @@ class SearchResult:
 
         ``settings`` (``build_fn=``, ``task=``, ...) are passed to the constructor.
         """
-        trials = pd.read_csv(path, converters={"error": str})
+        try:
+            trials = pd.read_csv(path, converters={"error": str})
+        except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise ValueError(
+                f"read_csv: {path} is not a trials table written by SearchResult.to_csv "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'empty'})"
+            ) from None
+        missing = [c for c in ("strategy", "trial", "score", "status") if c not in trials.columns]
+        if missing:
+            raise ValueError(
+                f"read_csv: {path} has no {missing} column(s) (it has {list(trials.columns)[:8]}); "
+                "it is not a trials table written by SearchResult.to_csv"
+            )
         return cls(trials, **settings)
 
     # ------------------------------------------------------------ adapters

@@ -1,31 +1,42 @@
 """A search's run folder: every finished trial written down as it finishes.
 
-A run folder holds ``run.json`` (the strategy, the search space and the
-settings the search was started with) and ``trials.jsonl`` (one JSON object
-per finished trial, appended and flushed as soon as the trial ends).  So a
-search stopped by the notebook's stop button, a crash or a closed laptop
-loses nothing it finished, and ``resume=True`` carries on from there.
+A run folder holds ``run.json`` (the search's fingerprint: strategy, space,
+data, folds, settings, build function, callbacks, scoring; see
+:mod:`nbtune.fingerprint`) and ``trials.jsonl`` (one JSON object per finished
+trial, appended and flushed as soon as the trial ends). So a search stopped by
+the notebook's stop button, a crash or a killed kernel loses nothing it
+finished, and ``resume=True`` carries on from there. The folder is safe to
+come back to:
+
+- a line cut off by a kill is dropped before anything is appended;
+- resuming with anything that changes a score is refused, naming what changed;
+- one writer at a time: ``lock`` holds the writer's process id and host, a
+  second search into the folder is refused, and a lock left by a killed
+  process is taken over;
+- a run is never replaced implicitly: without ``resume=True`` a folder that
+  holds one is refused unless ``overwrite=True``.
 
 JSON, not pickle: the files are readable, diffable and safe to load.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import shutil
-from collections.abc import Sequence
+import os
+import socket
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from nbtune.formatting import to_python
 
-__all__ = ["RunLog", "open_run_log", "run_header"]
+__all__ = ["RunLog", "open_run_log"]
 
-_FORMAT = 1
+_FORMAT = 2
+_HELD: set[Path] = set()  # lock files this process holds (a search in another thread)
+_HELD_GUARD = threading.Lock()
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,6 +47,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
 class RunLog:
     """The run folder of one search: ``directory / project_name``.
 
@@ -44,9 +65,8 @@ class RunLog:
     directory, project_name : str
         The folder is ``Path(directory) / project_name``.
     header : dict
-        What identifies the search: strategy, space (``space.to_dict()``) and
-        the settings that decide which trials run.  Resuming a folder whose
-        header differs is refused.
+        What identifies the search (:func:`nbtune.fingerprint.run_fingerprint`).
+        Resuming a folder whose header differs is refused.
 
     Examples
     --------
@@ -56,12 +76,16 @@ class RunLog:
     >>> log.start(resume=False)
     []
     >>> log.append({"trial": 0, "score": 0.9})
-    >>> RunLog(log.folder.parent, "demo", {"strategy": "grid", "space": {}}).start(resume=True)
+    >>> log.close()
+    >>> again = RunLog(log.folder.parent, "demo", {"strategy": "grid", "space": {}})
+    >>> again.start(resume=True)
     [{'trial': 0, 'score': 0.9}]
+    >>> again.close()
     """
 
-    def __init__(self, directory, project_name: str, header: dict):
-        self.folder = Path(directory) / project_name
+    def __init__(self, directory: Any, project_name: str, header: dict) -> None:
+        self.directory = Path(directory)
+        self.folder = self.directory / project_name
         self.header = {"format": _FORMAT, **json.loads(json.dumps(header, default=_jsonable))}
 
     @property
@@ -72,58 +96,125 @@ class RunLog:
     def header_file(self) -> Path:
         return self.folder / "run.json"
 
-    def start(self, *, resume: bool) -> list[dict]:
-        """Open the folder; return the trials finished earlier (none unless ``resume``).
+    @property
+    def lock_file(self) -> Path:
+        return self.folder / "lock"
 
-        Without ``resume`` an existing folder is replaced: a fresh run, never a
-        silent mix of old and new trials.
+    # -- opening -------------------------------------------------------------------
+    def start(self, *, resume: bool, overwrite: bool = False) -> list[dict]:
+        """Take the folder (its lock); return the trials finished earlier (none unless ``resume``).
+
+        Without ``resume``, a folder that holds a run is refused unless
+        ``overwrite``: a fresh run, never a silent mix of old and new trials,
+        and never a silent delete.
         """
-        if not resume:
-            if self.folder.exists():
-                shutil.rmtree(self.folder)
-            self.write_header()
-            self.trials_file.touch()
-            return []
+        self._check_directory()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        try:
+            return self._resumed() if resume else self._fresh(overwrite)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_directory(self) -> None:
+        for path in (self.directory, self.folder):
+            if path.exists() and not path.is_dir():
+                raise NotADirectoryError(
+                    f"directory={str(self.directory)!r}: {path} is a file, not a folder; "
+                    "give a folder for the run (it is created if missing)"
+                )
+
+    def _fresh(self, overwrite: bool) -> list[dict]:
+        if self.header_file.exists() or self.trials_file.exists():
+            if not overwrite:
+                finished = len(self._valid_lines()[0]) if self.trials_file.exists() else 0
+                raise FileExistsError(
+                    f"{self.folder} already holds a run ({finished} finished trials): pass "
+                    "resume=True to continue it, overwrite=True to replace it, or another "
+                    "project_name (or directory) to keep it"
+                )
+            for path in (self.header_file, self.trials_file):
+                path.unlink(missing_ok=True)
+        self.header_file.write_text(json.dumps(self.header, indent=1))
+        self.trials_file.touch()
+        return []
+
+    def _resumed(self) -> list[dict]:
         if not self.header_file.exists():
             raise FileNotFoundError(
                 f"resume=True, but {self.folder} holds no nbtune run (no run.json); "
                 "check directory= and project_name=, or start a new run with resume=False"
             )
-        try:
-            found = json.loads(self.header_file.read_text())
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{self.header_file} is corrupted ({exc}); start over with resume=False") from None
-        if found != self.header:
-            differences = sorted(k for k in set(found) | set(self.header) if found.get(k) != self.header.get(k))
+        found = self._read_header()
+        differences = _differences(found, self.header)
+        if differences:
             raise ValueError(
-                f"the run in {self.folder} was started with different {differences}; "
-                "resuming would mix trials of two searches. Use the same space and "
-                "settings, another project_name, or resume=False to start over"
+                f"the run in {self.folder} was started with a different "
+                f"{', '.join(differences)}; resuming would mix trials of two searches. Use "
+                "the same data, space and settings, another project_name, or "
+                "overwrite=True to start over"
             )
         return self._read_trials()
 
-    def write_header(self) -> None:
-        """Write ``run.json`` (for a folder another tool, e.g. keras-tuner, fills)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.header_file.write_text(json.dumps(self.header, indent=1))
+    def _read_header(self) -> dict:
+        fix = f"delete {self.folder} or start over with overwrite=True"
+        try:
+            found = json.loads(self.header_file.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{self.header_file} is corrupted ({exc}); {fix}") from None
+        if not isinstance(found, dict) or "format" not in found:
+            raise ValueError(f"{self.header_file} is not an nbtune run header (no 'format'); {fix}")
+        if found["format"] != _FORMAT:
+            raise ValueError(
+                f"{self.header_file} was written by another nbtune version (run format "
+                f"{found['format']}, this one writes {_FORMAT}); its trials cannot be resumed: {fix}"
+            )
+        return found
+
+    # -- the trials ------------------------------------------------------------------
+    def _valid_lines(self) -> tuple[list[dict], int]:
+        """The records of trials.jsonl, and the byte length of the part that holds them.
+
+        A last line without its newline (cut off by a kill while being written)
+        is not a record; any other bad line is an error naming it.
+        """
+        data = self.trials_file.read_bytes()
+        records, length = [], 0
+        for number, line in enumerate(data.splitlines(keepends=True), start=1):
+            if not line.endswith(b"\n"):
+                break  # cut off while being written: that trial did not finish
+            length += len(line)
+            if line.strip():
+                records.append(self._record(line, number))
+        return records, length
+
+    def _record(self, line: bytes, number: int) -> dict:
+        where = f"{self.trials_file} line {number}"
+        fix = "delete that line (its trial runs again on resume), or start over with overwrite=True"
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ValueError(f"{where} is corrupted (not JSON); {fix}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("trial"), int):
+            raise ValueError(f"{where} is not a trial record (a JSON object with a 'trial' number); {fix}")
+        return record
 
     def _read_trials(self) -> list[dict]:
-        records = []
         if not self.trials_file.exists():
-            return records
-        lines = self.trials_file.read_text().splitlines()
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                if number == len(lines):
-                    break  # a trial cut off while being written: it did not finish
-                raise ValueError(
-                    f"{self.trials_file} line {number} is corrupted; fix or delete that "
-                    "line, or start over with resume=False"
-                ) from None
+            self.trials_file.touch()
+            return []
+        records, length = self._valid_lines()
+        if length != self.trials_file.stat().st_size:
+            with self.trials_file.open("r+b") as handle:  # drop the cut-off line
+                handle.truncate(length)
+        numbers = [r["trial"] for r in records]
+        if len(set(numbers)) != len(numbers):
+            twice = sorted({n for n in numbers if numbers.count(n) > 1})
+            raise ValueError(
+                f"{self.trials_file} holds trials {twice[:5]} more than once (two searches "
+                "wrote it); start over with overwrite=True"
+            )
         return records
 
     def append(self, record: dict) -> None:
@@ -132,34 +223,79 @@ class RunLog:
         with self.trials_file.open("a") as handle:
             handle.write(line + "\n")
             handle.flush()
+            os.fsync(handle.fileno())
+
+    # -- one writer at a time -----------------------------------------------------------
+    def _lock(self) -> None:
+        """Take the folder's lock, or refuse if a live search holds it; a dead one's is taken over."""
+        for _ in range(2):
+            try:
+                handle = os.open(self.lock_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if not self._lock_is_stale():
+                    raise self._busy() from None
+                self.lock_file.unlink(missing_ok=True)
+                continue
+            with os.fdopen(handle, "w") as lock:
+                json.dump({"pid": os.getpid(), "host": socket.gethostname(),
+                           "since": time.strftime("%Y-%m-%d %H:%M:%S")}, lock)
+            with _HELD_GUARD:
+                _HELD.add(self.lock_file)
+            return
+        raise self._busy()
+
+    def _holder(self) -> dict:
+        try:
+            holder = json.loads(self.lock_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return holder if isinstance(holder, dict) else {}
+
+    def _lock_is_stale(self) -> bool:
+        holder = self._holder()
+        if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+            return not holder  # unreadable: a kill while writing it; another host's: not ours to judge
+        if holder["pid"] == os.getpid():
+            with _HELD_GUARD:
+                return self.lock_file not in _HELD  # left by an earlier search of this process
+        return not _process_alive(holder["pid"])
+
+    def _busy(self) -> RuntimeError:
+        holder = self._holder()
+        who = (f"process {holder.get('pid')} on {holder.get('host')} (since {holder.get('since')})"
+               if holder else "another search")
+        return RuntimeError(
+            f"{self.folder} is being written by {who}: two searches cannot share a run folder. "
+            "Wait for that search to end, or give this one another project_name or directory; "
+            f"if that process is gone for good (another machine), delete {self.lock_file}"
+        )
+
+    def close(self) -> None:
+        """Give the folder up (release its lock); the files stay."""
+        with _HELD_GUARD:
+            held = self.lock_file in _HELD
+            _HELD.discard(self.lock_file)
+        if held:
+            self.lock_file.unlink(missing_ok=True)
 
 
-def run_header(strategy: str, space: Any, arrays: Sequence[np.ndarray], settings: dict) -> dict:
-    """What decides a search's trials (resuming with anything else is refused).
-
-    ``arrays`` are the data and folds (or validation data) the trials see;
-    only their digest is kept. Settings that are not plain values are left out.
-
-    Examples
-    --------
-    >>> from nbtune import SearchSpace, Choice
-    >>> header = run_header("grid", SearchSpace(Choice("units", [4, 8])),
-    ...                     [np.zeros(3)], {"epochs": 2, "callbacks": [object()]})
-    >>> header["settings"]
-    {'epochs': 2}
-    """
-    digest = hashlib.sha256()
-    for array in arrays:
-        digest.update(np.ascontiguousarray(array).tobytes())
-    plain = {k: v for k, v in settings.items()
-             if v is None or isinstance(v, (bool, int, float, str, np.generic))}
-    return {"strategy": strategy, "space": space.to_dict(), "settings": plain,
-            "data_and_folds": digest.hexdigest()[:16]}
+def _differences(found: dict, wanted: dict, prefix: str = "") -> list[str]:
+    """The dotted names whose values differ between two headers (``settings.epochs``...)."""
+    names = []
+    for key in sorted(set(found) | set(wanted)):
+        old, new = found.get(key), wanted.get(key)
+        if isinstance(old, dict) and isinstance(new, dict) and key != "space":
+            names += _differences(old, new, f"{prefix}{key}.")
+        elif old != new:
+            names.append(f"{prefix}{key}")
+    return names
 
 
-def open_run_log(header: dict, *, directory: Any, project_name: str,
-                 resume: bool) -> tuple[RunLog | None, dict[int, dict]]:
-    """The run folder's log (None without ``directory``) and the trials it already holds.
+def open_run_log(header: dict, *, directory: Any, project_name: str, resume: bool,
+                 overwrite: bool = False) -> tuple[RunLog | None, dict[int, dict]]:
+    """The run folder's log, taken (None without ``directory``), and the trials it holds.
+
+    Call ``log.close()`` when the search ends.
 
     Examples
     --------
@@ -172,4 +308,4 @@ def open_run_log(header: dict, *, directory: Any, project_name: str,
                 "resume=True needs the run folder of the earlier run: pass directory='...'")
         return None, {}
     log = RunLog(directory, project_name, header)
-    return log, {r["trial"]: r for r in log.start(resume=resume)}
+    return log, {r["trial"]: r for r in log.start(resume=resume, overwrite=overwrite)}

@@ -36,15 +36,19 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import PredefinedSplit, check_cv, train_test_split
+from sklearn.model_selection import PredefinedSplit, train_test_split
 
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras
 from nbtune.build_fns import hypermodel_fit
 from nbtune.checks import (
     check_data,
+    check_fit_counts,
+    check_folds,
     check_n_jobs,
     check_oracle_settings,
+    check_pair,
+    check_random_state,
     check_validation_split,
     prepare,
     progress_object,
@@ -52,8 +56,9 @@ from nbtune.checks import (
 )
 from nbtune.estimator import KerasClassifier, KerasRegressor
 from nbtune.evaluators import CrossValidation, Holdout
+from nbtune.fingerprint import run_fingerprint
 from nbtune.results import SearchResult
-from nbtune.runlog import open_run_log, run_header
+from nbtune.runlog import open_run_log
 from nbtune.space import SearchSpace
 from nbtune.strategies import Strategy
 from nbtune.trial_loop import run_trials
@@ -125,26 +130,43 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
     return result
 
 
+def _run_in_folder(strategy: Strategy, proposer, evaluator, header: dict, *, directory,
+                   project_name, resume: bool, overwrite: bool, progress,
+                   workers: int = 1) -> tuple[list[dict], str | None]:
+    """The trial loop, in the run folder (taken before the first trial, given up after the last)."""
+    log, earlier = open_run_log(header, directory=directory, resume=resume, overwrite=overwrite,
+                                project_name=project_name or strategy.name)
+    try:
+        return run_trials(strategy.name, proposer, evaluator, progress=progress, log=log,
+                          earlier=earlier, workers=workers)
+    finally:
+        if log is not None:
+            log.close()
+
+
 def _cross_validated(strategy: Strategy, build_fn, space, X, y, *, cv, budget: Mapping[str, Any],
                      scoring=None, batch_size=32, task="auto", random_state=0, progress=True,
-                     directory=None, project_name=None, resume=False, n_jobs=None,
-                     **fit_settings) -> SearchResult:
+                     directory=None, project_name=None, resume=False, overwrite=False,
+                     n_jobs=None, **fit_settings) -> SearchResult:
     """Run a cross-validated strategy (grid, random): checks, folds, run folder, loop."""
     kwargs_fn, space, X, y, task = prepare(build_fn, space, X, y, task, strategy=strategy.name)
+    check_random_state(random_state)
+    check_fit_counts(budget["epochs"], batch_size, space)
     proposer = strategy.proposer(space, budget, random_state)
     workers, progress = check_n_jobs(n_jobs), progress_object(progress)
     fit_settings = dict(epochs=budget["epochs"], batch_size=batch_size,
                         random_state=random_state, **fit_settings)
     base = _estimator(kwargs_fn, task, **fit_settings)
     _check_space_names(base, space)
-    splits = list(check_cv(cv, y, classifier=task == "classification").split(X, y))
-    header = run_header(strategy.name, space, [X, y, *(test for _, test in splits)], {
-        **fit_settings, **_budget_settings(strategy, budget), "scoring": _scoring_name(scoring, task)})
-    log, earlier = open_run_log(header, directory=directory, resume=resume,
-                                project_name=project_name or strategy.name)
-    records, stopped = run_trials(strategy.name, proposer,
-                                  CrossValidation(base, X, y, splits, scoring),
-                                  progress=progress, log=log, earlier=earlier, workers=workers)
+    splits = check_folds(cv, y, task)
+    header = run_fingerprint(
+        strategy.name, space, data=[X, y], folds=splits, build_fn=build_fn,
+        settings={**fit_settings, **_budget_settings(strategy, budget)},
+        callbacks=fit_settings.get("callbacks"), scoring=_scoring_name(scoring, task))
+    records, stopped = _run_in_folder(
+        strategy, proposer, CrossValidation(base, X, y, splits, scoring), header,
+        directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
+        progress=progress, workers=workers)
     return _finish(records, strategy=strategy.name, space=space, progress=progress,
                    stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_settings,
                    scoring=_scoring_name(scoring, task))
@@ -154,7 +176,7 @@ def _validation_split(X, y, validation_data, validation_split, task, random_stat
     """(X, y, X_val, y_val): the given validation data, or a stratified part of X, y held out."""
     check_validation_split(validation_split, validation_data)
     if validation_data is not None:
-        return (X, y, *check_data(*validation_data, what="validation_data"))
+        return (X, y, *check_pair(validation_data, "validation_data", like=X))
     X, X_val, y, y_val = train_test_split(
         X, y, test_size=validation_split, random_state=random_state,
         stratify=y if task == "classification" else None)
@@ -172,9 +194,12 @@ def _check_validation_labels(y, y_val, task: str) -> None:
 def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[str, Any],
                 validation_data=None, validation_split=0.2, batch_size=32, scoring=None,
                 task="auto", random_state=0, directory=None, project_name=None, resume=False,
-                progress=True, callbacks=None) -> SearchResult:
+                overwrite=False, progress=True, callbacks=None) -> SearchResult:
     """Run a holdout strategy (Hyperband, Bayesian, successive halving): checks, loop."""
     kwargs_fn, space, X, y, task = prepare(build_fn, space, X, y, task)
+    check_random_state(random_state)
+    decides_epochs = "max_epochs" in strategy.budget  # Hyperband, successive halving
+    check_fit_counts(1 if decides_epochs else budget["epochs"], batch_size, space)
     proposer = strategy.proposer(space, budget, random_state)
     X, y, X_val, y_val = _validation_split(X, y, validation_data, validation_split, task,
                                            random_state)
@@ -187,19 +212,20 @@ def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[st
     evaluator = Holdout(base, X, y, X_val, y_val, scoring=scoring, callbacks=callbacks,
                         own_fit=own_fit, own_fit_names=getattr(kwargs_fn, "fit_names", ()))
     fit_params = {"batch_size": batch_size, "random_state": random_state}
-    if "max_epochs" not in strategy.budget:  # the strategy does not decide the epochs
+    if not decides_epochs:
         fit_params["epochs"] = budget["epochs"]
-    header = run_header(strategy.name, space, [X, y, X_val, y_val], {
-        **fit_params, **_budget_settings(strategy, budget), "scoring": _scoring_name(scoring, task)})
-    log, earlier = open_run_log(header, directory=directory, resume=resume,
-                                project_name=project_name or strategy.name)
+    header = run_fingerprint(
+        strategy.name, space, data=[X, y, X_val, y_val], build_fn=build_fn,
+        settings={**fit_params, **_budget_settings(strategy, budget)}, callbacks=callbacks,
+        scoring=_scoring_name(scoring, task))
     with warnings.catch_warnings():
         # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
         # oracle warns when a length scale reaches its bound, routine on a few trials
         warnings.filterwarnings("ignore", category=ConvergenceWarning,
                                 module="sklearn.gaussian_process")
-        records, stopped = run_trials(strategy.name, proposer, evaluator, progress=progress,
-                                      log=log, earlier=earlier)
+        records, stopped = _run_in_folder(
+            strategy, proposer, evaluator, header, directory=directory,
+            project_name=project_name, resume=resume, overwrite=overwrite, progress=progress)
     return _finish(records, strategy=strategy.name, space=space, progress=progress,
                    stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_params,
                    scoring=_scoring_name(scoring, task))
@@ -222,6 +248,7 @@ def grid_search(
     directory: str | None = None,
     project_name: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     n_jobs: int | None = None,
     **fit_settings: Any,
 ) -> SearchResult:
@@ -256,14 +283,18 @@ def grid_search(
     directory : str, optional
         A folder to keep the run in: every finished trial is written to
         ``directory/project_name/trials.jsonl`` as it finishes, so nothing is
-        lost if the search is stopped.  An existing run there is replaced
-        unless ``resume=True``.
+        lost if the search is stopped or its kernel killed. One search at a
+        time may write a folder (a second is refused).
     project_name : str, optional
         Name of the run folder; by default the strategy ("grid", "random").
     resume : bool, default False
         Continue the run in the folder: finished trials are kept, the rest
         run, and the result has the same trials an uninterrupted run would.
-        A folder made by a different space, data or settings is refused.
+        A folder made with other data, folds, space, settings, callbacks,
+        scoring or build function is refused, naming what differs.
+    overwrite : bool, default False
+        Replace a run the folder already holds. Without it (or
+        ``resume=True``) such a folder is refused: nothing is deleted silently.
     n_jobs : int or None, default None
         Worker processes that run trials side by side (one configuration, all
         its folds, per worker at a time); -1 for one per CPU core. None (or 1)
@@ -298,7 +329,7 @@ def grid_search(
         budget={**strategy_registry.BUDGET_DEFAULTS, "points": points, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
-        n_jobs=n_jobs, **fit_settings)
+        overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
 
 
 def random_search(
@@ -318,6 +349,7 @@ def random_search(
     directory: str | None = None,
     project_name: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     n_jobs: int | None = None,
     **fit_settings: Any,
 ) -> SearchResult:
@@ -349,7 +381,7 @@ def random_search(
         budget={**strategy_registry.BUDGET_DEFAULTS, "n_iter": n_iter, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
-        n_jobs=n_jobs, **fit_settings)
+        overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
 
 
 def hyperband(
@@ -370,6 +402,7 @@ def hyperband(
     directory: str | None = None,
     project_name: str = "hyperband",
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
@@ -404,11 +437,12 @@ def hyperband(
     directory : str, optional
         Keep the run in ``directory/project_name`` (``run.json`` and every
         finished trial in ``trials.jsonl``, as :func:`grid_search` does); by
-        default nothing is written. An existing run there is overwritten unless
-        ``resume=True`` (never silently reloaded).
+        default nothing is written.
     project_name : str, default "hyperband"
-    resume : bool, default False
-        Continue the run in ``directory/project_name`` instead of starting fresh.
+    resume, overwrite : bool, default False
+        As in :func:`grid_search`: continue the run in ``directory/project_name``
+        (Hyperband's oracle is given the finished trials again, so it proposes
+        what it proposed the first time), or replace it.
     callbacks : list of keras callbacks, optional
         Passed (copied) to every trial's ``fit``, e.g. ``[ClearTrainingOutput()]``
         or ``[keras.callbacks.EarlyStopping(monitor="val_loss", patience=2)]``.
@@ -444,8 +478,8 @@ def hyperband(
                 "hyperband_iterations": hyperband_iterations},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
-        directory=directory, project_name=project_name, resume=resume, progress=progress,
-        callbacks=callbacks)
+        directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
+        progress=progress, callbacks=callbacks)
 
 
 def bayesian(
@@ -468,6 +502,7 @@ def bayesian(
     directory: str | None = None,
     project_name: str = "bayesian",
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
@@ -523,8 +558,8 @@ def bayesian(
                 "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
-        directory=directory, project_name=project_name, resume=resume, progress=progress,
-        callbacks=callbacks)
+        directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
+        progress=progress, callbacks=callbacks)
 
 
 def successive_halving(
@@ -544,6 +579,7 @@ def successive_halving(
     directory: str | None = None,
     project_name: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
@@ -597,8 +633,8 @@ def successive_halving(
         budget={**strategy_registry.BUDGET_DEFAULTS, "max_epochs": max_epochs, "factor": factor},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
-        directory=directory, project_name=project_name, resume=resume, progress=progress,
-        callbacks=callbacks)
+        directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
+        progress=progress, callbacks=callbacks)
 
 
 # ------------------------------------------------------------------ dispatch
@@ -627,7 +663,7 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
         :data:`nbtune.strategies.BUDGET_DEFAULTS`.
     **settings
         ``batch_size``, ``scoring``, ``task``, ``random_state``, ``progress``,
-        ``directory``, ``resume``, and ``callbacks`` (given to the keras-tuner
+        ``directory``, ``resume``, ``overwrite``, and ``callbacks`` (given to the keras-tuner
         strategies' trials).
 
     Examples
@@ -662,7 +698,7 @@ def _folds(X, y, validation_data, cv):
     if cv is not None or validation_data is None:
         return X, y, 3 if cv is None else cv
     X, y = check_data(X, y)
-    X_val, y_val = check_data(*validation_data, what="validation_data")
+    X_val, y_val = check_pair(validation_data, "validation_data", like=X)
     one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
     return np.concatenate([X, X_val]), np.concatenate([y, y_val]), one_split
 
@@ -720,6 +756,7 @@ def compare(
     progress: bool | Any = True,
     directory: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     callbacks: Sequence | None = None,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
@@ -760,7 +797,8 @@ def compare(
         As in :func:`grid_search` and :func:`hyperband`.
     directory : str, optional
         Keep each strategy's run in ``directory/<strategy>`` (finished trials
-        survive a stop); ``resume=True`` continues them.
+        survive a stop); ``resume=True`` continues them, ``overwrite=True``
+        replaces them (see :func:`grid_search`).
     callbacks : list of keras callbacks, optional
         Passed to every trial's fit in Hyperband and Bayesian optimisation (see
         :func:`hyperband`), e.g. an EarlyStopping on ``val_loss``.
@@ -805,15 +843,19 @@ def compare(
             "hypermodel.fit(hp, hypermodel.build(hp), X, y) with hp.values = result.best_params"
         )
     _, space, X, y, task = prepare(build_fn, space, X, y, task)
+    check_random_state(random_state)
+    check_fit_counts(epochs, batch_size, space)
     X, y, X_val, y_val = _validation_split(X, y, validation_data, validation_split, task,
                                            random_state)
+    # checked before any search runs, so a wrong test set cannot waste them
+    test = None if test_data is None else check_pair(test_data, "test_data", like=X)
     budget = dict(epochs=epochs, points=points, n_iter=n_iter, max_epochs=max_epochs,
                   factor=factor, hyperband_iterations=hyperband_iterations,
                   max_trials=max_trials, num_initial_points=num_initial_points,
                   alpha=alpha, beta=beta)
     settings = dict(batch_size=batch_size, scoring=scoring, task=task,
                     random_state=random_state, progress=progress, directory=directory,
-                    resume=resume, callbacks=callbacks)
+                    resume=resume, overwrite=overwrite, callbacks=callbacks)
     _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
     results = []
     for strategy in strategies:
@@ -823,8 +865,8 @@ def compare(
         if not result.complete:
             break  # the user stopped it: do not start the next strategy
     combined = SearchResult.combine(results)
-    if test_data is not None and combined.complete:
-        X_test, y_test = check_data(*test_data, what="test_data")
+    if test is not None and combined.complete:
+        X_test, y_test = test
         scorer = get_scorer(scoring) if scoring is not None else None
         for result in results:
             if result.ok_trials.empty:

@@ -87,6 +87,12 @@ class Strategy:
     proposer: Callable[[SearchSpace, Mapping[str, Any], int | None], Proposer]
 
 
+def _max_epochs(settings: Mapping[str, Any]) -> Any:
+    """Hyperband's ``max_epochs``; when not given (None), ``epochs`` (0 is kept: it is refused)."""
+    value = settings.get("max_epochs")
+    return _setting(settings, "epochs") if value is None else value
+
+
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
     value = settings.get(name)
     return BUDGET_DEFAULTS[name] if value is None else value
@@ -103,7 +109,7 @@ def _random_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, 
 
 
 def _hyperband_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
-    max_epochs = settings.get("max_epochs") or _setting(settings, "epochs")
+    max_epochs = _max_epochs(settings)
     schedule = hyperband_schedule(max_epochs, _setting(settings, "factor"),
                                   _setting(settings, "hyperband_iterations"))
     return int(schedule["trials"].sum()), int(schedule["total_epochs"].sum())
@@ -115,7 +121,7 @@ def _bayesian_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int
 
 
 def _successive_halving_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
-    max_epochs = settings.get("max_epochs") or _setting(settings, "epochs")
+    max_epochs = _max_epochs(settings)
     factor = _setting(settings, "factor")
     schedule = successive_halving_schedule(max_epochs, factor)
     # a small space has fewer configurations than round 0 wants: the proposer knows how many
@@ -167,7 +173,7 @@ def _random_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state
 
 def _hyperband_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
     _no_epochs_dimension(space, "Hyperband")
-    max_epochs = budget.get("max_epochs") or budget["epochs"]
+    max_epochs = _max_epochs(budget)
     schedule = hyperband_schedule(max_epochs, budget["factor"], budget["hyperband_iterations"])
     oracle = _oracle("HyperbandOracle", space, random_state, max_epochs=int(max_epochs),
                      factor=int(budget["factor"]),
@@ -187,7 +193,7 @@ def _bayesian_proposer(space: SearchSpace, budget: Mapping[str, Any], random_sta
 def _successive_halving_proposer(space: SearchSpace, budget: Mapping[str, Any],
                                  random_state: int | None) -> Proposer:
     _no_epochs_dimension(space, "successive halving")
-    return SuccessiveHalvingProposer(space, max_epochs=budget.get("max_epochs") or budget["epochs"],
+    return SuccessiveHalvingProposer(space, max_epochs=_max_epochs(budget),
                                      factor=budget["factor"], random_state=random_state)
 
 

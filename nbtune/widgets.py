@@ -489,16 +489,15 @@ class SpaceEditor(widgets.VBox):
     # -- rows ------------------------------------------------------------------
     def _set_rows(self, space: SearchSpace, points: dict | None = None) -> None:
         points = points or {}
-        self.rows: dict[str, DimensionRow] = {}
+        rows: dict[str, DimensionRow] = {}  # all made before any is shown: a bad one changes nothing
         for dim in space:
-            row = dimension_row(dim, points=points.get(dim.name, self.default_points))
+            rows[dim.name] = dimension_row(dim, points=points.get(dim.name, self.default_points))
+        for row in rows.values():
             for control in row.controls:
                 control.observe(self._on_change, names="value")
-            if self.presentation:
-                for control in row.controls:
-                    if "font_size" in control.style.keys:
-                        control.style.font_size = "20px"
-            self.rows[dim.name] = row
+                if self.presentation and "font_size" in control.style.keys:
+                    control.style.font_size = "20px"
+        self.rows = rows
         self._rows_box.children = [row.widget for row in self.rows.values()]
         self._refresh()
 
@@ -661,11 +660,15 @@ class SpaceEditor(widgets.VBox):
             raise ValueError(f"load_json: the text is not JSON ({exc}); paste the output of to_json()") from None
         try:
             space = SearchSpace.from_dict(d)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"load_json: {exc}") from None
         points = d.get("points") or {}
         if not isinstance(points, dict):
             raise ValueError(f"load_json: 'points' must map names to numbers, got {points!r}")
+        bad = {k: v for k, v in points.items()
+               if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 100}
+        if bad:
+            raise ValueError(f"load_json: 'points' must be whole numbers from 1 to 100, got {bad}")
         self._set_rows(space, points)
         return space
 

@@ -135,6 +135,13 @@ def _check_call_kwargs(kwargs: dict, allowed: tuple[str, ...], method: str) -> N
         )
 
 
+def _holds_strings(y: Any) -> bool:
+    values = np.asarray(y)
+    if values.dtype.kind in "US":
+        return True
+    return values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel()[:20])
+
+
 def _check_counts(fit_kwargs: dict[str, Any]) -> None:
     """``epochs`` and ``batch_size`` are whole numbers >= 1 (``batch_size`` may be None)."""
     for name in ("epochs", "batch_size"):
@@ -872,12 +879,12 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
 
         ``learn``: take the number of outputs from this y (fit), else check it.
         """
-        if np.asarray(y).dtype.kind in "OUSb":  # strings, objects, bools: labels, not values
+        if y is not None and _holds_strings(y):  # labels, not values
             example = np.asarray(y).ravel()[:1].tolist()
             raise ValueError(
-                f"KerasRegressor needs numbers in y, got {np.asarray(y).dtype} values such as "
-                f"{example}; for class labels use KerasClassifier (in a search, "
-                "task='classification')"
+                f"Unknown label type for a regressor: KerasRegressor needs numbers in y, got "
+                f"strings such as {example}; for class labels use KerasClassifier (in a "
+                "search, task='classification')"
             )
         X, y = validate_data(
             self, X, y, dtype=np.float32, accept_sparse=False, multi_output=True, y_numeric=True,

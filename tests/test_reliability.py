@@ -124,6 +124,8 @@ CASES = {
                                  ValueError, r"epochs=0 is not allowed"),
     "KerasRegressor strings": (lambda X, y: KerasRegressor(tiny_build).fit(X, y.astype(str)),
                                ValueError, r"KerasRegressor needs numbers in y.*KerasClassifier"),
+    "KerasRegressor object strings": (lambda X, y: KerasRegressor(tiny_build).fit(
+        X, y.astype(str).astype(object)), ValueError, r"KerasRegressor needs numbers in y"),
 }
 
 

@@ -246,7 +246,16 @@ def _record(fn: Any, x: Any = None, y: Any = None) -> tuple[SearchSpace, dict, t
     hp = kt.HyperParameters()
     fit = hypermodel_fit(fn)
     try:
-        model = _call_build(fn, hp)
+        try:
+            model = _call_build(fn, hp)
+        except Exception as exc:
+            name = getattr(fn, "__name__", type(fn).__name__)
+            raise ValueError(
+                f"{name}(hp) failed when nbtune called it once with keras-tuner's default "
+                f"values, to read the hyperparameters it declares: {type(exc).__name__}: "
+                f"{exc}; make the defaults (each hp's first value or default=) build a model, "
+                "or give the space yourself with space=SearchSpace(...)"
+            ) from exc
         built = [h.name for h in hp.space]
         if fit is not None:
             _declare_fit_hyperparameters(fn, fit, hp, model, x, y)

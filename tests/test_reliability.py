@@ -4,6 +4,8 @@ Each case is what a new user might type. The error must be of the right type,
 name the argument (or value) at fault, and come before the first ``fit``.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -187,3 +189,29 @@ def test_a_failing_first_configuration_is_a_failed_trial_not_an_abort(search, ca
     failed = result.trials[result.trials.status == "failed"]
     assert len(failed) >= 1 and failed.error.str.contains("four units do not build").all()
     assert (result.trials.status == "ok").any()
+
+
+def test_a_build_hp_whose_defaults_fail_says_so_before_training(small, fits):
+    def model_builder(hp):
+        units = hp.Int("units", 4, 16)
+        raise RuntimeError(f"cannot build {units} units")
+
+    with pytest.raises(ValueError, match=r"model_builder\(hp\) failed .* default values.*"
+                                         r"RuntimeError: cannot build 4 units"):
+        nbtune.hyperband(model_builder, None, *small, progress=False)
+    assert fits == []
+
+
+def test_nothing_is_left_in_the_temp_directory(cancer, monkeypatch):
+    import tempfile
+
+    def leftovers():
+        return {p.name for p in Path(tempfile.gettempdir()).glob("nbtune-*")}
+
+    before = leftovers()
+    nbtune.hyperband(tiny_build, SPACE, *cancer.train, validation_data=cancer.validation,
+                     max_epochs=3, progress=False)
+    with pytest.raises(nbtune.search.SearchFailedError):  # every trial fails
+        nbtune.bayesian(lambda units=4: 1 / 0, SPACE, *cancer.train, max_trials=2, epochs=1,
+                        progress=False)
+    assert leftovers() <= before

@@ -59,7 +59,8 @@ def dense_classifier(units: int = 64, learning_rate: float = 1e-3, dropout_rate:
 
 def default_space(fast: bool = False):
     """The search space the main job compares strategies on."""
-    from nbtune.space import Choice, Int, SearchSpace
+    from nbtune.space import Choice, Int, SearchSpace  # deferred, as every import below: see
+    # the module docstring (--help and the argument checks run before anything heavy loads)
 
     if fast:
         return SearchSpace(Int("units", 16, 32, step=16), Choice("learning_rate", [1e-2, 1e-3]))
@@ -275,7 +276,7 @@ def _check(args) -> None:
 
 
 def _compare(args) -> int:
-    from nbtune import data
+    from nbtune import data  # deferred: the arguments were checked first, cheaply
     from nbtune.display import SearchProgress
     from nbtune.results import SearchResult
     from nbtune.search import compare

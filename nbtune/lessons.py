@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -254,8 +254,6 @@ def _paths(name: str, folder: str | os.PathLike | None) -> tuple[Path, Path]:
 
 
 def _versions() -> dict[str, str]:
-    from importlib import metadata
-
     versions = {}
     for package in ("nbtune", "tensorflow-cpu", "tensorflow", "keras", "keras-tuner", "scikit-learn"):
         try:

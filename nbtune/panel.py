@@ -399,7 +399,7 @@ class SearchPanel(widgets.VBox):
         """Draw the best-so-far plot into the Output (as a PNG, safe from any thread)."""
         if result.trials.empty:
             return
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # deferred: importing the panel stays cheap
 
         size = (8, 4.5) if self.presentation else (6, 3.2)
         fig = Figure(figsize=size, dpi=100, layout="constrained")

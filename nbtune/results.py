@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_regressor
 
 from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
@@ -426,8 +427,6 @@ class SearchResult:
         build_fn = base_params.get("model") or base_params.get("build_fn")
         task = None
         if base is not None:
-            from sklearn.base import is_regressor
-
             task = "regression" if is_regressor(base) else "classification"
         scoring = getattr(search, "scoring", None)
         fit_params = {k: v for k, v in base_params.items() if k in ("epochs", "batch_size")}

@@ -28,6 +28,7 @@ Int('units', 32, 128, step=32)
 
 from __future__ import annotations
 
+import ast
 import functools
 import html
 import json
@@ -302,7 +303,6 @@ def _choice_row(dim: Choice, *, points: int = 5) -> DimensionRow:
 
 
 def _parse_fixed(text: str, original: Any) -> Any:
-    import ast
 
     if text == format_value(original):
         return original

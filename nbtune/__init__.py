@@ -36,6 +36,7 @@ _LAZY = {
     "hyperband": "nbtune.search",
     "bayesian": "nbtune.search",
     "successive_halving": "nbtune.search",
+    "replay": "nbtune.replays",
     "compare": "nbtune.search",
     "SearchResult": "nbtune.results",
     "ClearTrainingOutput": "nbtune.callbacks",
@@ -49,7 +50,7 @@ _SUBMODULES = (
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
     "formatting", "ui_style", "compat", "strategies", "checks", "proposers", "evaluators",
     "fingerprint", "runner",
-    "trial_loop", "cost", "build_fns",
+    "trial_loop", "cost", "build_fns", "benchmarks", "replays",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

@@ -27,7 +27,7 @@ from nbtune import strategies as strategy_registry
 from nbtune.build_fns import as_kwargs_build_fn, check_build_fn, hypermodel_fit, is_hp_build_fn
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.estimator import is_one_hot
-from nbtune.results import TRIAL_COLUMNS
+from nbtune.results import OPTIONAL_COLUMNS, TRIAL_COLUMNS
 from nbtune.space import Float, Int, SearchSpace
 
 __all__ = [
@@ -198,7 +198,7 @@ def check_folds(cv: Any, y: np.ndarray, task: str) -> list[tuple[np.ndarray, np.
 
 def check_names_free(space: SearchSpace) -> None:
     """Hyperparameter names may not be columns of the trials table (score, round, ...)."""
-    clashes = sorted(set(space.names) & set(TRIAL_COLUMNS))
+    clashes = sorted(set(space.names) & {*TRIAL_COLUMNS, *OPTIONAL_COLUMNS})
     if clashes:
         raise ValueError(
             f"the space's names {clashes} are columns of the trials table {list(TRIAL_COLUMNS)}; "

@@ -196,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="{compare,precompute}")
     _add_compare(commands)
     _add_precompute(commands)
+    _add_tabulate(commands)
     return parser
 
 
@@ -251,6 +252,46 @@ def _add_precompute(commands) -> None:
     pre.set_defaults(parser=pre)
 
 
+def _add_tabulate(commands) -> None:
+    tab = commands.add_parser(
+        "tabulate",
+        help="train every configuration of the digits table and write nbtune's benchmark files",
+        description="Train lesson 04's model on every configuration of "
+                    "nbtune.benchmarks.digits_mlp_space() with 3 seeds for 27 epochs, keeping "
+                    "every epoch's validation accuracy, losses and seconds in a run folder "
+                    "(--work; --resume continues it), then write digits-mlp.json and "
+                    "digits-mlp.csv.gz, which nbtune.benchmarks.load('digits-mlp') reads.",
+    )
+    tab.add_argument("--work", type=Path, default=Path("tabulate-run"),
+                     help="the run folder's parent, created if missing (default: %(default)s)")
+    tab.add_argument("--out", type=Path, default=None,
+                     help="folder for the files (default: the package's own nbtune/tables/)")
+    tab.add_argument("--n-jobs", type=count("--n-jobs", 1), default=1,
+                     help="worker processes, each about 0.7 GB (default: %(default)s)")
+    tab.add_argument("--resume", action="store_true", help="continue the run in --work")
+    tab.add_argument("--overwrite", action="store_true", help="replace the run in --work")
+    tab.add_argument("--fast", action="store_true",
+                     help="the 4-configuration table digits-mlp-tiny (what the tests use)")
+    tab.add_argument("--quiet", action="store_true", help="no progress lines")
+    tab.set_defaults(parser=tab)
+
+
+def _tabulate(args) -> int:
+    from nbtune import benchmarks  # deferred, as the other commands' imports
+
+    out = args.out or Path(__file__).parent / "tables"
+
+    def progress(done: int, total: int) -> None:
+        if not args.quiet:
+            print(f"tabulate: {done}/{total} fits", flush=True)
+
+    written = benchmarks.make_digits_mlp(args.work, out, fast=args.fast, resume=args.resume,
+                                         overwrite=args.overwrite, n_jobs=args.n_jobs,
+                                         progress=progress)
+    print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
 def _check(args) -> None:
     """Argument checks argparse cannot make; exits with the command's usage error (code 2)."""
     parser = args.parser
@@ -267,6 +308,11 @@ def _check(args) -> None:
         from nbtune.lessons import precomputed_folder
 
         args.out = precomputed_folder()
+    if args.command == "tabulate":
+        problem = folder_problem(args.work)
+        if problem:
+            parser.error(f"argument --work: {problem}; give a folder nbtune can create or "
+                         "write to, e.g. --work tabulate-run")
     if args.out is not None:
         problem = folder_problem(args.out)
         if problem:
@@ -340,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     quiet_tensorflow()
     if args.command == "precompute":
         return _precompute(args)
+    if args.command == "tabulate":
+        return _tabulate(args)
     return _compare(args)
 
 

@@ -21,7 +21,7 @@ from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 from nbtune.formatting import to_python
 
-__all__ = ["SearchResult", "TRIAL_COLUMNS"]
+__all__ = ["OPTIONAL_COLUMNS", "SearchResult", "TRIAL_COLUMNS"]
 
 #: Columns every trials table has, besides one column per hyperparameter.
 TRIAL_COLUMNS = (
@@ -37,6 +37,8 @@ TRIAL_COLUMNS = (
     "bracket",  # Hyperband bracket (NaN for other strategies)
     "round",  # Hyperband round within the bracket (NaN for other strategies)
 )
+#: Columns kept when a table has them: ``repeat``, the run of a replay (:func:`nbtune.replay`, in :mod:`nbtune.replays`).
+OPTIONAL_COLUMNS = ("repeat",)
 _LEADING = ("strategy", "trial")
 _STRATEGY_FROM_TUNER = {
     "Hyperband": "hyperband",
@@ -103,9 +105,10 @@ class SearchResult:
     ):
         trials = pd.DataFrame(trials).copy()
         if param_names is None:
-            param_names = [c for c in trials.columns if c not in TRIAL_COLUMNS]
+            param_names = [c for c in trials.columns
+                           if c not in TRIAL_COLUMNS and c not in OPTIONAL_COLUMNS]
         self.param_names = list(param_names)
-        clashes = sorted(set(self.param_names) & set(TRIAL_COLUMNS))
+        clashes = sorted(set(self.param_names) & {*TRIAL_COLUMNS, *OPTIONAL_COLUMNS})
         if clashes:
             raise ValueError(
                 f"hyperparameter names {clashes} clash with columns of the trials "
@@ -130,7 +133,8 @@ class SearchResult:
         trials["error"] = ["" if _is_missing(e) else str(e) for e in trials["error"]]
         failed_without_status = trials["score"].isna() & (trials["status"] == "ok")
         trials.loc[failed_without_status, "status"] = "failed"
-        order = [*_LEADING, *self.param_names, *[c for c in TRIAL_COLUMNS if c not in _LEADING]]
+        order = [*_LEADING, *self.param_names, *[c for c in TRIAL_COLUMNS if c not in _LEADING],
+                 *[c for c in OPTIONAL_COLUMNS if c in trials.columns]]
         self.trials = trials[order].reset_index(drop=True)
         self.build_fn = build_fn
         self.task = task

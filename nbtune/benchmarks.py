@@ -114,6 +114,15 @@ class Benchmark:
             object.__setattr__(self, "_index_cache", index)
         return index
 
+    def mean_curve(self, config: int) -> np.ndarray:
+        """A configuration's validation accuracy per epoch, averaged over the seeds."""
+        cache = self.__dict__.get("_mean_cache")
+        if cache is None:
+            means = self.curves.groupby(["config", "epoch"])["val_accuracy"].mean()
+            cache = {int(c): g.to_numpy() for c, g in means.groupby(level="config")}
+            object.__setattr__(self, "_mean_cache", cache)
+        return cache[config]
+
     def curve(self, config: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
         """(validation accuracy per epoch, seconds per epoch, fixed seconds) of one fit."""
         cache = self.__dict__.get("_curve_cache")

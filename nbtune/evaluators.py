@@ -47,7 +47,7 @@ class Evaluator(Protocol):
     """What the trial loop needs to evaluate trials."""
 
     def session(self) -> contextlib.AbstractContextManager:
-        """A context the trials of one search run in (model reuse, memory)."""
+        """A context the trials of one search run in (model reuse, memory: see nbtune.engine)."""
 
     def evaluate(self, proposal: Proposal) -> dict[str, Any]:
         """Train and score one proposal: its outcome (a failure is an outcome too)."""
@@ -84,9 +84,12 @@ class CrossValidation:
     def __init__(self, base: Any, X: np.ndarray, y: np.ndarray, splits: list, scoring: Any) -> None:
         self.base, self.X, self.y, self.splits, self.scoring = base, X, y, splits, scoring
 
-    def session(self) -> contextlib.AbstractContextManager:
-        """The models of a configuration's folds, and of the next ones, reused (nbtune.engine)."""
-        return engine.reusing_models()
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """The models of a configuration's folds, and of the next ones, reused, and garbage
+        collection kept cheap (nbtune.engine)."""
+        with engine.frozen_heap(), engine.reusing_models():
+            yield
 
     def evaluate(self, proposal: Proposal) -> dict[str, Any]:
         """Cross-validate one configuration; runs in the search's process or in a worker."""
@@ -169,9 +172,11 @@ class Holdout:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
-        """The models kept for promotion are dropped when the search ends."""
+        """Garbage collection kept cheap (nbtune.engine); the models kept for promotion are
+        dropped when the search ends."""
         try:
-            yield
+            with engine.frozen_heap():
+                yield
         finally:
             self._held.clear()
 

@@ -85,7 +85,8 @@ class TableLookup:
         accuracy, seconds, build = bench.curve(config, seed)
         cost = float(seconds[start:epochs].sum()) + (build if proposal.parent is None else 0.0)
         return dict(score=float(accuracy[epochs - 1]), score_std=np.nan, train_epochs=epochs,
-                    epochs_spent=epochs - start, seconds=cost, status="ok")
+                    epochs_spent=epochs - start, seconds=cost, status="ok",
+                    true_score=float(bench.mean_curve(config)[epochs - 1]))
 
 
 def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", "hyperband"), *,
@@ -109,8 +110,10 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
     Returns
     -------
     SearchResult
-        Every trial of every run, with a ``repeat`` column; ``seconds`` are
-        simulated (the table's), the same measure a live run's would be.
+        Every trial of every run, with a ``repeat`` column and a ``true_score``
+        (the configuration's mean over the table's seeds, at the trial's epochs);
+        ``seconds`` are simulated (the table's), the same measure a live run's
+        would be.
     """
     repeats = check_whole("repeats", repeats)
     unknown = sorted(set(budget) - set(strategy_registry.BUDGET_DEFAULTS))

@@ -37,8 +37,9 @@ TRIAL_COLUMNS = (
     "bracket",  # Hyperband bracket (NaN for other strategies)
     "round",  # Hyperband round within the bracket (NaN for other strategies)
 )
-#: Columns kept when a table has them: ``repeat``, the run of a replay (:func:`nbtune.replay`, in :mod:`nbtune.replays`).
-OPTIONAL_COLUMNS = ("repeat",)
+#: Columns kept when a table has them: a replay's (:func:`nbtune.replay`) ``repeat`` (which
+#: run) and ``true_score`` (the configuration's mean score over the table's seeds).
+OPTIONAL_COLUMNS = ("repeat", "true_score")
 _LEADING = ("strategy", "trial")
 _STRATEGY_FROM_TUNER = {
     "Hyperband": "hyperband",

@@ -27,7 +27,6 @@ from typing import Any
 
 from joblib import Parallel, delayed
 
-from nbtune import engine
 from nbtune.display import Progress
 from nbtune.evaluators import Evaluator
 from nbtune.proposers import Proposal, Proposer
@@ -98,7 +97,7 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
 
     progress.begin(strategy, proposer.total)
     try:
-        with engine.frozen_heap(), evaluator.session(), _interrupts_noticed() as interrupted:
+        with evaluator.session(), _interrupts_noticed() as interrupted:
             if workers > 1 and proposer.independent:
                 stopped = _in_workers(proposer, evaluator, earlier, finished, ran,
                                       _Stop(progress, interrupted), workers)

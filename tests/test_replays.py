@@ -83,3 +83,26 @@ def test_replay_refuses_what_the_table_cannot_answer(tiny):
         replay(tiny, strategies=["random"], repeats=0)
     failed = replay(tiny, strategies=["random"], repeats=1, n_iter=1, epochs=9).trials
     assert failed.status.tolist() == ["failed"] and "epochs 1 to 3" in failed.error.iloc[0]
+
+
+def test_the_many_run_numbers(tiny):
+    from nbtune import plots
+
+    result = replay(tiny, strategies=["grid", "random"], repeats=6, n_iter=2, epochs=3)
+    bands = plots.best_so_far_bands(result, x="trials")
+    # by hand: the median over the 6 random runs of the best of their first trial
+    random = result.trials[result.trials.strategy == "random"]
+    firsts = random[random.trial == 0].score.to_numpy()
+    got = bands[(bands.strategy == "random") & (bands.trials == 1)]
+    assert got["median"].iloc[0] == pytest.approx(np.median(firsts))
+    assert (bands["q25"] <= bands["median"]).all() and (bands["median"] <= bands["q75"]).all()
+
+    true_best = float(tiny.true_best(3)["val_accuracy"])
+    regret = plots.final_regret(result, true_best)
+    assert len(regret) == 12 and (regret["regret"] >= -1e-12).all()  # true scores: never negative
+
+    wins = plots.win_probability(result, x="trials", boot=200)
+    a_b = wins.query("strategy == 'grid' and versus == 'random'").iloc[0]
+    b_a = wins.query("strategy == 'random' and versus == 'grid'").iloc[0]
+    assert a_b.probability + b_a.probability == pytest.approx(1.0)
+    assert a_b.low <= a_b.probability <= a_b.high

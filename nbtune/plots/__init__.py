@@ -32,7 +32,9 @@ colour-blind safe Okabe–Ito palette; :func:`color_for`).
 
 The package has three modules: :mod:`nbtune.plots.tables` (the data
 functions; importing it does not import matplotlib), :mod:`nbtune.plots.style`
-(colours, sizes, axes) and :mod:`nbtune.plots.figures` (the draw functions).
+(colours, sizes, axes) and :mod:`nbtune.plots.figures` (the draw functions), and
+:mod:`nbtune.plots.many_runs` (the draw functions for many runs of a replay:
+median bands, regret, the probability that one strategy beats another).
 Names are imported from them when first used.
 
 Examples
@@ -69,18 +71,28 @@ __all__ = [
     "plot_cv_results",
     "plot_hyperband_schedule",
     "plot_comparison",
+    "best_so_far_bands",
+    "plot_best_so_far_bands",
+    "final_regret",
+    "plot_regret",
+    "win_probability",
+    "plot_win_probability",
 ]
 
-_TABLES = ("trial_scores", "best_so_far", "score_by_param", "sampled_points", "hyperband_rounds",
-           "cv_results_table")
-_STYLE = ("STRATEGY_COLORS", "color_for")
+_MODULES = {
+    "tables": ("trial_scores", "best_so_far", "score_by_param", "sampled_points",
+               "hyperband_rounds", "cv_results_table", "best_so_far_bands", "final_regret",
+               "win_probability"),
+    "style": ("STRATEGY_COLORS", "color_for"),
+    "many_runs": ("plot_best_so_far_bands", "plot_regret", "plot_win_probability"),
+}
 
 
 def __getattr__(name: str) -> Any:
     """Import a name from its module when first used (the data functions need no matplotlib)."""
     if name not in __all__:
         raise AttributeError(f"module 'nbtune.plots' has no attribute {name!r}")
-    module = "tables" if name in _TABLES else "style" if name in _STYLE else "figures"
+    module = next((m for m, names in _MODULES.items() if name in names), "figures")
     value = getattr(importlib.import_module(f"nbtune.plots.{module}"), name)
     globals()[name] = value
     return value

@@ -27,7 +27,8 @@ from nbtune.formatting import format_value, to_python
 from nbtune.results import SearchResult
 
 __all__ = [
-    "X_CHOICES", "X_COST_COLUMN", "best_so_far", "check_param", "check_result", "check_x",
+    "X_CHOICES", "X_COST_COLUMN", "best_so_far", "best_so_far_bands", "check_param",
+    "check_result", "check_whole_points", "check_x", "final_regret", "win_probability",
     "cv_results_table", "hyperband_rounds", "in_run_order", "ok_rows", "sampled_points",
     "score_by_param", "trial_scores", "two_params", "value_key", "value_label",
 ]
@@ -432,3 +433,152 @@ def cv_results_table(search: Any) -> pd.DataFrame:
     table.attrs["fixed"] = fixed
     table.attrs["scoring"] = scoring
     return table
+
+
+# ------------------------------------------------------------ many runs (replays)
+def _runs(result: SearchResult) -> list[tuple[str, Any, SearchResult]]:
+    """(strategy, repeat, that run's trials as a result) for every run of a replay (or live result)."""
+    trials = result.trials
+    repeats = trials["repeat"] if "repeat" in trials.columns else pd.Series(0, index=trials.index)
+    runs = []
+    for (strategy, repeat), rows in trials.groupby([trials["strategy"], repeats], sort=False):
+        runs.append((strategy, repeat, SearchResult(rows, param_names=result.param_names)))
+    return runs
+
+
+def _best_at(curve: pd.DataFrame, x: str, grid: np.ndarray) -> np.ndarray:
+    """A run's best score so far at each cost of ``grid`` (NaN before its first score)."""
+    costs, best = curve[x].to_numpy(dtype=float), curve["best_score"].to_numpy(dtype=float)
+    where = np.searchsorted(costs, grid, side="right") - 1
+    return np.where(where >= 0, best[np.clip(where, 0, None)], np.nan)
+
+
+def best_so_far_bands(result: SearchResult, x: str = "trials", points: int = 60) -> pd.DataFrame:
+    """Best score so far over many runs: median and interquartile range per strategy.
+
+    Parameters
+    ----------
+    result : SearchResult
+        A replay's (with a ``repeat`` column), or several runs' combined.
+    x : {"trials", "epochs", "seconds"}, default "trials"
+    points : int, default 60
+        Costs the curves are read at (for epochs and seconds; trials are read at each trial).
+
+    Returns
+    -------
+    DataFrame
+        ``strategy, <x>, median, q25, q75, runs``: ``runs`` is how many runs
+        had a score by then (the quantiles are over those).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> result = SearchResult(pd.DataFrame({"strategy": "random", "units": [8, 16, 8, 16],
+    ...     "score": [0.5, 0.9, 0.7, 0.8], "repeat": [0, 0, 1, 1], "trial": [0, 1, 0, 1]}))
+    >>> best_so_far_bands(result)[["trials", "median"]].round(3).to_numpy().tolist()
+    [[1.0, 0.6], [2.0, 0.85]]
+    """
+    x = check_x(x)
+    result = check_result(result)
+    curves = [(s, best_so_far(run, x=x)) for s, _, run in _runs(result)]
+    rows = []
+    for strategy in result.strategies:
+        mine = [c for s, c in curves if s == strategy]
+        end = max(float(c[x].max()) for c in mine)
+        grid = (np.arange(1, end + 1, dtype=float) if x == "trials"
+                else np.linspace(0, end, check_whole_points(points)))
+        values = np.vstack([_best_at(c, x, grid) for c in mine])
+        for i, cost in enumerate(grid):
+            column = values[:, i][~np.isnan(values[:, i])]
+            if column.size:
+                q25, median, q75 = np.quantile(column, [0.25, 0.5, 0.75])
+                rows.append({"strategy": strategy, x: cost, "median": median, "q25": q25,
+                             "q75": q75, "runs": int(column.size)})
+    return pd.DataFrame(rows)
+
+
+def check_whole_points(points: Any) -> int:
+    """``points`` if it is a whole number >= 2."""
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+        raise ValueError(f"points={points!r} is not allowed: give a whole number >= 2")
+    return int(points)
+
+
+def final_regret(result: SearchResult, true_best: float) -> pd.DataFrame:
+    """Each run's best score and its regret: how far below the table's true best it ended.
+
+    The regret is ``true_best`` minus the true score (a replay's ``true_score``:
+    the mean over the table's seeds) of the configuration the run found best, so
+    a lucky seed does not count as a better configuration; without
+    ``true_score`` (a live run) the run's own best score is used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> result = SearchResult(pd.DataFrame({"strategy": "grid", "units": [8, 16],
+    ...     "score": [0.9, 0.95], "repeat": [0, 1], "trial": [0, 0]}))
+    >>> final_regret(result, true_best=0.96)["regret"].round(2).tolist()
+    [0.06, 0.01]
+    """
+    result = check_result(result)
+    rows = []
+    for strategy, repeat, run in _runs(result):
+        trials = run.trials
+        scores = trials["score"].where(ok_rows(trials))
+        best = scores.max()
+        chosen = trials.loc[scores.idxmax()] if scores.notna().any() else None
+        true = (chosen["true_score"] if chosen is not None and "true_score" in trials.columns
+                else best)
+        rows.append({"strategy": strategy, "repeat": repeat, "best_score": best,
+                     "regret": float(true_best) - true, "trials": len(trials),
+                     "epochs": trials["epochs_spent"].sum(), "seconds": trials["seconds"].sum()})
+    return pd.DataFrame(rows)
+
+
+def win_probability(result: SearchResult, *, x: str = "seconds", at: float | None = None,
+                    boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """How often one strategy's run beats another's, with a 95 % bootstrap interval.
+
+    For each ordered pair (a, b): the probability that a run of ``a`` has a
+    higher best score than a run of ``b`` (ties count half) after spending
+    ``at`` (in ``x`` units; None: each run's whole budget), over every pair of
+    runs; the interval resamples the runs ``boot`` times.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune import SearchResult
+    >>> result = SearchResult(pd.DataFrame({"strategy": ["a", "a", "b", "b"], "units": 8,
+    ...     "score": [0.9, 0.8, 0.7, 0.85], "repeat": [0, 1, 0, 1], "trial": 0}))
+    >>> table = win_probability(result, x="trials")
+    >>> float(table.query("strategy == 'a' and versus == 'b'")["probability"].iloc[0])
+    0.75
+    """
+    x = check_x(x)
+    result = check_result(result)
+    finals: dict[str, list[float]] = {}
+    for strategy, _, run in _runs(result):
+        curve = best_so_far(run, x=x)
+        budget = float(curve[x].max()) if at is None else float(at)
+        finals.setdefault(strategy, []).append(float(_best_at(curve, x, np.array([budget]))[0]))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for a in finals:
+        for b in finals:
+            if a == b:
+                continue
+            left, right = np.nan_to_num(finals[a], nan=-np.inf), np.nan_to_num(finals[b], nan=-np.inf)
+            boots = [_beats(rng.choice(left, left.size), rng.choice(right, right.size))
+                     for _ in range(boot)]
+            low, high = np.quantile(boots, [0.025, 0.975])
+            rows.append({"strategy": a, "versus": b, "probability": _beats(left, right),
+                         "low": low, "high": high, "runs": min(left.size, right.size)})
+    return pd.DataFrame(rows)
+
+
+def _beats(left: np.ndarray, right: np.ndarray) -> float:
+    """P(a run of left beats one of right), ties counting half, over every pair."""
+    diff = left[:, None] - right[None, :]
+    return float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))

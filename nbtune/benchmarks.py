@@ -90,11 +90,19 @@ class Benchmark:
 
     @property
     def seeds(self) -> list[int]:
-        return sorted(self.fits["seed"].unique().tolist())
+        """The training seeds of the table."""
+        return self._cached("_seeds", lambda: sorted(self.fits["seed"].unique().tolist()))
 
     @property
     def max_epochs(self) -> int:
-        return int(self.curves["epoch"].max())
+        """The epochs every fit of the table ran."""
+        return self._cached("_max_epochs", lambda: int(self.curves["epoch"].max()))
+
+    def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per benchmark (the dataclass is frozen: kept in __dict__)."""
+        if name not in self.__dict__:
+            object.__setattr__(self, name, compute())
+        return self.__dict__[name]
 
     def config_of(self, params: dict[str, Any]) -> int:
         """The number of the configuration ``params`` (a KeyError names a value the table lacks)."""

@@ -122,14 +122,14 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
                         f"{sorted(strategy_registry.BUDGET_DEFAULTS)}")
     budget = {**strategy_registry.BUDGET_DEFAULTS, "epochs": benchmark.max_epochs, **budget}
     check_whole("epochs", budget["epochs"])
-    tables = []
+    records = []
     for name in dict.fromkeys(strategies):
         strategy = strategy_registry.get(name)
         for repeat in range(repeats):
             proposer = strategy.proposer(benchmark.space, budget, seed + repeat)
             lookup = TableLookup(benchmark, epochs=budget["epochs"],
                                  rng=np.random.default_rng([seed, repeat]))
-            records, _ = run_trials(name, proposer, lookup, progress=SearchProgress(enabled=False))
-            tables.append(pd.DataFrame(records).assign(repeat=repeat))
-    trials = pd.concat(tables, ignore_index=True)
-    return SearchResult(trials, param_names=list(benchmark.space.names), scoring="accuracy")
+            run, _ = run_trials(name, proposer, lookup, progress=SearchProgress(enabled=False))
+            records += [{**record, "repeat": repeat} for record in run]
+    return SearchResult(pd.DataFrame(records), param_names=list(benchmark.space.names),
+                        scoring="accuracy")

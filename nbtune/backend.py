@@ -45,6 +45,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator
+from importlib import metadata
 from types import ModuleType
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "import_keras",
     "import_keras_tuner",
     "import_tensorflow",
+    "library_versions",
     "quiet_tensorflow",
 ]
 
@@ -206,3 +208,23 @@ def import_keras_tuner() -> ModuleType:
     32
     """
     return _import("keras_tuner")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of nbtune and the libraries that decide its results.
+
+    Recorded with every file nbtune writes for others to read (lesson 04's
+    precomputed results, tabulated benchmarks); a package not installed is left out.
+
+    Examples
+    --------
+    >>> "nbtune" in library_versions()
+    True
+    """
+    versions = {}
+    for package in ("nbtune", "tensorflow-cpu", "tensorflow", "keras", "keras-tuner", "scikit-learn"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions

@@ -34,7 +34,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
 from nbtune import engine
-from nbtune.backend import import_keras
+from nbtune.backend import import_keras, library_versions
 from nbtune.data import Dataset, load_digits
 from nbtune.estimator import KerasClassifier
 from nbtune.fingerprint import run_fingerprint
@@ -115,33 +115,30 @@ class Benchmark:
 
     @property
     def _index(self) -> dict[tuple, int]:
-        index = self.__dict__.get("_index_cache")
-        if index is None:
+        def index() -> dict[tuple, int]:
             rows = self.configs[list(self.space.names)].itertuples(index=False, name=None)
-            index = {tuple(row): number for number, row in zip(self.configs["config"], rows)}
-            object.__setattr__(self, "_index_cache", index)
-        return index
+            return {tuple(row): number for number, row in zip(self.configs["config"], rows)}
+
+        return self._cached("_index_cache", index)
 
     def mean_curve(self, config: int) -> np.ndarray:
         """A configuration's validation accuracy per epoch, averaged over the seeds."""
-        cache = self.__dict__.get("_mean_cache")
-        if cache is None:
-            means = self.curves.groupby(["config", "epoch"])["val_accuracy"].mean()
-            cache = {int(c): g.to_numpy() for c, g in means.groupby(level="config")}
-            object.__setattr__(self, "_mean_cache", cache)
-        return cache[config]
+        def means() -> dict[int, np.ndarray]:
+            table = self.curves.groupby(["config", "epoch"])["val_accuracy"].mean()
+            return {int(c): g.to_numpy() for c, g in table.groupby(level="config")}
+
+        return self._cached("_mean_cache", means)[config]
 
     def curve(self, config: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
         """(validation accuracy per epoch, seconds per epoch, fixed seconds) of one fit."""
-        cache = self.__dict__.get("_curve_cache")
-        if cache is None:
+        def curves() -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float]]:
             ordered = self.curves.sort_values(["config", "seed", "epoch"])
             builds = {(f.config, f.seed): float(f.build_seconds) for f in self.fits.itertuples()}
-            cache = {(int(c), int(s)): (g["val_accuracy"].to_numpy(), g["seconds"].to_numpy(),
-                                        builds[(c, s)])
-                     for (c, s), g in ordered.groupby(["config", "seed"])}
-            object.__setattr__(self, "_curve_cache", cache)
-        return cache[(config, seed)]
+            return {(int(c), int(s)): (g["val_accuracy"].to_numpy(), g["seconds"].to_numpy(),
+                                       builds[(c, s)])
+                    for (c, s), g in ordered.groupby(["config", "seed"])}
+
+        return self._cached("_curve_cache", curves)[(config, seed)]
 
     def true_best(self, epochs: int | None = None) -> pd.Series:
         """The configuration with the best mean validation accuracy (over seeds) at ``epochs``.
@@ -160,38 +157,35 @@ class Benchmark:
 
 
 # ------------------------------------------------------------------ tabulating
-class _EpochRecorder:
-    """Keras callback (made lazily: Keras is imported late) timing and logging each epoch."""
+def _epoch_recorder() -> Any:
+    """A Keras callback timing and logging each epoch (made here: Keras is imported late)."""
+    keras = import_keras()
 
-    @staticmethod
-    def make() -> Any:
-        keras = import_keras()
+    class EpochRecorder(keras.callbacks.Callback):
+        uses_validation_data = True
 
-        class EpochRecorder(keras.callbacks.Callback):
-            uses_validation_data = True
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows, self.train_began = [], None
 
-            def __init__(self) -> None:
-                super().__init__()
-                self.rows, self.train_began = [], None
+        def on_train_begin(self, logs=None):
+            self.train_began = time.perf_counter()
 
-            def on_train_begin(self, logs=None):
-                self.train_began = time.perf_counter()
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch_began = time.perf_counter()
 
-            def on_epoch_begin(self, epoch, logs=None):
-                self._epoch_began = time.perf_counter()
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            self.rows.append({"epoch": epoch + 1, "seconds": time.perf_counter() - self._epoch_began,
+                              **{k: float(logs[k]) for k in ("val_accuracy", "val_loss", "loss")}})
 
-            def on_epoch_end(self, epoch, logs=None):
-                logs = logs or {}
-                self.rows.append({"epoch": epoch + 1, "seconds": time.perf_counter() - self._epoch_began,
-                                  **{k: float(logs[k]) for k in ("val_accuracy", "val_loss", "loss")}})
-
-        return EpochRecorder()
+    return EpochRecorder()
 
 
 def _train_one(job: int, params: dict, seed: int, build_fn: Callable, dataset: Dataset,
                max_epochs: int, batch_size: int) -> dict:
     """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy."""
-    recorder = _EpochRecorder.make()
+    recorder = _epoch_recorder()
     settings = {"batch_size": batch_size, **params}
     started = time.perf_counter()
     with engine.frozen_heap():
@@ -260,16 +254,6 @@ def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, direct
 
 
 # ------------------------------------------------------------------ the files
-def _versions() -> dict[str, str]:
-    versions = {}
-    for package in ("nbtune", "tensorflow-cpu", "tensorflow", "keras", "scikit-learn"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
-
-
 def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
           about: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Write the run folder of :func:`tabulate` as ``out/<name>.json`` and ``out/<name>.csv.gz``.
@@ -299,7 +283,7 @@ def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
     description = {
         "name": name, "space": header["space"], "configs": len(configs),
         "seeds": sorted({r["seed"] for r in records}), "max_epochs": int(table["epoch"].max()),
-        "fits": fits, "fingerprint": header, "versions": _versions(),
+        "fits": fits, "fingerprint": header, "versions": library_versions(),
         "machine": {"nproc": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
                     "python": platform.python_version()},
         "written": time.strftime("%Y-%m-%d"),

@@ -155,18 +155,12 @@ def check_fit_counts(epochs: Any, batch_size: Any, space: SearchSpace | None = N
         check_whole("batch_size", batch_size, what="the rows per training step, a whole number")
     for name in ("epochs", "batch_size"):
         if space is not None and name in space.names:
-            for value in _possible_values(space, name):
-                check_whole(f"the space's {name} value", value,
-                            what=f"whole numbers (Int('{name}', 1, ...) or Choice of ints)")
-
-
-def _possible_values(space: SearchSpace, name: str) -> list:
-    dim = next(d for d in space.dimensions if d.name == name)
-    if isinstance(dim, Float):
-        return [dim.low + 0.5]  # not whole: refused with the message above
-    if isinstance(dim, Int):
-        return [dim.low]
-    return dim.grid()
+            dim = next(d for d in space.dimensions if d.name == name)
+            allowed = f"whole numbers (Int('{name}', 1, ...) or Choice of ints)"
+            if isinstance(dim, Float):
+                raise ValueError(f"the space's {name} values must be {allowed}, not {dim!r}")
+            for value in [dim.low] if isinstance(dim, Int) else dim.grid():
+                check_whole(f"the space's {name} value", value, what=allowed)
 
 
 def check_random_state(random_state: Any) -> None:
@@ -243,11 +237,13 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
         )
     X, y = check_data(X, y)
     if space is not None:
-        check_names_free(space)
+        check_names_free(space)  # before a build(hp) is called to read its own space
     if is_hp_build_fn(build_fn):
         # read with the training data, so that a HyperModel's fit can run on it
         declared = SearchSpace.from_build_fn(build_fn, x=X, y=y)
         space = declared if space is None else space
+        if declared is space:
+            check_names_free(space)
         kwargs_fn = as_kwargs_build_fn(build_fn)
     else:
         if space is None:
@@ -257,7 +253,6 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
                 "e.g. SearchSpace(Int('units', 32, 256, step=32))"
             )
         kwargs_fn = build_fn
-    check_names_free(space)
     return kwargs_fn, space, X, y, resolve_task(task, y)
 
 

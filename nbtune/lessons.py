@@ -36,14 +36,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
 from nbtune import data
-from nbtune.backend import import_keras
+from nbtune.backend import import_keras, library_versions
 from nbtune.cost import comparison_cost
 from nbtune.display import SearchProgress
 from nbtune.results import SearchResult
@@ -253,16 +253,6 @@ def _paths(name: str, folder: str | os.PathLike | None) -> tuple[Path, Path]:
     return folder / f"{name}.csv", folder / f"{name}.json"
 
 
-def _versions() -> dict[str, str]:
-    versions = {}
-    for package in ("nbtune", "tensorflow-cpu", "tensorflow", "keras", "keras-tuner", "scikit-learn"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
-    return versions
-
-
 def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast: bool = False,
                progress: bool = True, name: str = PRECOMPUTED,
                stream: TextIO | None = None) -> SearchResult:
@@ -298,7 +288,7 @@ def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast
         "wall_seconds": clock.seconds,
         "total_seconds": round(time.perf_counter() - started, 1),
         "created": time.strftime("%Y-%m-%d"),
-        "versions": _versions(),
+        "versions": library_versions(),
     }
     json_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return result

@@ -65,8 +65,9 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
                         linewidth=0)
     ax.set_xlim(left=0)
     simulated = x == "seconds" and "true_score" in result.trials.columns
+    xlabel = "seconds of training (the table's, simulated)" if simulated else X_CHOICES[x]
     decorate_axes(ax, style, title="Best so far: median and middle half of the runs",
-                  xlabel="seconds of training (the table's, simulated)" if simulated else X_CHOICES[x], ylabel=f"best {score_label(result.scoring)} so far",
+                  xlabel=xlabel, ylabel=f"best {score_label(result.scoring)} so far",
                   grid="both")
     add_legend(ax, style, loc="lower right")
     return ax

@@ -42,14 +42,6 @@ STRATEGY_COLORS: dict[str, str] = {
 }
 OTHER_COLOR = "#7F7F7F"  # grey: any other strategy
 FAILED_COLOR = "#D55E00"  # vermillion (Okabe–Ito): failed trials are marked in it too
-X_CHOICES = {
-    "trials": "trials run",
-    "epochs": "epochs trained (all trials, all folds)",
-    "seconds": "seconds of training (wall time)",
-}
-X_COST_COLUMN = {"epochs": "epochs_spent", "seconds": "seconds"}
-
-
 def color_for(strategy: str) -> str:
     """The colour of a strategy in every nbtune plot.
 

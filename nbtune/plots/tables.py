@@ -23,12 +23,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
+from nbtune.checks import check_whole
 from nbtune.formatting import format_value, to_python
 from nbtune.results import SearchResult
 
 __all__ = [
     "X_CHOICES", "X_COST_COLUMN", "best_so_far", "best_so_far_bands", "check_param",
-    "check_result", "check_whole_points", "check_x", "final_regret", "win_probability",
+    "check_result", "check_x", "final_regret", "win_probability",
     "cv_results_table", "hyperband_rounds", "in_run_order", "ok_rows", "sampled_points",
     "score_by_param", "trial_scores", "two_params", "value_key", "value_label",
 ]
@@ -487,7 +488,7 @@ def best_so_far_bands(result: SearchResult, x: str = "trials", points: int = 60)
         mine = [c for s, c in curves if s == strategy]
         end = max(float(c[x].max()) for c in mine)
         grid = (np.arange(1, end + 1, dtype=float) if x == "trials"
-                else np.linspace(0, end, check_whole_points(points)))
+                else np.linspace(0, end, check_whole("points", points, minimum=2)))
         values = np.vstack([_best_at(c, x, grid) for c in mine])
         for i, cost in enumerate(grid):
             column = values[:, i][~np.isnan(values[:, i])]
@@ -496,13 +497,6 @@ def best_so_far_bands(result: SearchResult, x: str = "trials", points: int = 60)
                 rows.append({"strategy": strategy, x: cost, "median": median, "q25": q25,
                              "q75": q75, "runs": int(column.size)})
     return pd.DataFrame(rows)
-
-
-def check_whole_points(points: Any) -> int:
-    """``points`` if it is a whole number >= 2."""
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-        raise ValueError(f"points={points!r} is not allowed: give a whole number >= 2")
-    return int(points)
 
 
 def final_regret(result: SearchResult, true_best: float) -> pd.DataFrame:

@@ -12,7 +12,9 @@ how each trial went, which the adaptive strategies use to choose the next:
   training loop;
 - :class:`SuccessiveHalvingProposer` is successive halving written out: one
   bracket of Hyperband, many configurations at few epochs, the best
-  ``1/factor`` trained on each round.
+  ``1/factor`` trained on each round;
+- :class:`BudgetedProposer` wraps any of them and stops proposing once the
+  trials have spent a budget (epochs, or seconds), for comparisons at equal cost.
 
 Nothing here trains a model.
 
@@ -39,7 +41,8 @@ from sklearn.model_selection import ParameterSampler
 from nbtune.schedule import successive_halving_schedule
 from nbtune.space import SearchSpace
 
-__all__ = ["Proposal", "Proposer", "ListProposer", "OracleProposer", "SuccessiveHalvingProposer"]
+__all__ = ["Proposal", "Proposer", "ListProposer", "OracleProposer", "SuccessiveHalvingProposer",
+           "BudgetedProposer"]
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,74 @@ class SuccessiveHalvingProposer:
         if _succeeded(record):
             self._scores[proposal.number] = float(record["score"])
 
+
+
+class BudgetedProposer:
+    """Another proposer's trials, until they have spent ``limit`` of ``measure``.
+
+    The spend is the sum of each reported record's ``measure`` (``"epochs_spent"``
+    or ``"seconds"``); once it reaches ``limit`` nothing more is proposed. The
+    trial that crossed the limit has run; :func:`within_budget` tells which
+    records ended inside it.
+
+    Parameters
+    ----------
+    proposer : Proposer
+    measure : {"epochs_spent", "seconds"}
+    limit : float
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import ParameterGrid
+    >>> from nbtune import SearchSpace, Choice
+    >>> space = SearchSpace(Choice("units", [16, 32, 64]))
+    >>> budgeted = BudgetedProposer(ListProposer(space, ParameterGrid(space.grid())),
+    ...                             "epochs_spent", limit=10)
+    >>> first = budgeted.propose()
+    >>> budgeted.report(first, {"score": 0.5, "status": "ok", "epochs_spent": 6})
+    >>> second = budgeted.propose()
+    >>> budgeted.report(second, {"score": 0.6, "status": "ok", "epochs_spent": 6})
+    >>> budgeted.propose() is None, budgeted.spent
+    (True, 12.0)
+    """
+
+    def __init__(self, proposer: Proposer, measure: str, limit: float) -> None:
+        if measure not in ("epochs_spent", "seconds"):
+            raise ValueError(f"measure={measure!r} is not allowed: give 'epochs_spent' or 'seconds'")
+        self._proposer, self.measure, self.limit = proposer, measure, float(limit)
+        self.total = proposer.total
+        self.independent = False  # how much is left depends on what the trials cost
+        self.spent = 0.0
+
+    def propose(self) -> Proposal | None:
+        return None if self.spent >= self.limit else self._proposer.propose()
+
+    def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        cost = record.get(self.measure)
+        self.spent += float(cost) if cost is not None and cost == cost else 0.0
+        self._proposer.report(proposal, record)
+
+
+def within_budget(records: Iterable[dict[str, Any]], measure: str, limit: float) -> list[dict]:
+    """The records, in trial order, that ended with at most ``limit`` of ``measure`` spent.
+
+    As a run stopped by the clock: the trial running when the budget ran out is cut.
+
+    Examples
+    --------
+    >>> records = [{"trial": 0, "seconds": 4.0}, {"trial": 1, "seconds": 4.0},
+    ...            {"trial": 2, "seconds": 4.0}]
+    >>> [r["trial"] for r in within_budget(records, "seconds", 10)]
+    [0, 1]
+    """
+    kept, spent = [], 0.0
+    for record in sorted(records, key=lambda r: r["trial"]):
+        cost = record.get(measure)
+        spent += float(cost) if cost is not None and cost == cost else 0.0
+        if spent > limit:
+            break
+        kept.append(record)
+    return kept
 
 
 def _round_sizes(first: int, sizes: list[int]) -> list[int]:

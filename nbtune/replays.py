@@ -32,8 +32,9 @@ from nbtune import strategies as strategy_registry
 from nbtune.benchmarks import Benchmark
 from nbtune.checks import check_whole
 from nbtune.display import SearchProgress
-from nbtune.proposers import Proposal
+from nbtune.proposers import BudgetedProposer, Proposal, within_budget
 from nbtune.results import SearchResult
+from nbtune.schedule import hyperband_schedule
 from nbtune.trial_loop import run_trials
 
 __all__ = ["TableLookup", "replay"]
@@ -90,7 +91,8 @@ class TableLookup:
 
 
 def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", "hyperband"), *,
-           repeats: int = 100, seed: int = 0, **budget: Any) -> SearchResult:
+           repeats: int = 100, seed: int = 0, total_epochs: int | None = None,
+           total_seconds: float | None = None, **budget: Any) -> SearchResult:
     """Replay each strategy ``repeats`` times on the benchmark's table.
 
     Parameters
@@ -102,6 +104,13 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
     repeats : int, default 100
         Runs per strategy; run ``r`` seeds its strategy with ``seed + r``.
     seed : int, default 0
+    total_epochs, total_seconds : number, optional
+        Equal budgets: every strategy runs until its trials have spent this many
+        epochs (or simulated seconds) in all, and a trial that would end after
+        that is cut, as if the clock ran out during it. Random search, Bayesian
+        optimisation and Hyperband get as many trials (Hyperband: iterations)
+        as the budget can buy; grid search and successive halving end sooner
+        if their plan is smaller. Give at most one.
     **budget
         ``compare``'s budget arguments (``epochs``, ``n_iter``, ``max_trials``,
         ``max_epochs``, ``factor``, ``points``...); ``epochs`` defaults to the
@@ -122,14 +131,62 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
                         f"{sorted(strategy_registry.BUDGET_DEFAULTS)}")
     budget = {**strategy_registry.BUDGET_DEFAULTS, "epochs": benchmark.max_epochs, **budget}
     check_whole("epochs", budget["epochs"])
+    limit = _equal_budget(total_epochs, total_seconds)
+    if limit is not None:
+        budget = {**budget, **_as_many_trials_as(benchmark, budget, *limit)}
     records = []
     for name in dict.fromkeys(strategies):
         strategy = strategy_registry.get(name)
         for repeat in range(repeats):
             proposer = strategy.proposer(benchmark.space, budget, seed + repeat)
+            if limit is not None:
+                proposer = BudgetedProposer(proposer, *limit)
             lookup = TableLookup(benchmark, epochs=budget["epochs"],
                                  rng=np.random.default_rng([seed, repeat]))
             run, _ = run_trials(name, proposer, lookup, progress=SearchProgress(enabled=False))
+            if limit is not None:
+                run = _inside(run, limit, name, repeat)
             records += [{**record, "repeat": repeat} for record in run]
     return SearchResult(pd.DataFrame(records), param_names=list(benchmark.space.names),
                         scoring="accuracy")
+
+
+def _equal_budget(total_epochs: Any, total_seconds: Any) -> tuple[str, float] | None:
+    """(measure, limit) of an equal-budget replay, or None; checked before anything runs."""
+    if total_epochs is not None and total_seconds is not None:
+        raise ValueError(f"total_epochs={total_epochs!r} and total_seconds={total_seconds!r}: "
+                         "give one budget, in epochs or in simulated seconds, not both")
+    if total_epochs is not None:
+        return "epochs_spent", float(check_whole("total_epochs", total_epochs))
+    if total_seconds is not None:
+        if (isinstance(total_seconds, bool) or not isinstance(total_seconds, (int, float))
+                or not total_seconds > 0 or total_seconds == float("inf")):
+            raise ValueError(f"total_seconds={total_seconds!r} is not allowed: give the simulated "
+                             "seconds each strategy may spend, a number > 0, e.g. total_seconds=300")
+        return "seconds", float(total_seconds)
+    return None
+
+
+def _as_many_trials_as(benchmark: Benchmark, budget: dict[str, Any], measure: str,
+                       limit: float) -> dict[str, int]:
+    """Trial counts no budget of ``limit`` can exhaust (the budget stops the run first)."""
+    if measure == "seconds":  # the most epochs those seconds could buy
+        limit = limit / float(benchmark.curves["seconds"].min())
+    configs = len(benchmark.configs)
+    trials = int(min(configs, limit // budget["epochs"] + 1))
+    max_epochs = budget["max_epochs"] or budget["epochs"]
+    per_iteration = float(hyperband_schedule(max_epochs, budget["factor"], 1)["total_epochs"].sum())
+    return {"n_iter": trials, "max_trials": trials,
+            "hyperband_iterations": int(limit // per_iteration + 1)}
+
+
+def _inside(run: list[dict], limit: tuple[str, float], strategy: str, repeat: int) -> list[dict]:
+    """The run's trials that ended within the budget; an error if not even one did."""
+    kept = within_budget(run, *limit)
+    if not kept:
+        measure, value = limit
+        first = run[0].get(measure) if run else float("nan")
+        argument = "total_epochs" if measure == "epochs_spent" else "total_seconds"
+        raise ValueError(f"{argument}={value:g} buys no whole trial of {strategy} (repeat "
+                         f"{repeat}: its first trial cost {first:.3g}); give a larger budget")
+    return kept

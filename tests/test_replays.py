@@ -106,3 +106,42 @@ def test_the_many_run_numbers(tiny):
     b_a = wins.query("strategy == 'random' and versus == 'grid'").iloc[0]
     assert a_b.probability + b_a.probability == pytest.approx(1.0)
     assert a_b.low <= a_b.probability <= a_b.high
+
+
+def test_equal_epochs_give_every_strategy_the_same_budget(tiny):
+    names = ["grid", "random", "hyperband", "bayesian", "successive_halving"]
+    result = replay(tiny, strategies=names, repeats=3, total_epochs=8, epochs=3, max_epochs=3)
+    spent = result.trials.groupby(["strategy", "repeat"])["epochs_spent"].sum()
+    assert (spent <= 8).all() and len(spent) == 15
+    # the strategies with no plan of their own spend it all but less than one more trial
+    assert (spent.loc[["random", "bayesian"]] == 6).all()  # two 3-epoch trials; a third would end at 9
+    assert (spent.loc["hyperband"] >= 8 - 3).all()
+    assert (spent.loc["grid"] == 6).all()  # the first two of its 4 configurations
+
+
+def test_an_equal_budget_cuts_the_same_run_and_nothing_else(tiny):
+    """The budgeted run is the unbudgeted run's first trials, cut where the clock ran out."""
+    free = replay(tiny, strategies=["hyperband"], repeats=2, max_epochs=3,
+                  hyperband_iterations=3).trials
+    limit = 6.0
+    cut = replay(tiny, strategies=["hyperband"], repeats=2, max_epochs=3,
+                 total_seconds=limit).trials
+    for repeat in (0, 1):
+        run = free[free.repeat == repeat].sort_values("trial")
+        ends = run["seconds"].cumsum()
+        expected = run[ends <= limit]
+        got = cut[cut.repeat == repeat].sort_values("trial")
+        assert got["trial"].tolist() == expected["trial"].tolist()
+        assert got["score"].tolist() == expected["score"].tolist()
+        assert len(expected) < len(run)  # the budget did stop it
+
+
+def test_an_equal_budget_is_checked_before_anything_runs(tiny):
+    with pytest.raises(ValueError, match="not both"):
+        replay(tiny, strategies=["random"], total_epochs=6, total_seconds=5)
+    with pytest.raises(ValueError, match=r"total_seconds=-1 is not allowed.*> 0"):
+        replay(tiny, strategies=["random"], total_seconds=-1)
+    with pytest.raises(ValueError, match=r"total_epochs=2.5 is not allowed"):
+        replay(tiny, strategies=["random"], total_epochs=2.5)
+    with pytest.raises(ValueError, match=r"total_epochs=2 buys no whole trial of grid"):
+        replay(tiny, strategies=["grid"], total_epochs=2, epochs=3)

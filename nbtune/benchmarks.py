@@ -140,6 +140,43 @@ class Benchmark:
 
         return self._cached("_curve_cache", curves)[(config, seed)]
 
+    def subset(self, **values: Sequence[Any]) -> Benchmark:
+        """The part of the table whose configurations take only the given values.
+
+        Each keyword names a dimension and the values it keeps (a list); the
+        space becomes a ``Choice`` of them, and configurations keep their numbers.
+
+        Examples
+        --------
+        >>> small = load("digits-mlp-tiny").subset(units=[64])
+        >>> small.space.size, small.configs["config"].tolist()
+        (2, [1, 3])
+        """
+        unknown = sorted(set(values) - set(self.space.names))
+        if unknown:
+            raise ValueError(f"subset({', '.join(unknown)}=...): not dimensions of the {self.name} "
+                             f"table; its dimensions are {list(self.space.names)}")
+        dimensions = []
+        for dimension in self.space:
+            if dimension.name not in values:
+                dimensions.append(dimension)
+                continue
+            kept = [dimension.to_python(v) for v in values[dimension.name]]
+            missing = [v for v in kept if v not in set(self.configs[dimension.name])]
+            if not kept or missing:
+                raise ValueError(f"subset({dimension.name}={values[dimension.name]!r}): the table's "
+                                 f"{dimension.name} values are {sorted(set(self.configs[dimension.name]))}; "
+                                 "give a non-empty list of them")
+            dimensions.append(Choice(dimension.name, kept))
+        configs = self.configs
+        for name, kept in values.items():
+            configs = configs[configs[name].isin(kept)]
+        keep = set(configs["config"])
+        return Benchmark(self.name, SearchSpace(*dimensions), configs.reset_index(drop=True),
+                         self.curves[self.curves["config"].isin(keep)].reset_index(drop=True),
+                         self.fits[self.fits["config"].isin(keep)].reset_index(drop=True),
+                         {**self.description, "subset": {k: list(v) for k, v in values.items()}})
+
     def true_best(self, epochs: int | None = None) -> pd.Series:
         """The configuration with the best mean validation accuracy (over seeds) at ``epochs``.
 
@@ -265,6 +302,13 @@ def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
     folder, out = Path(folder), Path(out)
     header = json.loads((folder / "run.json").read_text())
     records = [json.loads(line) for line in (folder / "trials.jsonl").read_text().splitlines() if line]
+    paused = _paused_fits(records)
+    if paused:
+        raise ValueError(
+            f"fits {paused} of {folder} have an epoch that took over {_PAUSE_SECONDS:g} s and "
+            f"{_PAUSE_FACTOR:g} times the fit's median epoch: the machine was paused or stopped "
+            "during them, and their seconds would be wrong in every replay. Remove their lines "
+            "from trials.jsonl and run the same command with --resume to train them again")
     space = SearchSpace.from_dict(header["space"])
     configs = [space.to_python(c) for c in ParameterGrid(space.grid())]
     number = {tuple(c[n] for n in space.names): i for i, c in enumerate(configs)}
@@ -284,14 +328,44 @@ def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
         "name": name, "space": header["space"], "configs": len(configs),
         "seeds": sorted({r["seed"] for r in records}), "max_epochs": int(table["epoch"].max()),
         "fits": fits, "fingerprint": header, "versions": library_versions(),
-        "machine": {"nproc": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
+        "machine": {"nproc": os.cpu_count(), "cpu": _cpu_name(),
                     "python": platform.python_version()},
+        "fit_seconds_total": round(sum(r["build_seconds"] + sum(c["seconds"] for c in r["curves"])
+                                       for r in records)),
         "written": time.strftime("%Y-%m-%d"),
         "csv_sha256": hashlib.sha256(csv_path.read_bytes()).hexdigest()[:16],
         **(about or {}),
     }
     json_path.write_text(json.dumps(description, indent=1))
     return json_path, csv_path
+
+
+_PAUSE_SECONDS, _PAUSE_FACTOR = 30.0, 20.0
+
+
+def _paused_fits(records: list[dict]) -> list[int]:
+    """Trial numbers of fits with an epoch far slower than the rest (a paused machine).
+
+    The first epoch is always slower (TensorFlow traces the model), by ten times at most.
+    """
+    paused = []
+    for record in records:
+        seconds = np.array([row["seconds"] for row in record["curves"]])
+        if (seconds.max() > _PAUSE_SECONDS
+                and seconds.max() > _PAUSE_FACTOR * float(np.median(seconds))):
+            paused.append(int(record["trial"]))
+    return sorted(paused)
+
+
+def _cpu_name() -> str:
+    """The processor's model name (Linux's /proc/cpuinfo), else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def names() -> list[str]:
@@ -355,5 +429,6 @@ def make_digits_mlp(work: str | os.PathLike, out: str | os.PathLike, *, fast: bo
     about = {"data": "nbtune.data.load_digits(): train 1077, validation 360, test 360 rows",
              "build_fn": "nbtune.lessons.build_digits_model (Dense(units) -> Dropout -> softmax)",
              "command": "python -m nbtune tabulate" + (" --fast" if fast else ""),
+             "timings": f"each fit timed while {n_jobs or 1} worker(s) shared the machine",
              "seconds_this_session": round(time.perf_counter() - started, 1)}
     return write(folder, out, "digits-mlp-tiny" if fast else "digits-mlp", about=about)

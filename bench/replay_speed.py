@@ -52,7 +52,6 @@ def main() -> None:
           f"{args.repeats} repeats, median of {args.runs} runs")
     total = 0.0
     for name in STRATEGIES:
-        seconds, trials = [], 0
         table = grid_part(bench) if name == "grid" else bench
         runs = 1 if name == "bayesian" else args.runs  # minutes per run: once is enough
         median, trials = timed(table, name, args.repeats, runs, budget)

@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NBTUNE_FAST"] = "1" if args.fast else "0"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    print(f"mode: {'fast' if args.fast else 'default'}; {os.cpu_count()} CPUs; "
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"mode: {'fast' if args.fast else 'default'}; {usable} CPUs usable "
+          f"(of {os.cpu_count()}: taskset -c 0 gives 1); "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM")
     print(f"{'notebook':<36} {'wall time':>10} {'peak memory':>12}  status")
     failed = 0

@@ -145,3 +145,56 @@ def test_an_equal_budget_is_checked_before_anything_runs(tiny):
         replay(tiny, strategies=["random"], total_epochs=2.5)
     with pytest.raises(ValueError, match=r"total_epochs=2 buys no whole trial of grid"):
         replay(tiny, strategies=["grid"], total_epochs=2, epochs=3)
+
+
+def _lesson_07_cells():
+    import json
+    from pathlib import Path
+
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "07_is_it_luck.ipynb").read_text())
+    return [("".join(c["source"]), c["cell_type"]) for c in notebook["cells"]]
+
+
+def _run_cell(source, namespace):
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(source, namespace)
+    return printed.getvalue()
+
+
+def test_lesson_07s_strategy_check_fails_as_given_and_passes_with_the_hint():
+    import re
+
+    import pandas as pd
+
+    from nbtune import plots
+
+    cells = _lesson_07_cells()
+    stub = next(s for s, kind in cells if kind == "code" and s.startswith("def my_search"))
+    check = next(s for s, kind in cells if kind == "code" and "def best_of" in s)
+    hint = next(re.search(r"```python\n(.*?)```", s, re.S).group(1)
+                for s, kind in cells if kind == "markdown" and "def my_search" in s)
+    namespace = dict(bench=benchmarks.load("digits-mlp"), EPOCHS=9, REPEATS=100, np=np, pd=pd,
+                     nbtune=nbtune, plots=plots)
+    _run_cell(stub, namespace)
+    assert "Not yet" in _run_cell(check, namespace)
+    _run_cell(hint, namespace)
+    assert "Yours beats random search." in _run_cell(check, namespace)
+
+
+def test_lesson_07s_prediction_check_waits_for_a_prediction_and_then_checks_it():
+    from nbtune import plots
+
+    cells = _lesson_07_cells()
+    check = next(s for s, kind in cells if kind == "code" and "my_prediction not in" in s)
+    namespace = dict(bench=benchmarks.load("digits-mlp"), EPOCHS=9, REPEATS=100, nbtune=nbtune,
+                     plots=plots, my_prediction=None)
+    assert "Not checked yet" in _run_cell(check, namespace)
+    answer = namespace["answer"]
+    namespace["my_prediction"] = answer
+    assert "Right." in _run_cell(check, namespace)
+    namespace["my_prediction"] = "random" if answer != "random" else "hyperband"
+    assert "Not this time" in _run_cell(check, namespace)

@@ -76,13 +76,14 @@ __all__ = [
     "final_regret",
     "plot_regret",
     "win_probability",
+    "who_wins",
     "plot_win_probability",
 ]
 
 _MODULES = {
     "tables": ("trial_scores", "best_so_far", "score_by_param", "sampled_points",
                "hyperband_rounds", "cv_results_table", "best_so_far_bands", "final_regret",
-               "win_probability"),
+               "win_probability", "who_wins"),
     "style": ("STRATEGY_COLORS", "color_for"),
     "many_runs": ("plot_best_so_far_bands", "plot_regret", "plot_win_probability"),
 }

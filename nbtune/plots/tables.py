@@ -576,3 +576,31 @@ def _beats(left: np.ndarray, right: np.ndarray) -> float:
     """P(a run of left beats one of right), ties counting half, over every pair."""
     diff = left[:, None] - right[None, :]
     return float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
+
+
+def who_wins(wins: pd.DataFrame, a: str, b: str) -> str:
+    """The verdict of a :func:`win_probability` table on ``a`` against ``b``, in words.
+
+    ``a`` wins when the whole 95 % interval of P(a beats b) is above one half,
+    ``b`` wins when it is below, and otherwise the runs cannot tell them apart.
+
+    Examples
+    --------
+    >>> wins = pd.DataFrame([{"strategy": "random", "versus": "grid", "probability": 0.63,
+    ...                       "low": 0.55, "high": 0.70, "runs": 100}])
+    >>> who_wins(wins, "random", "grid")
+    'P(random beats grid) = 0.63 (95 % interval 0.55 to 0.70, 100 runs each): random wins'
+    """
+    rows = wins[(wins["strategy"] == a) & (wins["versus"] == b)]
+    if rows.empty:
+        raise ValueError(f"the table has no row for {a!r} against {b!r}; it compares "
+                         f"{sorted(set(wins['strategy']))}")
+    row = rows.iloc[0]
+    if row["low"] > 0.5:
+        verdict = f"{a} wins"
+    elif row["high"] < 0.5:
+        verdict = f"{b} wins"
+    else:
+        verdict = "a tie (the interval holds one half)"
+    return (f"P({a} beats {b}) = {row['probability']:.2f} (95 % interval {row['low']:.2f} to "
+            f"{row['high']:.2f}, {row['runs']} runs each): {verdict}")

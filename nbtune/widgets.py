@@ -156,14 +156,34 @@ def dimension_row(dim: Dimension, *, points: int = 5) -> DimensionRow:
     --------
     >>> from nbtune import Int
     >>> row = dimension_row(Int("units", 32, 512, step=32))
-    >>> row.step.value = 64
+    >>> row.step.value = 64          # the slider's lattice is now 32, 96, ... 480
     >>> row.dimension()
-    Int('units', 32, 512, step=64)
+    Int('units', 32, 480, step=64)
     """
     raise TypeError(
         f"dimension_row: no control for {type(dim).__name__} ({dim!r}); "
         "expected Int, Float, Choice or Fixed."
     )
+
+
+def _on_lattice(slider: Any, span: tuple[int, int], step: int) -> None:
+    """Give an IntRangeSlider the lattice ``low + k * step`` within ``span``.
+
+    The browser's slider snaps both handles to ``min + k * step`` as soon as it
+    draws them, so ``min`` must be on the lattice of the current low: with min
+    32, step 64 and a range 64-128, Chromium showed 96-160 before anything was
+    touched. The high end goes down to its lattice point (the grid is the same).
+    """
+    low, high = slider.value
+    lattice_min = span[0] + (low - span[0]) % step
+    lattice_max = max(lattice_min + step * ((span[1] - lattice_min) // step), low)
+    high = min(low + step * ((high - low) // step), lattice_max)
+    with slider.hold_trait_notifications():
+        slider.step = step
+        slider.max = max(lattice_max, slider.min)
+        slider.min = lattice_min
+        slider.max = lattice_max
+        slider.value = (low, high)
 
 
 @dimension_row.register
@@ -177,6 +197,8 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
         value=(dim.low, dim.high), min=dim.low, max=max(dim.high, dim.low + linear_step),
         step=linear_step, continuous_update=False, layout=widgets.Layout(width="24em"),
     )
+    span = (slider.min, slider.max)
+    _on_lattice(slider, span, linear_step)
     log_multiplier = dim.log and dim.step > 1
     step = widgets.BoundedIntText(
         value=dim.step, min=1, max=10**9, description="x" if log_multiplier else "step",
@@ -189,7 +211,7 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
 
         def follow_step(change: dict) -> None:
             if change["new"] >= 1:
-                slider.step = change["new"]
+                _on_lattice(slider, span, change["new"])
 
         step.observe(follow_step, names="value")
 

@@ -80,6 +80,30 @@ def test_moving_controls_changes_space_and_summary_exactly():
     assert editor.rows["units"].count.value == "2 values"
 
 
+def test_the_int_slider_lattice_holds_the_range_the_student_set():
+    """A browser snaps both handles to ``min + k * step``: min must be on the range's lattice.
+
+    Before, lesson 05's state (units 64-128, step 64, slider min 32) was drawn by
+    Chromium as 96-160, and one ArrowRight gave 96-224 (handles aria-valuenow,
+    checked by driving the embedded widget with Playwright).
+    """
+    row = dimension_row(Int("units", 32, 512, step=32))
+    row.slider.value = (64, 128)
+    row.step.value = 64
+    slider = row.slider
+    assert (slider.min, slider.step, slider.value) == (64, 64, (64, 128))
+    assert (slider.max - slider.min) % slider.step == 0 and slider.max <= 512
+    assert row.dimension() == Int("units", 64, 128, step=64)
+    row.step.value = 32                                       # back: the whole original span
+    assert (slider.min, slider.max, slider.value) == (32, 512, (64, 128))
+    row.slider.value = (96, 160)
+    row.step.value = 50                                       # 160 is off 96 + 50k: 146
+    assert (slider.min - 32) % 50 == (96 - 32) % 50 and slider.value == (96, 146)
+    assert row.dimension().grid() == Int("units", 96, 160, step=50).grid()
+    off = dimension_row(Int("units", 32, 500, step=32))       # 500 is off the lattice: 480, same grid
+    assert off.slider.value == (32, 480) and off.dimension().grid() == Int("units", 32, 500, step=32).grid()
+
+
 def test_log_float_points_and_choice_buttons():
     editor = SpaceEditor(SearchSpace(Float("lr", 1e-4, 1e-1, log=True), Choice("act", ["relu", "tanh"])))
     editor.rows["lr"].slider.value = (1e-3, 1e-2)

@@ -41,8 +41,8 @@ from nbtune.plots.style import (
     style_for,
 )
 from nbtune.plots.tables import (
-    X_CHOICES,
     X_COST_COLUMN,
+    axis_label,
     best_so_far,
     check_result,
     cv_results_table,
@@ -176,7 +176,7 @@ def plot_best_so_far(
     ...     "score": [0.9, 0.95, 0.93], "epochs_spent": [10, 10, 2]}))
     >>> ax = plot_best_so_far(result, x="epochs")
     >>> ax.get_xlabel()
-    'epochs trained (all trials, all folds)'
+    'epochs trained (all trials)'
     """
     table = best_so_far(result, x=x)
     style = style_for(presentation)
@@ -205,7 +205,7 @@ def plot_best_so_far(
     ax.set_xlim(left=0)
     titles = {"trials": "trials run", "epochs": "epochs trained", "seconds": "seconds spent"}
     score = score_label(result.scoring)
-    decorate_axes(ax, style, title=f"Best so far against {titles[x]}", xlabel=X_CHOICES[x],
+    decorate_axes(ax, style, title=f"Best so far against {titles[x]}", xlabel=axis_label(result, x),
               ylabel=f"best {score} so far", grid="both")
     handles, _ = ax.get_legend_handles_labels()
     if any_failed:

@@ -29,7 +29,7 @@ from nbtune.plots.style import (
     score_label,
     style_for,
 )
-from nbtune.plots.tables import X_CHOICES, best_so_far_bands, final_regret, win_probability
+from nbtune.plots.tables import axis_label, best_so_far_bands, final_regret, win_probability
 from nbtune.results import SearchResult
 
 __all__ = ["plot_best_so_far_bands", "plot_regret", "plot_win_probability"]
@@ -64,8 +64,7 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
         ax.fill_between(part[x], part["q25"], part["q75"], step="post", color=color, alpha=0.18,
                         linewidth=0)
     ax.set_xlim(left=0)
-    simulated = x == "seconds" and "true_score" in result.trials.columns
-    xlabel = "seconds of training (the table's, simulated)" if simulated else X_CHOICES[x]
+    xlabel = axis_label(result, x)
     decorate_axes(ax, style, title="Best so far: median and middle half of the runs",
                   xlabel=xlabel, ylabel=f"best {score_label(result.scoring)} so far",
                   grid="both")

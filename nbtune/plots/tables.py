@@ -28,7 +28,7 @@ from nbtune.formatting import format_value, to_python
 from nbtune.results import SearchResult
 
 __all__ = [
-    "X_CHOICES", "X_COST_COLUMN", "best_so_far", "best_so_far_bands", "check_param",
+    "X_CHOICES", "X_COST_COLUMN", "axis_label", "best_so_far", "best_so_far_bands", "check_param",
     "check_result", "check_x", "final_regret", "win_probability",
     "cv_results_table", "hyperband_rounds", "in_run_order", "ok_rows", "sampled_points",
     "score_by_param", "trial_scores", "two_params", "value_key", "value_label",
@@ -38,9 +38,37 @@ __all__ = [
 X_CHOICES = {
     "trials": "trials run",
     "epochs": "epochs trained (all trials, all folds)",
-    "seconds": "seconds of training (wall time)",
+    "seconds": "seconds of training (the trials' own, not wall time)",
 }
 X_COST_COLUMN = {"epochs": "epochs_spent", "seconds": "seconds"}
+
+
+def axis_label(result: SearchResult, x: str) -> str:
+    """How the ``x`` axis of ``result``'s best-so-far is labelled: only what its trials count.
+
+    "all folds" only when some trial trained on several folds (its epochs spent
+    exceed its epochs); the seconds are the trials' own (not the wall clock
+    between them), or a replay's simulated ones.
+
+    Examples
+    --------
+    >>> from nbtune import SearchResult
+    >>> holdout = SearchResult(pd.DataFrame({"strategy": "hyperband", "units": [8],
+    ...     "score": [0.9], "train_epochs": [3], "epochs_spent": [3], "seconds": [1.0]}))
+    >>> axis_label(holdout, "epochs"), axis_label(holdout, "seconds")
+    ('epochs trained (all trials)', "seconds of training (the trials' own, not wall time)")
+    """
+    x = check_x(x)
+    trials = result.trials
+    if x == "epochs":
+        folds = ("train_epochs" in trials.columns
+                 and bool((trials["epochs_spent"] > trials["train_epochs"]).any()))
+        return X_CHOICES["epochs"] if folds else "epochs trained (all trials)"
+    if x == "seconds":
+        if "true_score" in trials.columns:
+            return "seconds of training (the table's, simulated)"
+        return "seconds of training (the trials' own, not wall time)"
+    return X_CHOICES[x]
 
 
 def value_key(value: Any) -> Any:

@@ -104,16 +104,20 @@ def measure_speed(
     epochs: tuple[int, int] = (1, 5),
     batch_size: int = 32,
 ) -> tuple[float, float]:
-    """Time two short real fits and return ``(fit_overhead, seconds_per_epoch)``.
+    """Time a short real fit, epoch by epoch, and return ``(fit_overhead, seconds_per_epoch)``.
 
-    One untimed 1-epoch fit comes first, so that one-time start-up costs
-    (TensorFlow's first graph, ...) do not count as the cost of every fit.
+    An untimed fit of ``epochs[0]`` epochs comes first, so that one-time
+    start-up costs (TensorFlow's first graph, ...) do not count as the cost of
+    every fit. Then one fit of ``epochs[1]`` epochs is timed with a callback:
+    the time per epoch is the median of its epochs after the first (the first
+    includes TensorFlow tracing the model), and the fixed cost of a fit is
+    what is left of the whole fit (building, tracing, the first epoch's extra).
+    Timing each epoch, not two whole fits, keeps a busy machine's noise out of
+    the difference: two whole fits of 1 and 5 epochs once gave 0.000 s per epoch.
 
     The build function is trained with its default parameters through
     :class:`nbtune.KerasClassifier` (:class:`nbtune.KerasRegressor` for a
-    continuous ``y``), once for ``epochs[0]`` and once for ``epochs[1]``
-    epochs.  The difference gives the time of one epoch; what is left of the
-    short fit is the fixed cost of a fit (building, tracing, scoring).
+    continuous ``y``).
 
     Parameters
     ----------
@@ -123,6 +127,7 @@ def measure_speed(
         The training data of the search (a grid search trains on about
         (cv-1)/cv of it, so this slightly overestimates).
     epochs : (int, int), default (1, 5)
+        Epochs of the warm-up fit and of the timed fit (at least 2).
     batch_size : int, default 32
 
     Returns
@@ -141,17 +146,28 @@ def measure_speed(
             f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
             "smaller, e.g. epochs=(1, 3)"
         )
-    import_keras()  # import once, outside the timed fits
+    keras = import_keras()  # import once, outside the timed fits
+
+    class EpochTimes(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.began = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self.began)
 
     kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
-    kind(build_fn, epochs=1, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)  # warm-up
-    seconds = []
-    for n in (short, long_):
-        started = time.perf_counter()
-        kind(build_fn, epochs=n, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
-        seconds.append(time.perf_counter() - started)
-    per_epoch = max((seconds[1] - seconds[0]) / (long_ - short), 1e-4)
-    overhead = max(seconds[0] - short * per_epoch, 1e-3)
+    kind(build_fn, epochs=short, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
+    times = EpochTimes()
+    started = time.perf_counter()
+    kind(build_fn, epochs=long_, batch_size=batch_size, verbose=0, random_state=0).fit(
+        X, y, callbacks=[times])
+    whole = time.perf_counter() - started
+    per_epoch = max(float(np.median(times.seconds[1:])), 1e-4)
+    overhead = max(whole - long_ * per_epoch, 1e-3)
     return overhead, per_epoch
 
 

@@ -116,12 +116,14 @@ class SearchProgress:
         self.failed = 0
         self.best = -math.inf
         self.started = time.perf_counter()
+        self.last_done = self.started  # when the last trial ended (the clock of "left")
         self._handle = None
         self._stream_used = False
 
     def trial_done(self, record: dict) -> None:
         """Count one finished trial and redraw the line."""
         self.done += 1
+        self.last_done = time.perf_counter()
         score = record.get("score")
         if record.get("status") != "ok":
             self.failed += 1

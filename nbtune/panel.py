@@ -23,10 +23,13 @@ from __future__ import annotations
 import base64
 import html
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
 
 from nbtune import search, strategies
 from nbtune.formatting import format_value
@@ -170,6 +173,9 @@ class SearchPanel(widgets.VBox):
         self.presentation = presentation
 
         self.runner = SearchRunner(listener=self)  # the thread, Stop and the count of trials
+        self._clock_stop = threading.Event()  # set: the status clock stops ticking
+        self._clock: threading.Thread | None = None
+        self._begun = False
         self.error: BaseException | None = None
         self.figure = None
         self._plot_note = ""
@@ -310,12 +316,26 @@ class SearchPanel(widgets.VBox):
         self.stop_button.disabled = False
         self.plot_output.outputs = ()
         self.status.value = f"{self.strategy}: starting (the first trial includes loading TensorFlow)"
+        self._clock_stop.clear()
+        self._begun = False
+        self._clock = threading.Thread(target=self._tick, daemon=True, name="nbtune-clock")
         self.runner.start(call, on_finish=self._finished)
+        self._clock.start()
         if block:
             self.wait()
 
+    def _tick(self) -> None:
+        """Redraw the status line every second while a trial runs (its own thread),
+        so the elapsed time moves before the first trial ends."""
+        while not self._clock_stop.wait(1.0):
+            if self._begun:  # not before this run's begin (the tally holds the last run's)
+                self._update_status()
+
     def _finished(self, result: SearchResult | None) -> None:
         """The search ended (in its thread): say how, show the result, re-enable Run."""
+        self._clock_stop.set()
+        if self._clock is not None and self._clock is not threading.current_thread():
+            self._clock.join()  # its last redraw must not overwrite the final status
         error = self.error = self.runner.error
         if isinstance(error, SearchFailedError):
             self._say(f"the search failed: {error}", error=True)
@@ -343,6 +363,7 @@ class SearchPanel(widgets.VBox):
     # -- the view's side of the progress protocol (the runner calls it, in the search's thread)
     def begin(self, strategy: str, total: int | None) -> None:
         """A search of ``total`` trials starts."""
+        self._begun = True
         self.progress_bar.value = 0
         self.progress_bar.max = max(int(total or 1), 1)
         self.progress_bar.bar_style = ""
@@ -355,7 +376,16 @@ class SearchPanel(widgets.VBox):
             self.progress_bar.max = done
         self.progress_bar.value = done
         self._update_status()
-        self._draw(self.runner.partial_result(self.scoring))
+        self._draw(self.runner.partial_result(self._score_name()))
+
+    def _score_name(self) -> str:
+        """What the scores are, for the plot while running: the name the finished result
+        will carry (the default scorer is accuracy for classes, r2 for numbers)."""
+        if self.scoring is not None:
+            return self.scoring if isinstance(self.scoring, str) else getattr(
+                self.scoring, "__name__", "score")
+        continuous = type_of_target(np.asarray(self.y)) == "continuous"
+        return "r2" if continuous else "accuracy"
 
     def should_stop(self) -> bool:
         """True after Stop (the runner asks itself; this is the view's answer)."""

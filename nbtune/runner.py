@@ -48,14 +48,18 @@ def status_parts(tally: SearchProgress, final: str = "") -> list[str]:
     ['random', '1/4 trials', '1 failed']
     """
     done, total = tally.done, tally.total
-    elapsed = time.perf_counter() - tally.started
+    now = time.perf_counter()
+    elapsed = now - tally.started
     parts = [tally.strategy, f"{done}/{total} trials" if total else f"{done} trials"]
     if tally.failed:
         parts.append(f"{tally.failed} failed")
     parts.append(f"best {tally.best:.4f}" if math.isfinite(tally.best) else "best -")
     parts.append(f"{format_seconds(elapsed)} elapsed")
     if not final and total and done:
-        parts.append(f"~{format_seconds(elapsed / done * max(total - done, 0))} left")
+        # the trials so far set the pace; the running trial's time already counts down
+        per_trial = (tally.last_done - tally.started) / done
+        left = max(per_trial * max(total - done, 0) - (now - tally.last_done), 0.0)
+        parts.append(f"~{format_seconds(left)} left")
     if final:
         parts.append(final)
     return parts

@@ -92,3 +92,43 @@ def test_all_failing_build_shows_the_error_in_the_panel(cancer):
     assert "broken on purpose" in panel.message.value and "failed" in panel.message.value
     assert result is not None and (result.trials["status"] == "failed").all()
     assert panel.progress_bar.bar_style == "danger" and not panel.run_button.disabled
+
+
+def slow_build(units=4, learning_rate=1e-2):
+    """tiny_build, 3 seconds slower: a first trial long enough to watch the clock."""
+    import time
+
+    time.sleep(3)
+    return tiny_build(units=units, learning_rate=learning_rate)
+
+
+def test_the_clock_ticks_while_the_first_trial_runs(cancer):
+    import time
+
+    panel = SearchPanel(slow_build, SearchSpace(Choice("units", [4])), *cancer.train,
+                        epochs=1, cv=2)
+    panel.run()
+    seen = set()
+    deadline = time.monotonic() + 60
+    while panel.running and time.monotonic() < deadline and panel.trials_done == 0:
+        if "elapsed" in panel.status.value:
+            seen.add(panel.status.value)
+        time.sleep(0.2)
+    result = panel.wait(timeout=120)
+    assert len(seen) >= 2, seen  # the status changed with no trial finished: the clock moved
+    assert all("0/1 trials" in status for status in seen)
+    assert "1/1 trials" in panel.status.value and result.complete  # the final line is kept
+
+
+def test_the_plot_names_the_score_the_same_while_running_and_at_the_end(cancer):
+    labels = []
+
+    class Watch(SearchPanel):
+        def trial_done(self, record):
+            super().trial_done(record)
+            labels.append(self.figure.axes[0].get_ylabel())
+
+    panel = Watch(tiny_build, SPACE, *cancer.train, epochs=1, cv=2)
+    panel.run(block=True)
+    labels.append(panel.figure.axes[0].get_ylabel())
+    assert len(labels) == 5 and len(set(labels)) == 1 and "accuracy" in labels[0], labels

@@ -71,7 +71,7 @@ def outputs(notebook: nbformat.NotebookNode, **match) -> list[tuple[int, dict]]:
 def test_the_lessons_are_the_ones_readme_lists():
     readme = (ROOT / "README.md").read_text()
     listed = re.findall(r"^\| `notebooks/(\d\d_\w+)\.ipynb` \|", readme, flags=re.M)
-    assert len(listed) == 8 and [p.stem for p in NOTEBOOKS] == listed
+    assert len(listed) == 9 and [p.stem for p in NOTEBOOKS] == listed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

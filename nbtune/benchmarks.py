@@ -165,6 +165,9 @@ class Benchmark:
             if dimension.name not in values:
                 dimensions.append(dimension)
                 continue
+            if not isinstance(values[dimension.name], (list, tuple)):
+                raise ValueError(f"subset({dimension.name}={values[dimension.name]!r}): give a list "
+                                 f"of values, e.g. subset({dimension.name}=[...])")
             kept = [dimension.to_python(v) for v in values[dimension.name]]
             missing = [v for v in kept if v not in set(self.configs[dimension.name])]
             if not kept or missing:

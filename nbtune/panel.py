@@ -319,8 +319,8 @@ class SearchPanel(widgets.VBox):
         self._clock_stop.clear()
         self._begun = False
         self._clock = threading.Thread(target=self._tick, daemon=True, name="nbtune-clock")
+        self._clock.start()  # before the search: a quick search may end before the next line
         self.runner.start(call, on_finish=self._finished)
-        self._clock.start()
         if block:
             self.wait()
 

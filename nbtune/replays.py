@@ -171,7 +171,7 @@ def _as_many_trials_as(benchmark: Benchmark, budget: dict[str, Any], measure: st
                        limit: float) -> dict[str, int]:
     """Trial counts no budget of ``limit`` can exhaust (the budget stops the run first)."""
     if measure == "seconds":  # the most epochs those seconds could buy
-        limit = limit / float(benchmark.curves["seconds"].min())
+        limit = limit / max(float(benchmark.curves["seconds"].min()), 1e-6)
     configs = len(benchmark.configs)
     trials = int(min(configs, limit // budget["epochs"] + 1))
     max_epochs = budget["max_epochs"] or budget["epochs"]

@@ -86,6 +86,8 @@ def test_load_and_subset_name_what_they_lack(made):
     bench = benchmarks.load("tiny", folder=out)
     with pytest.raises(ValueError, match=r"units values are \[16, 64\]"):
         bench.subset(units=[32])
+    with pytest.raises(ValueError, match=r"subset\(units=64\): give a list"):
+        bench.subset(units=64)
     part = bench.subset(units=[64])
     assert part.space.size == 1 and set(part.curves["config"]) == {1}
     assert np.array_equal(part.mean_curve(1), bench.mean_curve(1))

@@ -44,7 +44,7 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
 from nbtune import engine
-from nbtune.backend import import_keras, library_versions
+from nbtune.backend import library_versions
 from nbtune.data import Dataset, load_digits
 from nbtune.estimator import KerasClassifier
 from nbtune.fingerprint import run_fingerprint
@@ -202,35 +202,12 @@ class Benchmark:
 
 
 # ------------------------------------------------------------------ tabulating
-def _epoch_recorder() -> Any:
-    """A Keras callback timing and logging each epoch (made here: Keras is imported late)."""
-    keras = import_keras()
-
-    class EpochRecorder(keras.callbacks.Callback):
-        uses_validation_data = True
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.rows, self.train_began = [], None
-
-        def on_train_begin(self, logs=None):
-            self.train_began = time.perf_counter()
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._epoch_began = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = logs or {}
-            self.rows.append({"epoch": epoch + 1, "seconds": time.perf_counter() - self._epoch_began,
-                              **{k: float(logs[k]) for k in ("val_accuracy", "val_loss", "loss")}})
-
-    return EpochRecorder()
-
-
 def _train_one(job: int, params: dict, seed: int, build_fn: Callable, dataset: Dataset,
                max_epochs: int, batch_size: int) -> dict:
     """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy."""
-    recorder = _epoch_recorder()
+    from nbtune.callbacks import EpochLog  # deferred: it imports Keras
+
+    recorder = EpochLog(keys=("val_accuracy", "val_loss", "loss"))
     settings = {"batch_size": batch_size, **params}
     started = time.perf_counter()
     with engine.frozen_heap():

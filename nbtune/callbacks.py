@@ -2,17 +2,21 @@
 
 :class:`ClearTrainingOutput` is the lesson's callback done right: the
 original ``def on_train_end(*args, **kwargs)`` had no ``self`` and only worked
-by accident.
+by accident. :class:`EpochLog` times each epoch of a fit (what
+:func:`nbtune.measure_speed` and the tabulated benchmarks measure).
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Sequence
 
 from nbtune.backend import import_keras
 from nbtune.display import in_notebook
 
 keras = import_keras()  # a Callback subclass needs Keras now; nbtune imports this module lazily
 
-__all__ = ["ClearTrainingOutput"]
+__all__ = ["ClearTrainingOutput", "EpochLog"]
 
 
 class ClearTrainingOutput(keras.callbacks.Callback):
@@ -57,3 +61,47 @@ class ClearTrainingOutput(keras.callbacks.Callback):
 
             clear_output(wait=self.wait)
             self.cleared += 1
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Time each epoch of a fit and keep the logged values named in ``keys``.
+
+    Parameters
+    ----------
+    keys : sequence of str, default ()
+        Logs to keep per epoch, e.g. ``("val_accuracy", "loss")``.
+
+    Attributes
+    ----------
+    rows : list of dict
+        One per epoch: ``epoch`` (from 1), ``seconds`` and each of ``keys``.
+    train_began : float or None
+        ``time.perf_counter()`` when training began (after the model was built).
+
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile("adam", "mse")
+    >>> log = EpochLog(keys=("loss",))
+    >>> history = model.fit(np.zeros((8, 4)), np.zeros(8), epochs=2, verbose=0, callbacks=[log])
+    >>> [sorted(row) for row in log.rows]
+    [['epoch', 'loss', 'seconds'], ['epoch', 'loss', 'seconds']]
+    """
+
+    def __init__(self, keys: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.keys = tuple(keys)
+        self.rows: list[dict] = []
+        self.train_began: float | None = None
+
+    def on_train_begin(self, logs=None):
+        self.train_began = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_began = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.rows.append({"epoch": epoch + 1, "seconds": time.perf_counter() - self._epoch_began,
+                          **{k: float(logs[k]) for k in self.keys}})

@@ -26,7 +26,6 @@ import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import strategies
-from nbtune.backend import import_keras
 from nbtune.estimator import KerasClassifier, KerasRegressor
 from nbtune.space import SearchSpace
 
@@ -146,27 +145,16 @@ def measure_speed(
             f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
             "smaller, e.g. epochs=(1, 3)"
         )
-    keras = import_keras()  # import once, outside the timed fits
-
-    class EpochTimes(keras.callbacks.Callback):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seconds: list[float] = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.began = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self.began)
+    from nbtune.callbacks import EpochLog  # deferred: imports Keras, once, outside the timed fits
 
     kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
     kind(build_fn, epochs=short, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
-    times = EpochTimes()
+    times = EpochLog()
     started = time.perf_counter()
     kind(build_fn, epochs=long_, batch_size=batch_size, verbose=0, random_state=0).fit(
         X, y, callbacks=[times])
     whole = time.perf_counter() - started
-    per_epoch = max(float(np.median(times.seconds[1:])), 1e-4)
+    per_epoch = max(float(np.median([row["seconds"] for row in times.rows[1:]])), 1e-4)
     overhead = max(whole - long_ * per_epoch, 1e-3)
     return overhead, per_epoch
 

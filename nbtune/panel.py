@@ -28,10 +28,9 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
-from sklearn.utils.multiclass import type_of_target
 
 from nbtune import search, strategies
+from nbtune.checks import check_data, resolve_task
 from nbtune.formatting import format_value
 from nbtune.plots import plot_best_so_far
 from nbtune.results import SearchResult
@@ -176,6 +175,7 @@ class SearchPanel(widgets.VBox):
         self._clock_stop = threading.Event()  # set: the status clock stops ticking
         self._clock: threading.Thread | None = None
         self._begun = False
+        self._score_label: str | None = None  # the scores' name, found by the first trial
         self.error: BaseException | None = None
         self.figure = None
         self._plot_note = ""
@@ -318,6 +318,7 @@ class SearchPanel(widgets.VBox):
         self.status.value = f"{self.strategy}: starting (the first trial includes loading TensorFlow)"
         self._clock_stop.clear()
         self._begun = False
+        self._score_label = None
         self._clock = threading.Thread(target=self._tick, daemon=True, name="nbtune-clock")
         self._clock.start()  # before the search: a quick search may end before the next line
         self.runner.start(call, on_finish=self._finished)
@@ -378,14 +379,13 @@ class SearchPanel(widgets.VBox):
         self._update_status()
         self._draw(self.runner.partial_result(self._score_name()))
 
-    def _score_name(self) -> str:
+    def _score_name(self) -> str | None:
         """What the scores are, for the plot while running: the name the finished result
-        will carry (the default scorer is accuracy for classes, r2 for numbers)."""
-        if self.scoring is not None:
-            return self.scoring if isinstance(self.scoring, str) else getattr(
-                self.scoring, "__name__", "score")
-        continuous = type_of_target(np.asarray(self.y)) == "continuous"
-        return "r2" if continuous else "accuracy"
+        will carry (the search's own rule, from the task its data gives), found once a run."""
+        if self._score_label is None:
+            _, y = check_data(self.X, self.y)  # a trial has run: the search accepted the data
+            self._score_label = search.scoring_name(self.scoring, resolve_task("auto", y))
+        return self._score_label
 
     def should_stop(self) -> bool:
         """True after Stop (the runner asks itself; this is the view's answer)."""

@@ -71,6 +71,7 @@ __all__ = [
     "successive_halving",
     "compare",
     "run_strategy",
+    "scoring_name",
     "STRATEGIES",
     "SearchFailedError",
 ]
@@ -97,7 +98,14 @@ def _check_space_names(base, space: SearchSpace) -> None:
     clone(base).set_params(**space.defaults())
 
 
-def _scoring_name(scoring, task: str) -> str | None:
+def scoring_name(scoring, task: str) -> str | None:
+    """The name a search's result gives its scores: the scorer's, or the task's default.
+
+    Examples
+    --------
+    >>> scoring_name(None, "classification"), scoring_name("f1", "classification")
+    ('accuracy', 'f1')
+    """
     if scoring is None:
         return "accuracy" if task == "classification" else "r2"
     return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", None)
@@ -162,14 +170,14 @@ def _cross_validated(strategy: Strategy, build_fn, space, X, y, *, cv, budget: M
     header = run_fingerprint(
         strategy.name, space, data=[X, y], folds=splits, build_fn=build_fn,
         settings={**fit_settings, **_budget_settings(strategy, budget)},
-        callbacks=fit_settings.get("callbacks"), scoring=_scoring_name(scoring, task))
+        callbacks=fit_settings.get("callbacks"), scoring=scoring_name(scoring, task))
     records, stopped = _run_in_folder(
         strategy, proposer, CrossValidation(base, X, y, splits, scoring), header,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
         progress=progress, workers=workers)
     return _finish(records, strategy=strategy.name, space=space, progress=progress,
                    stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_settings,
-                   scoring=_scoring_name(scoring, task))
+                   scoring=scoring_name(scoring, task))
 
 
 def _validation_split(X, y, validation_data, validation_split, task, random_state):
@@ -217,7 +225,7 @@ def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[st
     header = run_fingerprint(
         strategy.name, space, data=[X, y, X_val, y_val], build_fn=build_fn,
         settings={**fit_params, **_budget_settings(strategy, budget)}, callbacks=callbacks,
-        scoring=_scoring_name(scoring, task))
+        scoring=scoring_name(scoring, task))
     with warnings.catch_warnings():
         # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
         # oracle warns when a length scale reaches its bound, routine on a few trials
@@ -228,7 +236,7 @@ def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[st
             project_name=project_name, resume=resume, overwrite=overwrite, progress=progress)
     return _finish(records, strategy=strategy.name, space=space, progress=progress,
                    stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_params,
-                   scoring=_scoring_name(scoring, task))
+                   scoring=scoring_name(scoring, task))
 
 
 def grid_search(

@@ -180,8 +180,7 @@ def _on_lattice(slider: Any, span: tuple[int, int], step: int) -> None:
     high = min(low + step * ((high - low) // step), lattice_max)
     with slider.hold_trait_notifications():
         slider.step = step
-        slider.max = max(lattice_max, slider.min)
-        slider.min = lattice_min
+        slider.min = lattice_min  # <= low <= the current max
         slider.max = lattice_max
         slider.value = (low, high)
 

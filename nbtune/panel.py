@@ -37,7 +37,7 @@ from nbtune.results import SearchResult
 from nbtune.runner import SearchRunner, status_parts
 from nbtune.search import SearchFailedError
 from nbtune.space import SearchSpace
-from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
+from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
 from nbtune.widgets import SpaceEditor
 
 __all__ = ["SearchPanel"]
@@ -186,6 +186,7 @@ class SearchPanel(widgets.VBox):
                                  factor=factor)
         self._make_controls(strategy)
         self.children = self._layout(presentation)
+        self.add_class("nbtune-panel")
         self._show_budget()
 
     def _make_budget_inputs(self, *, trials: int, epochs: int, cv: int, max_epochs: int,
@@ -193,7 +194,7 @@ class SearchPanel(widgets.VBox):
         def number(value: int, low: int, high: int, label: str) -> widgets.BoundedIntText:
             return widgets.BoundedIntText(
                 value=value, min=low, max=high, description=label,
-                layout=widgets.Layout(width="13em"), style={"description_width": "6em"},
+                layout=widgets.Layout(width="auto"),
             )
 
         self.trials_input = number(trials, 1, 10_000, "trials")
@@ -208,14 +209,17 @@ class SearchPanel(widgets.VBox):
 
     def _make_controls(self, strategy: str) -> None:
         self.strategy_buttons = widgets.ToggleButtons(options=_STRATEGIES, value=strategy)
-        self.run_button = widgets.Button(description="Run", icon="play", button_style="success")
+        self.run_button = widgets.Button(description="Run", icon="play", button_style="success",
+                                         layout=widgets.Layout(width="auto", min_width="6em"))
         self.stop_button = widgets.Button(description="Stop", icon="stop", button_style="danger",
                                           disabled=True,
+                                          layout=widgets.Layout(width="auto", min_width="6em"),
                                           tooltip="end the search after the current trial")
         self.run_button.on_click(lambda _: self.run())
         self.stop_button.on_click(lambda _: self.stop())
         self.progress_bar = widgets.IntProgress(value=0, min=0, max=1,
-                                                layout=widgets.Layout(width="28em"))
+                                                layout=widgets.Layout(width="20em",
+                                                                      flex="1 1 10em"))
         self.status = widgets.HTML("ready: choose a strategy and a budget, then press Run")
         self.plot_output = widgets.Output(layout=widgets.Layout(min_height="0px"))
         self.message = widgets.HTML()
@@ -223,6 +227,7 @@ class SearchPanel(widgets.VBox):
 
     def _layout(self, presentation: bool) -> list:
         children = [
+            widgets.HTML(style_sheet()),
             self.strategy_buttons,
             widgets.HBox(list(self._budget.values())),
             widgets.HBox([self.run_button, self.stop_button, self.progress_bar]),
@@ -230,11 +235,9 @@ class SearchPanel(widgets.VBox):
             self.message,
             self.plot_output,
         ]
+        self.add_class(WIDGET_CLASS)
         if presentation:
-            children.insert(0, widgets.HTML(PRESENTATION_CSS))
             self.add_class(PRESENTATION_CLASS)
-            for w in (self.run_button, self.stop_button, self.strategy_buttons):
-                w.style.font_size = "20px"
         return children
 
     # -- budget ----------------------------------------------------------------

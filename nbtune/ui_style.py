@@ -1,30 +1,64 @@
-"""The look the widgets share: presentation mode for a projector.
+"""The look the widgets share: sizes relative to the notebook's text, rows that wrap.
 
-``SpaceEditor(presentation=True)`` and ``SearchPanel(presentation=True)`` add
-:data:`PRESENTATION_CLASS` to themselves and put :data:`PRESENTATION_CSS` in
-front of their controls, so labels, readouts, inputs and buttons read at 20 px
-from the back of a room.
+:class:`~nbtune.SpaceEditor` and :class:`~nbtune.SearchPanel` add
+:data:`WIDGET_CLASS` to themselves and put :func:`style_sheet` in front of their
+controls.  Their fonts follow the notebook's own text size
+(``--jp-content-font-size1``, which JupyterLab raises in Presentation Mode and
+the browser scales when it zooms) instead of ipywidgets' fixed 13 px;
+``presentation=True`` adds :data:`PRESENTATION_CLASS`: 1.4 times that size,
+for a projector.  Rows wrap when the column is narrow (the file browser open,
+150 % zoom) instead of squeezing their labels to "learning_rat" or "lo".
 
 Examples
 --------
->>> from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
->>> PRESENTATION_CLASS in PRESENTATION_CSS and "font-size: 20px" in PRESENTATION_CSS
+>>> import re
+>>> from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
+>>> sheet = style_sheet()
+>>> WIDGET_CLASS in sheet and PRESENTATION_CLASS in sheet
 True
+>>> sorted(set(re.findall(r"[0-9.]+px", sheet)))   # no fixed size but the fallback
+['14px']
 """
 
 from __future__ import annotations
 
-__all__ = ["PRESENTATION_CLASS", "PRESENTATION_CSS"]
+__all__ = ["PRESENTATION_CLASS", "PRESENTATION_SCALE", "WIDGET_CLASS", "style_sheet"]
+
+#: The CSS class of every nbtune widget (the editor and the run panel).
+WIDGET_CLASS = "nbtune-widget"
 
 #: The CSS class a widget adds to itself in presentation mode.
 PRESENTATION_CLASS = "nbtune-presentation"
 
-#: The style sheet (an HTML ``<style>`` element) of presentation mode.
-PRESENTATION_CSS = f"""<style>
-.{PRESENTATION_CLASS}, .{PRESENTATION_CLASS} .widget-label,
-.{PRESENTATION_CLASS} .widget-readout, .{PRESENTATION_CLASS} input,
-.{PRESENTATION_CLASS} button, .{PRESENTATION_CLASS} textarea,
-.{PRESENTATION_CLASS} .widget-html-content, .{PRESENTATION_CLASS} .widget-label-basic
-{{ font-size: 20px !important; line-height: 1.5 !important; }}
-.{PRESENTATION_CLASS} .widget-inline-hbox {{ min-height: 40px; }}
+#: How much larger than the notebook's text presentation mode writes.
+PRESENTATION_SCALE = 1.4
+
+
+def style_sheet() -> str:
+    """The HTML ``<style>`` element the widgets put in front of their controls.
+
+    ``--nbtune-font`` is the notebook's text size (14px when the page does not
+    say); every ipywidgets size the widgets use is set relative to it, so a
+    label's box grows with its text.
+    """
+    w, p = WIDGET_CLASS, PRESENTATION_CLASS
+    return f"""<style>
+.{w} {{
+  --nbtune-font: var(--jp-content-font-size1, 14px);
+  --jp-widgets-font-size: var(--nbtune-font);
+  --jp-widgets-inline-height: calc(2 * var(--nbtune-font));
+  --jp-widgets-inline-label-width: auto;
+  --jp-widgets-slider-handle-size: calc(1.15 * var(--nbtune-font));
+  font-size: var(--nbtune-font);
+  line-height: 1.4;
+}}
+.{w}.{p} {{ --nbtune-font: calc({PRESENTATION_SCALE} * var(--jp-content-font-size1, 14px)); }}
+.{w} .widget-hbox {{ flex-wrap: wrap; align-items: center; column-gap: 0.3em; }}
+.{w} .widget-hbox > *, .{w} button {{ flex-shrink: 0; max-width: 100%; }}
+.{w} .widget-hbox > .widget-slider {{ flex-shrink: 1; }}
+.{w} .widget-label, .{w} .widget-readout {{ overflow: visible; text-overflow: clip; }}
+.{w} .widget-inline-hbox .widget-label {{ padding-right: 0.3em; }}
+.{w} .widget-text input {{ width: 5em; flex: 0 0 5em; }}
+.{w} .widget-html-content {{ font-size: var(--nbtune-font); line-height: 1.5; }}
+.{w} .widget-toggle-buttons .widget-toggle-button {{ width: auto; min-width: 6em; }}
 </style>"""

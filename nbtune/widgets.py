@@ -42,7 +42,7 @@ from nbtune.build_fns import is_hp_build_fn
 from nbtune.cost import grid_cost, measure_speed
 from nbtune.formatting import format_seconds, format_value
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
-from nbtune.ui_style import PRESENTATION_CLASS, PRESENTATION_CSS
+from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
 
 __all__ = [
     "SpaceEditor",
@@ -53,7 +53,10 @@ __all__ = [
     "format_value",  # from nbtune.formatting, kept here for old imports
 ]
 
-_NAME_WIDTH = "11em"
+# Sizes in em: they grow with the text (see nbtune.ui_style). The name column is
+# wide enough for "learning_rate", so the sliders line up; a longer name widens its row.
+_NAME_WIDTH = "7.5em"
+_SLIDER = {"width": "16em", "flex": "0 1 16em", "min_width": "8em"}
 
 
 # ----------------------------------------------------------------- formatting
@@ -99,10 +102,14 @@ class DimensionRow:
         self.controls = controls
         self._read = read
         self._points = points
-        label = widgets.Label(self.name, layout=widgets.Layout(width=_NAME_WIDTH))
+        label = widgets.Label(self.name, layout=widgets.Layout(min_width=_NAME_WIDTH))
         label.add_class("nbtune-name")
-        self.count = widgets.Label("", layout=widgets.Layout(width="9em"))
-        self.widget = widgets.HBox([label, *parts, self.count])
+        self.count = widgets.Label("", layout=widgets.Layout(min_width="5.5em"))
+        # the controls wrap within their own box: a second line starts under the slider
+        controls_box = widgets.HBox([*parts, self.count], layout=widgets.Layout(flex="1 1 0%"))
+        self.widget = widgets.HBox([label, controls_box],
+                                   layout=widgets.Layout(flex_flow="row", align_items="flex-start"))
+        self.widget.add_class("nbtune-row")
 
     def dimension(self) -> Dimension:
         """The dimension the controls describe now; ValueError if they describe none."""
@@ -131,8 +138,7 @@ def _checked(name: str, make: Callable[[], Dimension]) -> Dimension:
 
 def _points_box(points: int) -> widgets.BoundedIntText:
     return widgets.BoundedIntText(
-        value=points, min=0, max=100, description="points", layout=widgets.Layout(width="9em"),
-        style={"description_width": "3.5em"},
+        value=points, min=0, max=100, description="points", layout=widgets.Layout(width="auto"),
     )
 
 
@@ -185,6 +191,22 @@ def _on_lattice(slider: Any, span: tuple[int, int], step: int) -> None:
         slider.value = (low, high)
 
 
+def _range_readout(slider: Any) -> widgets.Label:
+    """Our own readout of a range slider: 1e-4 \u2013 0.1, not 1e-4-0.1 or 0.000 - 0.5000.
+
+    The sliders' own readout is a box of fixed width that clips "0.001 \u2013 0.0".
+    """
+    readout = widgets.Label(layout=widgets.Layout(min_width="6.5em"))
+
+    def show_range(change: Any = None) -> None:
+        low, high = (_round(v) for v in slider.value)
+        readout.value = f"{format_value(low)} \u2013 {format_value(high)}"
+
+    show_range()
+    slider.observe(show_range, names="value")
+    return readout
+
+
 @dimension_row.register
 def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
     """IntRangeSlider for low..high, a box for the step (a multiplier when log).
@@ -194,16 +216,16 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
     linear_step = 1 if dim.log else dim.step
     slider = widgets.IntRangeSlider(
         value=(dim.low, dim.high), min=dim.low, max=max(dim.high, dim.low + linear_step),
-        step=linear_step, continuous_update=False, layout=widgets.Layout(width="24em"),
+        step=linear_step, readout=False, continuous_update=False, layout=widgets.Layout(**_SLIDER),
     )
     span = (slider.min, slider.max)
     _on_lattice(slider, span, linear_step)
     log_multiplier = dim.log and dim.step > 1
     step = widgets.BoundedIntText(
         value=dim.step, min=1, max=10**9, description="x" if log_multiplier else "step",
-        layout=widgets.Layout(width="9em"), style={"description_width": "3.5em"},
+        layout=widgets.Layout(width="auto"),
     )
-    parts: list = [slider, step]
+    parts: list = [slider, _range_readout(slider), step]
     if dim.log:
         parts.append(widgets.Label("log", layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
     else:  # the slider moves in steps of the grid
@@ -235,30 +257,21 @@ def _float_row(dim: Float, *, points: int = 5) -> DimensionRow:
     if dim.log:
         slider = widgets.SelectionRangeSlider(
             options=_log_options(dim.low, dim.high), value=(dim.low, dim.high), readout=False,
-            continuous_update=False, layout=widgets.Layout(width="24em"),
+            continuous_update=False, layout=widgets.Layout(**_SLIDER),
         )
     else:  # the original range, as for Int
         span = (dim.high - dim.low) or abs(dim.high) or 1.0
         slider = widgets.FloatRangeSlider(
             value=(dim.low, dim.high), min=dim.low, max=max(dim.high, dim.low + span),
             step=_round(span / 100, 3), readout=False,
-            continuous_update=False, layout=widgets.Layout(width="24em"),
+            continuous_update=False, layout=widgets.Layout(**_SLIDER),
         )
-    # our own readout: 1e-4 - 0.1, not the slider's 1e-4-0.1 or 0.000 - 0.5000
-    readout = widgets.Label(layout=widgets.Layout(width="8em"))
-
-    def show_range(change: Any = None) -> None:
-        low, high = (_round(v) for v in slider.value)
-        readout.value = f"{format_value(low)} \u2013 {format_value(high)}"
-
-    show_range()
-    slider.observe(show_range, names="value")
-    parts: list = [slider, readout]
+    parts: list = [slider, _range_readout(slider)]
     step = points_box = None
     if dim.step is not None:
         step = widgets.BoundedFloatText(
             value=dim.step, min=0.0, max=1e12, description="x" if dim.log else "step",
-            layout=widgets.Layout(width="9em"), style={"description_width": "3.5em"},
+            layout=widgets.Layout(width="auto"),
         )
         parts.append(step)
     else:
@@ -337,7 +350,7 @@ def _parse_fixed(text: str, original: Any) -> Any:
 @dimension_row.register
 def _fixed_row(dim: Fixed, *, points: int = 5) -> DimensionRow:
     """A text box with the value (edit it to change it; 'adam' or 3 or None)."""
-    box = widgets.Text(value=format_value(dim.value), layout=widgets.Layout(width="16em"))
+    box = widgets.Text(value=format_value(dim.value), layout=widgets.Layout(width="auto"))
 
     def read() -> Fixed:
         return _checked(dim.name, lambda: Fixed(dim.name, _parse_fixed(box.value, dim.value)))
@@ -455,32 +468,37 @@ class SpaceEditor(widgets.VBox):
         self._summary_plain: list[str] = []
         self._make_controls(cv, epochs)
         self.children = self._layout(presentation)
+        self.add_class("nbtune-editor")  # for a browser test to find it
         self._set_rows(space)
 
     def _make_controls(self, cv: int, epochs: int) -> None:
         self.cv_input = widgets.BoundedIntText(
-            value=cv, min=2, max=50, description="cv folds", layout=widgets.Layout(width="12em"),
+            value=cv, min=2, max=50, description="cv folds", layout=widgets.Layout(width="auto"),
         )
         self.epochs_input = widgets.BoundedIntText(
             value=epochs, min=1, max=10_000, description="epochs",
-            layout=widgets.Layout(width="12em"),
+            layout=widgets.Layout(width="auto"),
         )
         for box in (self.cv_input, self.epochs_input):
             box.observe(self._on_change, names="value")
         self.summary = widgets.HTML()
         self.message = widgets.HTML()
+        fit_text = widgets.Layout(width="auto")  # not ipywidgets' fixed 148 px
         self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           layout=widgets.Layout(width="auto", align_self="flex-start"),
                                            tooltip="back to the original space")
         self.export_button = widgets.Button(description="Export JSON", icon="download",
+                                            layout=fit_text,
                                             tooltip="write the edited space as JSON below")
         self.import_button = widgets.Button(description="Import JSON", icon="upload",
+                                            layout=fit_text,
                                             tooltip="load the space from the JSON below")
         self.reset_button.on_click(lambda _: self.reset())
         self.export_button.on_click(lambda _: self._export_clicked())
         self.import_button.on_click(lambda _: self._import_clicked())
         self.json_text = widgets.Textarea(
             placeholder="Export JSON writes the edited space here; paste a space and Import JSON",
-            layout=widgets.Layout(width="44em", height="8em"),
+            layout=widgets.Layout(width="100%", max_width="44em", height="8em"),
         )
         self.json_box = widgets.Accordion(
             [widgets.VBox([widgets.HBox([self.export_button, self.import_button]), self.json_text])],
@@ -489,9 +507,9 @@ class SpaceEditor(widgets.VBox):
         self._rows_box = widgets.VBox()
 
     def _layout(self, presentation: bool) -> list:
-        title = widgets.HTML("<b>Search space</b>")
         children = [
-            title,
+            widgets.HTML(style_sheet()),
+            widgets.HTML("<b style='font-size: 1.2em'>Search space</b>"),
             self._rows_box,
             widgets.HBox([self.cv_input, self.epochs_input]),
             self.summary,
@@ -499,12 +517,9 @@ class SpaceEditor(widgets.VBox):
             self.reset_button,
             self.json_box,
         ]
+        self.add_class(WIDGET_CLASS)
         if presentation:
-            children.insert(0, widgets.HTML(PRESENTATION_CSS))
             self.add_class(PRESENTATION_CLASS)
-            for button in (self.reset_button, self.export_button, self.import_button):
-                button.style.font_size = "20px"
-            title.value = "<b style='font-size: 24px'>Search space</b>"
         return children
 
     # -- rows ------------------------------------------------------------------
@@ -516,8 +531,6 @@ class SpaceEditor(widgets.VBox):
         for row in rows.values():
             for control in row.controls:
                 control.observe(self._on_change, names="value")
-                if self.presentation and "font_size" in control.style.keys:
-                    control.style.font_size = "20px"
         self.rows = rows
         self._rows_box.children = [row.widget for row in self.rows.values()]
         self._refresh()

@@ -87,6 +87,16 @@ def test_lesson_writes_nothing_to_stderr(path):
     assert not stderr, [(number, o["text"][:300]) for number, o in stderr]
 
 
+def test_lessons_hold_the_metadata_jupyterlab_writes_and_slide_types():
+    """Opening a lesson does not mark it modified; RISE finds a slide type on every cell."""
+    import subprocess
+    import sys
+
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "lesson_metadata.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr + "; run python scripts/lesson_metadata.py"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_lesson_is_committed_clean(path):
     """No outputs or execution counts in the repository: a student starts fresh."""

@@ -225,11 +225,15 @@ def test_grid_cost_and_format_value():
     assert format_value(1e-4) == "1e-4" and format_value(0.001) == "0.001"
 
 
-def test_presentation_option_enlarges_fonts():
-    editor = SpaceEditor(LESSON, presentation=True)
-    assert "nbtune-presentation" in editor._dom_classes
-    assert "font-size: 20px" in editor.children[0].value
-    assert editor.reset_button.style.font_size == "20px"
+def test_presentation_option_enlarges_fonts_relative_to_the_notebook_text():
+    from nbtune.ui_style import PRESENTATION_SCALE
+
+    editor, plain = SpaceEditor(LESSON, presentation=True), SpaceEditor(LESSON)
+    assert {"nbtune-widget", "nbtune-presentation"} <= set(editor._dom_classes)
+    assert "nbtune-presentation" not in plain._dom_classes
+    sheet = editor.children[0].value
+    assert f"calc({PRESENTATION_SCALE} * var(--jp-content-font-size1" in sheet
+    assert not editor.reset_button.style.font_size  # no fixed size on a control
 
 
 def test_measure_speed_with_a_real_tiny_model(cancer):

@@ -1,0 +1,93 @@
+"""Give every lesson the metadata JupyterLab writes, and RISE's slide types.
+
+JupyterLab rewrites a notebook's ``kernelspec`` and ``language_info`` when it
+opens it with a kernel, and so marks it modified before a student has done
+anything, unless they already hold what it would write.  This script writes
+exactly that (seen in JupyterLab 4.6 with ipykernel; the Python version is the
+one this script runs under, so run it with the Python of CI and Binder, 3.11:
+JupyterLab records the kernel's exact version, so a student on another Python
+still sees the lesson marked modified, and only that field changes).
+
+Each cell also gets a RISE slide type (``metadata.slideshow.slide_type``, read
+by jupyterlab-rise): a new slide at the title and at each ``##`` heading, a
+sub-slide at each ``###`` heading, and every other cell on the slide before
+it.  The notebook's ``rise`` settings let a long slide scroll.
+
+Usage::
+
+    python scripts/lesson_metadata.py           # rewrite the lessons that differ
+    python scripts/lesson_metadata.py --check   # exit 1, naming them, if any differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from pathlib import Path
+
+LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+RISE = {"scroll": True, "transition": "none"}
+
+
+def language_info(version: str) -> dict:
+    """What ipykernel tells JupyterLab about a Python of this version."""
+    return {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3", "version": version}
+
+
+def slide_type(cell: dict, first: bool) -> str:
+    """RISE's slide type for a cell: 'slide', 'subslide' or '-' (the slide before)."""
+    source = "".join(cell["source"]).lstrip()
+    if first or (cell["cell_type"] == "markdown" and source.startswith(("# ", "## "))):
+        return "slide"
+    if cell["cell_type"] == "markdown" and source.startswith("### "):
+        return "subslide"
+    return "-"
+
+
+def normalised(notebook: dict, version: str) -> dict:
+    """The notebook with the metadata above for this Python version (nothing else changed)."""
+    notebook = copy.deepcopy(notebook)
+    notebook["metadata"].update(kernelspec=KERNELSPEC, language_info=language_info(version),
+                                rise=RISE)
+    for number, cell in enumerate(notebook["cells"]):
+        cell["metadata"]["slideshow"] = {"slide_type": slide_type(cell, number == 0)}
+    return notebook
+
+
+def as_text(notebook: dict) -> str:
+    """The JSON as JupyterLab saves it (one space indent, keys sorted, a final newline)."""
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if a lesson differs (but for its Python version)")
+    args = parser.parse_args(argv)
+    differ = []
+    this_python = ".".join(str(part) for part in sys.version_info[:3])
+    for path in LESSONS:
+        text = path.read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        # --check: any Python's version will do (the tests run on several)
+        recorded = notebook["metadata"].get("language_info", {}).get("version")
+        version = recorded if args.check and recorded else this_python
+        wanted = as_text(normalised(notebook, version))
+        if wanted != text:
+            differ.append(path.name)
+            if not args.check:
+                path.write_text(wanted, encoding="utf-8")
+    if differ:
+        verb = "differ from" if args.check else "rewritten to"
+        print(f"{', '.join(differ)} {verb} the metadata of scripts/lesson_metadata.py", file=sys.stderr)
+    return 1 if differ and args.check else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,8 @@ come from exactly the code the class runs; the notebook imports them.
 - :func:`run_comparison`, :func:`precompute` -- run lesson 04's comparison,
   and write it to files;
 - :func:`load_precomputed`, :func:`precomputed_info` -- read the shipped
-  results back, e.g. while a search runs or when Binder is slow.
+  results back, e.g. while a search runs or when Binder is slow;
+- :func:`lesson_times` -- how long each lesson takes, as measured on one core.
 
 Importing this module is cheap: TensorFlow and Keras are imported by the
 functions that train.
@@ -336,3 +337,35 @@ def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | Non
         scoring=info.get("scoring"),
         test_scores=info.get("test_scores"),
     )
+
+
+# ------------------------------------------------------------ lesson times
+LESSON_TIMES = "lesson_times"
+
+
+def lesson_times(*, folder: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Each lesson's wall time and peak memory at default budgets, measured on one core.
+
+    Read from ``nbtune/precomputed/lesson_times.json``, which
+    ``taskset -c 0 python scripts/budget_report.py --save ...`` writes; the
+    table's ``attrs`` say where and when (``machine``, ``measured``, ``note``).
+    This is the one source of the time statements of the lessons and
+    INSTRUCTORS.md.
+
+    Examples
+    --------
+    >>> times = lesson_times()
+    >>> list(times.columns)
+    ['seconds', 'peak_mib']
+    >>> times.attrs["machine"]["cpus_usable"]
+    1
+    """
+    _, json_path = _paths(LESSON_TIMES, folder)
+    if not json_path.exists():
+        raise FileNotFoundError(
+            f"no lesson times: {json_path} does not exist. Make it with "
+            f"`taskset -c 0 python scripts/budget_report.py --save {json_path}`")
+    info = json.loads(json_path.read_text(encoding="utf-8"))
+    table = pd.DataFrame(info["lessons"]).set_index("lesson")[["seconds", "peak_mib"]]
+    table.attrs = {key: info[key] for key in ("measured", "machine", "note", "targets", "command")}
+    return table

@@ -30,7 +30,9 @@ from pathlib import Path
 LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-RISE = {"scroll": True, "transition": "none"}
+# "white" (reveal.js) uses a font that ships with it; RISE's default theme, "simple", fetches
+# two fonts from fonts.googleapis.com (seen in headless Chromium with jupyterlab-rise 0.43.1)
+RISE = {"scroll": True, "theme": "white", "transition": "none"}
 
 
 def language_info(version: str) -> dict:

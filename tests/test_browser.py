@@ -172,6 +172,9 @@ def open_lesson(browser, url: str, *, width=1024, height=768, zoom=1.0):
         viewport={"width": round(width / zoom), "height": round(height / zoom)},
         device_scale_factor=zoom)
     page = context.new_page()
+    page.outside_requests = []  # nothing may come from the internet
+    page.on("request", lambda request: page.outside_requests.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
     page.goto(url)
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -235,6 +238,30 @@ def lesson(browser, lab):
     page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
     yield page
     page.context.close()
+
+
+def test_the_lesson_loads_nothing_from_the_internet(lesson):
+    assert lesson.outside_requests == []
+
+
+def test_the_lesson_opens_as_slides(browser, lab):
+    """RISE (jupyterlab-rise) shows one slide per cell marked 'slide', with no web fonts."""
+    url, folder = lab
+    cells = json.loads(LESSON.read_text())["cells"]
+    slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in cells)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    try:
+        page.goto(url.replace("/lab/tree/", "/rise/"))
+        page.wait_for_function("() => document.querySelectorAll('.reveal .slides > section').length > 0",
+                               timeout=60_000)
+        assert page.evaluate("() => document.querySelectorAll('.reveal .slides > section').length") == slides
+        assert outside == []
+    finally:
+        context.close()
 
 
 def test_opening_the_lesson_does_not_mark_it_modified(lesson):

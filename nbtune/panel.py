@@ -32,7 +32,7 @@ import ipywidgets as widgets
 from nbtune import search, strategies
 from nbtune.checks import check_data, resolve_task
 from nbtune.formatting import format_value
-from nbtune.plots import plot_best_so_far
+from nbtune.plots import column_size, plot_best_so_far
 from nbtune.results import SearchResult
 from nbtune.runner import SearchRunner, status_parts
 from nbtune.search import SearchFailedError
@@ -434,7 +434,8 @@ class SearchPanel(widgets.VBox):
             return
         from matplotlib.figure import Figure  # deferred: importing the panel stays cheap
 
-        size = (8, 4.5) if self.presentation else (6, 3.2)
+        # no wider than the notebook's column (nbtune.plots.COLUMN_INCHES), at the notebook's 100 dpi
+        size = column_size((8.0, 4.5) if self.presentation else (6.0, 3.2))
         fig = Figure(figsize=size, dpi=100, layout="constrained")
         ax = fig.add_subplot()
         try:

@@ -11,6 +11,7 @@ Usage::
 
     python scripts/render_figures.py                              # search, then draw
     python scripts/render_figures.py --trials out/trials.csv      # draw from a saved table
+    python scripts/render_figures.py --trials out/trials.csv --presentation --dpi 100
     python scripts/render_figures.py --save-trials tests/data/compare_cancer.csv
 
 The table ``tests/data/compare_cancer.csv`` (and its ``.json`` settings) that
@@ -20,10 +21,12 @@ The table ``tests/data/compare_cancer.csv`` (and its ``.json`` settings) that
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # files only, no window
@@ -102,43 +105,62 @@ def load_trials(path: Path) -> SearchResult:
                                  test_scores=settings.get("test_scores"))
 
 
-def render(result: SearchResult, out: Path, cv_search=None) -> list[Path]:
-    """Draw every plot to ``out``; return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    def save(name: str, drawn) -> None:
-        figure = drawn if isinstance(drawn, plt.Figure) else drawn.figure
-        path = out / f"{name}.png"
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        written.append(path)
-
-    params = result.param_names
-    save("trial_scores", plots.plot_trial_scores(result))
+def every_plot(result: SearchResult, cv_search=None, *, presentation: bool = False) -> Iterator[tuple]:
+    """(file name, drawn plot) for every plot of ``result``, drawn one at a time."""
+    params, p = result.param_names, presentation
+    yield "trial_scores", plots.plot_trial_scores(result, presentation=p)
     for x in ("trials", "epochs", "seconds"):
-        save(f"best_so_far_{x}", plots.plot_best_so_far(result, x=x))
-    save("best_so_far_epochs_presentation", plots.plot_best_so_far(result, x="epochs", presentation=True))
+        yield f"best_so_far_{x}", plots.plot_best_so_far(result, x=x, presentation=p)
     for param in params:
-        save(f"score_by_{param}", plots.plot_score_by_param(result, param))
-    if len(params) >= 2:
-        save(f"sampled_{params[0]}_{params[1]}", plots.plot_sampled_points(result, params[0], params[1]))
-    if len(params) >= 3:
-        save(f"sampled_{params[1]}_{params[2]}", plots.plot_sampled_points(result, params[1], params[2]))
+        yield f"score_by_{param}", plots.plot_score_by_param(result, param, presentation=p)
+    for x_param, y_param in zip(params[:2], params[1:3]):
+        yield f"sampled_{x_param}_{y_param}", plots.plot_sampled_points(result, x_param, y_param, presentation=p)
     if "hyperband" in result.strategies:
-        save("hyperband_rounds", plots.plot_hyperband_rounds(result))
-        save("hyperband_rounds_presentation", plots.plot_hyperband_rounds(result, presentation=True))
+        yield "hyperband_rounds", plots.plot_hyperband_rounds(result, presentation=p)
     if cv_search is not None:
-        save("cv_results", plots.plot_cv_results(cv_search))
-        save("cv_results_presentation", plots.plot_cv_results(cv_search, presentation=True))
+        yield "cv_results", plots.plot_cv_results(cv_search, presentation=p)
     if "grid" in result.strategies:
-        save("cv_results_grid_sorted", plots.plot_cv_results(result.for_strategy("grid"), sort=True))
-    save("hyperband_schedule", plots.plot_hyperband_schedule(max_epochs=10, factor=3))
-    save("hyperband_schedule_presentation",
-         plots.plot_hyperband_schedule(max_epochs=27, factor=3, presentation=True))
-    save("comparison", plots.plot_comparison(result))
-    save("comparison_presentation", plots.plot_comparison(result, presentation=True))
-    return written
+        yield "cv_results_grid_sorted", plots.plot_cv_results(result.for_strategy("grid"), sort=True,
+                                                              presentation=p)
+    yield "hyperband_schedule", plots.plot_hyperband_schedule(max_epochs=10, factor=3, presentation=p)
+    yield "hyperband_schedule_27", plots.plot_hyperband_schedule(max_epochs=27, factor=3, presentation=p)
+    yield "comparison", plots.plot_comparison(result, presentation=p)
+
+
+def a_few_presentation_plots(result: SearchResult, cv_search=None) -> Iterator[tuple]:
+    """(file name, drawn plot) for the plots drawn for a projector too, by default."""
+    yield "best_so_far_epochs", plots.plot_best_so_far(result, x="epochs", presentation=True)
+    if "hyperband" in result.strategies:
+        yield "hyperband_rounds", plots.plot_hyperband_rounds(result, presentation=True)
+    if cv_search is not None:
+        yield "cv_results", plots.plot_cv_results(cv_search, presentation=True)
+    yield "hyperband_schedule_27", plots.plot_hyperband_schedule(max_epochs=27, factor=3, presentation=True)
+    yield "comparison", plots.plot_comparison(result, presentation=True)
+
+
+def save(drawn, path: Path, dpi: float) -> Path:
+    """The figure of ``drawn`` (an Axes or a Figure) as a PNG file, closed after."""
+    figure = drawn if isinstance(drawn, plt.Figure) else drawn.figure
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
+
+
+def render(result: SearchResult, out: Path, cv_search=None, *, presentation: bool = False,
+           dpi: float = 110) -> list[Path]:
+    """Draw every plot to ``out``; return the files written.
+
+    With ``presentation`` every plot is drawn with ``presentation=True`` (its
+    file named ``..._presentation.png``); without it, the normal plots and a few
+    presentation ones.  ``dpi=100`` writes the pixels the notebook shows.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "_presentation" if presentation else ""
+    named = ((name + suffix, drawn) for name, drawn in every_plot(result, cv_search, presentation=presentation))
+    if not presentation:
+        extra = ((name + "_presentation", drawn) for name, drawn in a_few_presentation_plots(result, cv_search))
+        named = itertools.chain(named, extra)
+    return [save(drawn, out / f"{name}.png", dpi) for name, drawn in named]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out/figures"), help="folder for the PNG files")
     parser.add_argument("--trials", type=Path, help="draw from this saved trials CSV instead of searching")
     parser.add_argument("--save-trials", type=Path, help="also write the comparison's trials to this CSV")
+    parser.add_argument("--presentation", action="store_true",
+                        help="draw every plot with presentation=True (files named ..._presentation.png)")
+    parser.add_argument("--dpi", type=float, default=110,
+                        help="pixels per inch of the PNG files (the notebook shows 100)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -159,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.save_trials:
         for path in save_trials(result, args.save_trials):
             print(path)
-    for path in render(result, args.out, cv_search):
+    for path in render(result, args.out, cv_search, presentation=args.presentation, dpi=args.dpi):
         print(path)
     return 0
 

@@ -12,6 +12,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -23,6 +24,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from nbtune import plots  # noqa: E402
 from nbtune.results import SearchResult  # noqa: E402
@@ -274,7 +277,8 @@ def test_every_draw_function_draws_the_real_comparison(real):
     assert [t.get_text() for t in ax.texts] == ["12", "4", "2", "6", "2", "4"]
 
     figure = plots.plot_comparison(real)
-    assert len(figure.axes) == 4
+    assert len(figure.axes) == 5  # scores, best so far against trials, epochs and seconds, their legend
+    assert [t.get_text().split(":")[0] for t in figure.axes[4].get_legend().get_texts()] == strategies
 
 
 def test_failed_trials_are_drawn_and_cost(mixed):
@@ -331,6 +335,91 @@ def test_presentation_is_larger_and_global_style_is_untouched(real):
     assert big.title.get_fontsize() == pytest.approx(1.5 * normal.title.get_fontsize())
     assert big.xaxis.label.get_fontsize() == pytest.approx(1.5 * normal.xaxis.label.get_fontsize())
     assert big.get_lines()[0].get_linewidth() == pytest.approx(1.5 * normal.get_lines()[0].get_linewidth())
+
+
+# ----------------------------------------------------------------- the notebook's column
+@pytest.fixture(scope="module")
+def runs():
+    """A replay's table: three strategies, three runs each, four trials a run."""
+    rng = np.random.default_rng(0)
+    return make([{"strategy": strategy, "repeat": repeat, "trial": trial, "units": int(rng.choice([8, 16, 32])),
+                  "score": float(rng.uniform(0.7, 0.95)), "epochs_spent": 3, "seconds": 1.0}
+                 for strategy in ("grid", "random", "hyperband") for repeat in range(3) for trial in range(4)],
+                scoring="accuracy")
+
+
+#: Every draw function, on a new figure of its own choosing (the replay's three on ``runs``).
+DRAWN = {
+    "trial_scores": lambda real, runs, p: plots.plot_trial_scores(real, presentation=p),
+    "best_so_far": lambda real, runs, p: plots.plot_best_so_far(real, x="epochs", presentation=p),
+    "score_by_param": lambda real, runs, p: plots.plot_score_by_param(real, "learning_rate", presentation=p),
+    "sampled_points": lambda real, runs, p: plots.plot_sampled_points(real, presentation=p),
+    "hyperband_rounds": lambda real, runs, p: plots.plot_hyperband_rounds(real, presentation=p),
+    "cv_results": lambda real, runs, p: plots.plot_cv_results(real.for_strategy("grid"), presentation=p),
+    "hyperband_schedule": lambda real, runs, p: plots.plot_hyperband_schedule(27, 3, presentation=p),
+    "comparison": lambda real, runs, p: plots.plot_comparison(real, presentation=p),
+    "best_so_far_bands": lambda real, runs, p: plots.plot_best_so_far_bands(runs, presentation=p),
+    "regret": lambda real, runs, p: plots.plot_regret(runs, 0.96, presentation=p),
+    "win_probability": lambda real, runs, p: plots.plot_win_probability(runs, x="trials", presentation=p),
+}
+
+
+def drawn_figure(name: str, real: SearchResult, runs: SearchResult, presentation: bool) -> Figure:
+    """The figure ``DRAWN[name]`` draws, laid out and drawn (a collapsed layout is an error)."""
+    drawn = DRAWN[name](real, runs, presentation)
+    figure = drawn if isinstance(drawn, Figure) else drawn.figure
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "constrained_layout not applied": labels did not fit
+        figure.canvas.draw()
+    return figure
+
+
+def shown_texts(figure: Figure) -> list[Text]:
+    """Every text the figure shows: titles, labels, ticks, legends, notes."""
+    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def font_sizes(figure: Figure) -> list[float]:
+    return sorted(t.get_fontsize() for t in shown_texts(figure))
+
+
+def cut_off(figure: Figure) -> bool:
+    """True when something drawn (a label, a legend) reaches past the figure's edges."""
+    drawn = figure.get_tightbbox()  # in inches
+    width, height = figure.get_size_inches()
+    return drawn.x0 < -0.01 or drawn.y0 < -0.01 or drawn.x1 > width + 0.01 or drawn.y1 > height + 0.01
+
+
+def test_every_plot_is_drawn_for_every_draw_function():
+    named = {name for name in plots.__all__ if name.startswith("plot_")}
+    assert {f"plot_{name}" for name in DRAWN} == named
+
+
+@pytest.mark.parametrize("name", sorted(DRAWN))
+def test_presentation_figures_fit_the_notebook_column_with_their_larger_fonts(name, real, runs):
+    normal = drawn_figure(name, real, runs, presentation=False)
+    big = drawn_figure(name, real, runs, presentation=True)
+    # no wider than the column: JupyterLab would shrink a wider PNG, and its fonts with it
+    assert big.get_figwidth() <= plots.COLUMN_INCHES and normal.get_figwidth() <= plots.COLUMN_INCHES
+    assert big.dpi == normal.dpi == 100  # the inline backend's: COLUMN_INCHES is 800 pixels
+    assert big.get_figheight() >= normal.get_figheight()
+    normal_sizes, big_sizes = font_sizes(normal), font_sizes(big)
+    assert min(big_sizes) > min(normal_sizes) and max(big_sizes) > max(normal_sizes)
+    assert big.axes[0].title.get_fontsize() == pytest.approx(1.5 * normal.axes[0].title.get_fontsize())
+    assert not cut_off(normal) and not cut_off(big)
+
+
+def test_hyperband_rounds_fits_its_labels_on_a_figure_without_pyplot(real):
+    ax = Figure(figsize=(5.0, 4.0)).add_subplot()  # as the run panel draws: no pyplot, no Agg canvas
+    assert plots.plot_hyperband_rounds(real, ax=ax, presentation=True) is ax
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["1", "3", "9"]  # too narrow for "round 0"
+
+
+def test_column_size_caps_the_width_and_keeps_the_shape():
+    assert plots.column_size((6.4, 4.2)) == (6.4, 4.2)
+    assert plots.column_size((6.4, 4.2), grow=1.25) == pytest.approx((8.0, 5.25))
+    assert plots.column_size((16.0, 6.0)) == (plots.COLUMN_INCHES, 3.0)  # half as wide, half as high
+    assert plots.column_size((16.0, 6.0), grow=1.25) == pytest.approx((plots.COLUMN_INCHES, 3.75))
 
 
 def test_value_ticks_only_where_labels_cannot_overlap():

@@ -27,6 +27,10 @@ data function               draw function                shows
 
 :func:`plot_comparison` puts the scores and the three best-so-far plots in one figure.
 
+A new figure is at most :data:`COLUMN_INCHES` (8) inches wide, 800 pixels in a
+notebook, so JupyterLab shows it at its size instead of shrinking it (and its
+fonts) to the output column; :func:`column_size` makes a size fit.
+
 Each strategy has one colour everywhere (:data:`STRATEGY_COLORS`, from the
 colour-blind safe Okabe–Ito palette; :func:`color_for`).
 
@@ -57,6 +61,8 @@ from typing import Any
 __all__ = [
     "STRATEGY_COLORS",
     "color_for",
+    "COLUMN_INCHES",
+    "column_size",
     "trial_scores",
     "plot_trial_scores",
     "best_so_far",
@@ -84,7 +90,7 @@ _MODULES = {
     "tables": ("trial_scores", "best_so_far", "score_by_param", "sampled_points",
                "hyperband_rounds", "cv_results_table", "best_so_far_bands", "final_regret",
                "win_probability", "who_wins"),
-    "style": ("STRATEGY_COLORS", "color_for"),
+    "style": ("STRATEGY_COLORS", "color_for", "COLUMN_INCHES", "column_size"),
     "many_runs": ("plot_best_so_far_bands", "plot_regret", "plot_win_probability"),
 }
 

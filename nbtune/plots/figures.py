@@ -26,19 +26,23 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from nbtune.plots.style import (
+    COLUMN_INCHES,
     FAILED_COLOR,
     add_legend,
     axis_for,
     color_for,
+    crowded,
     decorate_axes,
     dodge,
     failed_level,
+    figure_size,
     include_points,
     marker_handle,
     new_axes,
     score_label,
     set_axis,
     style_for,
+    wrap,
 )
 from nbtune.plots.tables import (
     X_COST_COLUMN,
@@ -68,6 +72,8 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
     Failed trials are drawn as crosses below the lowest score, the best trial
     of each strategy as a star, and the test score of each strategy's best
     configuration (when the result has one) as an open diamond beside it.
+    A new figure is wider with more strategies, up to
+    :data:`~nbtune.plots.COLUMN_INCHES`; past it they share that width.
 
     Parameters
     ----------
@@ -91,10 +97,16 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
     >>> ax = plot_trial_scores(result)
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['grid\\n2 trials', 'random\\n1 trial']
+    >>> many = SearchResult(pd.DataFrame({"strategy": ["grid", "random", "hyperband", "bayesian"],
+    ...                                   "units": 8, "score": [0.9, 0.8, 0.85, 0.95]}))
+    >>> plot_trial_scores(many, presentation=True).figure.get_size_inches().tolist()
+    [8.0, 5.25]
     """
     table = trial_scores(result)
     style = style_for(presentation)
-    ax = new_axes(ax, style, size=(max(4.0, 1.6 * len(result.strategies) + 2.5) + 1.8, 4.2))  # + the legend
+    # + the legend; past the notebook's column, the strategies share it, the figure no lower
+    width = min(max(4.0, 1.6 * len(result.strategies) + 2.5) + 1.8, COLUMN_INCHES)
+    ax = new_axes(ax, style, size=(width, 4.2))
     rng = np.random.default_rng(0)  # the same jitter every time
     failed_y = failed_level(table["score"])
     strategies = result.strategies
@@ -201,7 +213,7 @@ def plot_best_so_far(
             ax.scatter(failed[x], failed["best_score"].fillna(failed_y), s=style.marker, marker="x",
                        color=FAILED_COLOR, linewidths=style.line * 0.8, zorder=4)
     if x == "trials":
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     ax.set_xlim(left=0)
     titles = {"trials": "trials run", "epochs": "epochs trained", "seconds": "seconds spent"}
     score = score_label(result.scoring)
@@ -378,7 +390,10 @@ def plot_hyperband_rounds(
     Each group of columns is a bracket, each column a round (with the epochs
     its models have been trained for); a line joins a configuration to its
     promoted self in the next round.  Scores of short trials are lower: they
-    are compared only with trials of the same round.
+    are compared only with trials of the same round.  A new figure is at most
+    :data:`~nbtune.plots.COLUMN_INCHES` wide; where its columns are too narrow
+    for "round 0 / 1 ep", the rounds are labelled with their epochs alone, and a
+    bracket's name too wide for its columns is shortened to b0, b1...
 
     Parameters
     ----------
@@ -409,9 +424,11 @@ def plot_hyperband_rounds(
     style = style_for(presentation)
     groups = list(dict.fromkeys(zip(table["iteration"], table["bracket"])))
     n_columns = sum(b + 1 for _, b in groups) + len(groups) - 1
-    ax = new_axes(ax, style, size=(max(5.0, 0.9 * n_columns + 2.0) + 2.4, 4.4))  # + the legend
+    # + the legend; past the notebook's column, the columns get narrower, the figure no lower
+    width = min(max(5.0, 0.9 * n_columns + 2.0) + 2.4, COLUMN_INCHES)
+    ax = new_axes(ax, style, size=(width, 4.4))
     color = color_for(strategy)
-    positions, end = _round_columns(ax, table, groups, style)
+    positions, end, short_ticks = _round_columns(ax, table, groups, style)
     keys = zip(table["iteration"], table["bracket"], table["round"])
     xs = np.array([positions[key] for key in keys], dtype=float)
     xs = xs + np.random.default_rng(0).uniform(-0.15, 0.15, size=len(xs))  # the same jitter
@@ -419,8 +436,8 @@ def plot_hyperband_rounds(
     ys = np.where(ok, table["score"].to_numpy(dtype=float), failed_level(table["score"]))
     promotions = _draw_promotions(ax, table, xs, ys, color, style)
     _draw_round_points(ax, xs, ys, ok, color, style)
-    ax.set_xlim(-0.6, end - 1.4)
-    _name_brackets(ax, table, groups, style)
+    ax.set_xlim(-1.0, end - 1.0)  # a column's margin at each end, as between brackets
+    names = _name_brackets(ax, table, groups, style)
     score = score_label(result.scoring)
     decorate_axes(ax, style, title=f"Hyperband: {len(table)} trials in {len(groups)} bracket"
               f"{'s' if len(groups) != 1 else ''}, {promotions} promoted",
@@ -432,26 +449,29 @@ def plot_hyperband_rounds(
     if (~ok).any():
         handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
+    _shorten_crowded_labels(ax, short_ticks, names, style)
     return ax
 
 
-def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> tuple[dict, int]:
-    """One column per (run, bracket, round), labelled with the round's epochs; separators
-    between brackets. Returns the column of each (run, bracket, round) and the next free one."""
+def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> tuple[dict, int, list]:
+    """One column per (run, bracket, round), labelled with the round and its epochs; separators
+    between brackets. Returns the column of each (run, bracket, round), the next free one and
+    shorter labels (the epochs alone) for columns too narrow for these."""
     start, positions, ticks = 0, {}, []
     for iteration, bracket in groups:
         in_group = table[(table["iteration"] == iteration) & (table["bracket"] == bracket)]
         for round_ in range(bracket + 1):
             epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
             positions[(iteration, bracket, round_)] = start + round_
-            label = f"round {round_}" + (f"\n{value_label(epochs)} ep" if pd.notna(epochs) else "")
-            ticks.append((start + round_, label))
+            known = pd.notna(epochs)
+            label = f"round {round_}" + (f"\n{value_label(epochs)} ep" if known else "")
+            ticks.append((start + round_, label, value_label(epochs) if known else f"r{round_}"))
         if start:
             ax.axvline(start - 1, color="0.75", linewidth=style.thin, zorder=0)
         start += bracket + 2
-    ax.xaxis.set_major_locator(FixedLocator([p for p, _ in ticks]))
-    ax.set_xticklabels([t for _, t in ticks])
-    return positions, start
+    ax.xaxis.set_major_locator(FixedLocator([p for p, _, _ in ticks]))
+    ax.set_xticklabels([t for _, t, _ in ticks])
+    return positions, start, [short for _, _, short in ticks]
 
 
 def _draw_promotions(ax: Axes, table: pd.DataFrame, xs: np.ndarray, ys: np.ndarray, color: Any,
@@ -482,17 +502,41 @@ def _draw_round_points(ax: Axes, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray,
                    linewidths=style.line * 0.8, zorder=3)
 
 
-def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> None:
-    """Each bracket's name above its columns (with the run, when Hyperband repeated)."""
+def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> list[tuple]:
+    """Each bracket's name above its columns (with the run, when Hyperband repeated).
+
+    Returns, for each, its Text, shorter names to try if it is too wide (b0, b1...)
+    and the x span (data) it may take: from separator to separator."""
     bottom, top = ax.get_ylim()
     ax.set_ylim(bottom, top + 0.14 * (top - bottom))  # room for the bracket names
     several = table["iteration"].nunique() > 1
-    start = 0
+    start, names = 0, []
     for iteration, bracket in groups:
-        name = f"bracket {bracket}" + (f" (run {iteration + 1})" if several else "")
-        ax.text(start + bracket / 2, 0.97, name, transform=ax.get_xaxis_transform(), ha="center",
-                va="top", fontsize=style.small, fontweight="bold", color="0.25")
+        run = f"(run {iteration + 1})" if several else ""
+        shorter = [f"b{bracket} {run}".strip(), f"b{bracket}"]
+        text = ax.text(start + bracket / 2, 0.97, f"bracket {bracket} {run}".strip(), ha="center", va="top",
+                       transform=ax.get_xaxis_transform(), fontsize=style.small, fontweight="bold",
+                       color="0.25")
+        names.append((text, shorter, (start - 1, start + bracket + 1)))
         start += bracket + 2
+    return names
+
+
+def _shorten_crowded_labels(ax: Axes, short_ticks: list[str], names: list[tuple], style: Any) -> None:
+    """Lay the figure out once; where the round labels overlap, label the rounds with their
+    epochs alone, and where a bracket's name is wider than its columns, a shorter one."""
+    ax.figure.figure.draw_without_rendering()  # the root figure: it lays out its subfigures too
+    if crowded([label.get_window_extent() for label in ax.get_xticklabels()], gap=2 * style.scale):
+        ax.set_xticklabels(short_ticks)
+        ax.set_xlabel("epochs trained by the end of each round", fontsize=style.font)
+    margin = 4 * style.scale  # pixels, off the separators
+    for text, shorter, (low, high) in names:
+        x0, x1 = ax.transData.transform([(low, 0), (high, 0)])[:, 0]
+        for name in shorter:
+            box = text.get_window_extent()
+            if x0 + margin <= box.x0 and box.x1 <= x1 - margin:
+                break
+            text.set_text(name)
 
 
 def plot_cv_results(
@@ -638,10 +682,10 @@ def plot_hyperband_schedule(
     ]
     ax.yaxis.set_major_locator(FixedLocator([len(brackets) - 1 - k + 0.25 for k in range(len(brackets))]))
     ax.set_yticklabels(labels)
-    ax.set_ylim(-0.1, len(brackets) - 0.02)
+    ax.set_ylim(-0.1, len(brackets) + 0.06)  # room for the number on the tallest bar
     ax.axvline(max_epochs, color="0.3", linestyle=":", linewidth=style.thin * 1.5, zorder=1)
     ax.set_xlim(0, max_epochs * 1.04)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     runs = f", hyperband_iterations={hyperband_iterations}" if hyperband_iterations > 1 else ""
     title = (f"Hyperband(max_epochs={max_epochs}, factor={factor}{runs}): "
              f"{int(schedule['trials'].sum())} trials, {int(schedule['total_epochs'].sum())} epochs in all\n"
@@ -666,44 +710,71 @@ def plot_comparison(result: SearchResult, *, presentation: bool = False) -> Figu
     Returns
     -------
     matplotlib Figure
-        Four panels: :func:`plot_trial_scores` across the top, and below it
-        :func:`plot_best_so_far` with ``x="trials"``, ``"epochs"`` and
-        ``"seconds"`` on one y axis.
+        :data:`~nbtune.plots.COLUMN_INCHES` wide: :func:`plot_trial_scores`
+        across the top, and below it :func:`plot_best_so_far` with
+        ``x="trials"``, ``"epochs"`` and ``"seconds"`` on one y axis, two by
+        two with their shared legend in the fourth place.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from nbtune import SearchResult
-    >>> from nbtune.plots import plot_comparison
+    >>> from nbtune.plots import COLUMN_INCHES, plot_comparison
     >>> result = SearchResult(pd.DataFrame({
     ...     "strategy": ["grid", "grid", "random"], "units": [8, 16, 8], "score": [0.9, 0.95, 0.93],
     ...     "epochs_spent": [3, 3, 3], "seconds": [1.0, 1.2, 0.9]}))
-    >>> len(plot_comparison(result).axes)
-    4
+    >>> figure = plot_comparison(result, presentation=True)
+    >>> [ax.get_title() for ax in figure.axes[1:4]]
+    ['Best so far vs trials', 'Best so far vs epochs', 'Best so far vs seconds']
+    >>> print(figure.get_figwidth() <= COLUMN_INCHES)  # fits the notebook's column
+    True
     """
     result = check_result(result)
-    size = (15.0, 9.5) if presentation else (12.0, 7.6)
-    figure = plt.figure(figsize=size, layout="constrained")
-    axes = figure.subplot_mosaic([["scores", "scores", "scores"], ["trials", "epochs", "seconds"]])
-    plot_trial_scores(result, ax=axes["scores"], presentation=presentation)
-    drawn = []
-    for x in ("trials", "epochs", "seconds"):
-        ax = axes[x]
-        if x != "trials" and result.trials[X_COST_COLUMN[x]].isna().all():
-            ax.text(0.5, 0.5, f"no {x} recorded", ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-            continue
-        plot_best_so_far(result, x=x, ax=ax, presentation=presentation)
-        ax.set_title(f"Best so far vs {x}", fontsize=ax.title.get_fontsize())
-        drawn.append(ax)
+    style = style_for(presentation)
+    figure = plt.figure(figsize=figure_size(style, (8.0, 8.4)), layout="constrained")
+    top, bottom = figure.subfigures(2, 1, height_ratios=[1.15, 2])  # each its own layout
+    scores = top.add_subplot()
+    axes = bottom.subplot_mosaic([["trials", "epochs"], ["seconds", "legend"]])
+    plot_trial_scores(result, ax=scores, presentation=presentation)
+    drawn = [ax for x in ("trials", "epochs", "seconds")
+             if (ax := _draw_cost_panel(result, x, axes[x], style, presentation)) is not None]
+    _share_y(drawn)
+    _move_legend(drawn, axes["legend"], style)
+    for ax in drawn:
+        ax.set_ylabel(score_label(result.scoring) if ax in (axes["trials"], axes["seconds"]) else "",
+                      fontsize=style.font)
+    title = f"Comparing {', '.join(result.strategies)}:\nwhat each found, and what it cost"
+    size = style.title * 1.15
+    figure.suptitle(wrap(title, figure.get_figwidth(), size, bold=True), fontsize=size, fontweight="bold")
+    return figure
+
+
+def _draw_cost_panel(result: SearchResult, x: str, ax: Axes, style: Any, presentation: bool) -> Axes | None:
+    """:func:`plot_best_so_far` against ``x`` on ``ax`` (None, and a note, when no trial recorded it)."""
+    if x != "trials" and result.trials[X_COST_COLUMN[x]].isna().all():
+        ax.text(0.5, 0.5, f"no {x} recorded", ha="center", va="center", transform=ax.transAxes,
+                fontsize=style.font)
+        ax.set_axis_off()
+        return None
+    plot_best_so_far(result, x=x, ax=ax, presentation=presentation)
+    ax.set_title(f"Best so far vs {x}", fontsize=style.title)
+    return ax
+
+
+def _share_y(drawn: list[Axes]) -> None:
+    """One y range for all of ``drawn``: their scores can be compared across panels."""
     low = min(ax.get_ylim()[0] for ax in drawn)
     high = max(ax.get_ylim()[1] for ax in drawn)
     for ax in drawn:
         ax.set_ylim(low, high)
-    for ax in drawn[1:]:  # same strategies, bests and y axis as the first
+
+
+def _move_legend(drawn: list[Axes], target: Axes, style: Any) -> None:
+    """The legend of the panels ``drawn`` (the same strategies and bests in each), once, alone
+    on ``target``."""
+    legend = drawn[0].get_legend()
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    for ax in drawn:
         ax.get_legend().remove()
-        ax.set_ylabel("")
-    style = style_for(presentation)
-    figure.suptitle(f"Comparing {', '.join(result.strategies)}: what each found, and what it cost",
-                    fontsize=style.title * 1.15, fontweight="bold")
-    return figure
+    target.set_axis_off()
+    target.legend(handles, labels, loc="center", fontsize=style.small, framealpha=0.9)

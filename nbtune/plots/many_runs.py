@@ -120,15 +120,16 @@ def plot_win_probability(result: SearchResult, *, x: str = "seconds", at: float 
     """
     table = win_probability(result, x=x, at=at)
     style = style_for(presentation)
-    ax = new_axes(ax, style, size=(5.6, 4.6))
+    ax = new_axes(ax, style, size=(6.4, 4.6))
     names = result.strategies
     grid = np.full((len(names), len(names)), np.nan)
     for row in table.itertuples():
         i, j = names.index(row.strategy), names.index(row.versus)
         grid[i, j] = row.probability
+        dark = abs(row.probability - 0.5) > 0.3  # the ends of the colour map
         ax.text(j, i, f"{row.probability:.2f}\n[{row.low:.2f}, {row.high:.2f}]", ha="center",
-                va="center", fontsize=style.small, color="black")
-    ax.imshow(grid, cmap="RdBu", vmin=0, vmax=1)
+                va="center", fontsize=style.small, color="white" if dark else "black")
+    ax.imshow(grid, cmap="RdBu", vmin=0, vmax=1, aspect="auto")  # cells as wide as their numbers
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
     ax.set_yticks(range(len(names)), names)
     budget = "the whole budget" if at is None else f"{at:g} {x}"

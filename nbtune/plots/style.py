@@ -3,15 +3,23 @@
 Helpers the draw functions of :mod:`nbtune.plots.figures` share; they never
 change matplotlib's global style.
 
+Every new figure is at most :data:`COLUMN_INCHES` wide (:func:`column_size`),
+so the notebook shows it at its own size and a presentation figure keeps its
+larger fonts.
+
 Examples
 --------
 >>> style_for(presentation=True).font > style_for(presentation=False).font
 True
+>>> column_size((12.0, 6.0))
+(8.0, 4.0)
 """
 
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,18 +27,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import Bbox, offset_copy
 
 from nbtune.plots.tables import value_label
 
 __all__ = [
-    "FAILED_COLOR", "OTHER_COLOR", "STRATEGY_COLORS", "Style", "add_legend", "axis_for",
-    "axis_kind", "categories_of", "color_for", "decorate_axes", "dodge", "failed_level",
-    "include_points", "marker_handle", "new_axes", "positions_of", "score_label", "set_axis",
-    "style_for", "well_apart",
+    "COLUMN_INCHES", "FAILED_COLOR", "OTHER_COLOR", "PRESENTATION_GROWTH", "STRATEGY_COLORS", "Style",
+    "add_legend", "axes_inches", "axis_for", "axis_kind", "categories_of", "color_for", "column_size",
+    "crowded", "decorate_axes", "dodge", "failed_level", "figure_size", "include_points", "marker_handle",
+    "new_axes", "positions_of", "score_label", "set_axis", "style_for", "well_apart", "wrap",
 ]
+
+#: The widest a new figure may be, in inches.  The notebook's inline backend shows
+#: figures at 100 dpi (matplotlib's ``figure.dpi``), so this is 800 px: it fits a
+#: JupyterLab output column with the side bar closed on a 1024 px wide screen or
+#: projector (about 900 px).  A wider PNG is scaled down to the column, and its
+#: fonts with it: a 1500 px presentation figure lost its 1.5 times larger fonts.
+#: With the file browser open (a column of about 600 px) an 800 px figure is
+#: still shown at 3/4 of its size, its presentation fonts above the normal ones.
+COLUMN_INCHES = 8.0
+
+#: How much larger a new presentation figure is than a normal one (up to :data:`COLUMN_INCHES`).
+PRESENTATION_GROWTH = 1.25
 
 #: One colour per strategy, used by every plot (Okabe–Ito, colour-blind safe).
 STRATEGY_COLORS: dict[str, str] = {
@@ -103,21 +124,160 @@ def style_for(presentation: bool) -> Style:
     return Style(1.5 if presentation else 1.0)
 
 
+def column_size(size: tuple[float, float], *, grow: float = 1.0) -> tuple[float, float]:
+    """A figure size, ``grow`` times ``size``, but no wider than :data:`COLUMN_INCHES`.
+
+    A ``size`` wider than the column is shrunk to it, its height in proportion
+    (its shape kept, as the notebook would have shown it, but its fonts at their
+    size).  ``grow`` then makes the figure larger up to the column's width, and
+    only taller past it: a presentation figure's larger fonts get more room
+    without making it wider.
+
+    Parameters
+    ----------
+    size : (float, float)
+        Width and height in inches.
+    grow : float, default 1.0
+        How much larger to make it (:data:`PRESENTATION_GROWTH` for a presentation figure).
+
+    Returns
+    -------
+    (float, float)
+        Width and height in inches, the width at most :data:`COLUMN_INCHES`.
+
+    Examples
+    --------
+    >>> from nbtune.plots import COLUMN_INCHES, column_size
+    >>> column_size((6.4, 4.2)), column_size((6.4, 4.2), grow=1.25)
+    ((6.4, 4.2), (8.0, 5.25))
+    >>> column_size((16.0, 6.0)), column_size((16.0, 6.0), grow=1.25)
+    ((8.0, 3.0), (8.0, 3.75))
+    >>> column_size((8.0, 4.0), grow=1.25)[0] == COLUMN_INCHES
+    True
+    """
+    width, height = size
+    fit = min(1.0, COLUMN_INCHES / width)
+    return min(width * grow, COLUMN_INCHES), height * fit * grow
+
+
+def figure_size(style: Style, size: tuple[float, float]) -> tuple[float, float]:
+    """The size of a new figure drawn in ``style``: ``size``, :data:`PRESENTATION_GROWTH`
+    times larger for presentation, no wider than :data:`COLUMN_INCHES` (:func:`column_size`).
+
+    Examples
+    --------
+    >>> figure_size(style_for(presentation=False), (8.0, 4.2))
+    (8.0, 4.2)
+    >>> figure_size(style_for(presentation=True), (8.0, 4.2))  # as wide, taller for larger fonts
+    (8.0, 5.25)
+    """
+    return column_size(size, grow=PRESENTATION_GROWTH if style.scale > 1 else 1.0)
+
+
+def wrap(text: str, inches: float, fontsize: float, *, bold: bool = False) -> str:
+    """``text`` broken at spaces into lines about ``inches`` wide or less at ``fontsize``.
+
+    A line too long is broken after a colon or semicolon, or before a
+    parenthesis, where it can; else at any space.  An estimate, before anything
+    is drawn: a character is taken as 0.53 of the font size wide (0.6 in bold),
+    about DejaVu Sans' average in nbtune's labels.
+
+    Parameters
+    ----------
+    text : str
+        Its own line breaks are kept.
+    inches : float
+        The width the lines may take.
+    fontsize : float
+        In points.
+    bold : bool, default False
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(wrap("seconds of training (the trials' own, not wall time)", 2.5, 15))
+    seconds of training
+    (the trials' own, not
+    wall time)
+    >>> print(wrap("Hyperband(max_epochs=27, factor=3): 70 trials, 375 epochs in all", 6.2, 16.5))
+    Hyperband(max_epochs=27, factor=3):
+    70 trials, 375 epochs in all
+    >>> wrap("short", 2.5, 15)
+    'short'
+    """
+    per_line = max(8, int(inches * 72 / ((0.6 if bold else 0.53) * fontsize)))
+    return "\n".join(line for text_line in text.splitlines() for line in _pack(text_line, per_line))
+
+
+def _pack(line: str, per_line: int) -> list[str]:
+    """``line`` in lines of at most ``per_line`` characters (where it has spaces): its clauses
+    joined while they fit, a clause too long broken at spaces."""
+    if len(line) <= per_line:
+        return [line]
+    lines: list[str] = []
+    for clause in re.split(r"(?<=[:;]) | (?=\()", line):
+        if lines and len(lines[-1]) + 1 + len(clause) <= per_line:
+            lines[-1] += " " + clause
+        else:
+            lines += textwrap.wrap(clause, per_line) or [clause]
+    return lines
+
+
+def axes_inches(ax: Axes) -> float:
+    """About how wide ``ax`` is, in inches: its share of its figure (or subfigure) before the
+    layout, a little wider than it will be once its tick labels have room.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> figure, ax = plt.subplots(figsize=(8.0, 4.0))
+    >>> round(axes_inches(ax), 2)  # matplotlib's default margins: 77.5 % of the width
+    6.2
+    """
+    return float(ax.get_position().width * ax.figure.bbox.width / ax.figure.dpi)
+
+
+def crowded(boxes: list[Bbox], *, gap: float = 2.0) -> bool:
+    """True when two of these boxes (drawn texts, in pixels) are closer than ``gap`` side by side.
+
+    Examples
+    --------
+    >>> from matplotlib.transforms import Bbox
+    >>> crowded([Bbox([[0, 0], [10, 5]]), Bbox([[11, 0], [20, 5]])])
+    True
+    >>> crowded([Bbox([[0, 0], [10, 5]]), Bbox([[15, 0], [20, 5]])])
+    False
+    """
+    ordered = sorted((box for box in boxes if box.width > 0), key=lambda box: box.x0)
+    return any(after.x0 - before.x1 < gap for before, after in zip(ordered, ordered[1:]))
+
+
 def new_axes(ax: Axes | None, style: Style, size: tuple[float, float] = (6.4, 4.2)) -> Axes:
-    """``ax``, or the Axes of a new figure (a bit larger for presentation)."""
+    """``ax``, or the Axes of a new figure of :func:`figure_size` ``(style, size)``.
+
+    Examples
+    --------
+    >>> ax = new_axes(None, style_for(presentation=True), size=(10.0, 4.0))
+    >>> ax.figure.get_size_inches().tolist()  # no wider than the column, its shape kept, then taller
+    [8.0, 4.0]
+    """
     if ax is not None:
         if not isinstance(ax, Axes):
             raise TypeError(f"ax={ax!r} is not a matplotlib Axes; pass e.g. ax=plt.gca() or leave it None")
         return ax
-    grow = 1.25 if style.scale > 1 else 1.0
-    _, ax = plt.subplots(figsize=(size[0] * grow, size[1] * grow), layout="constrained")
+    _, ax = plt.subplots(figsize=figure_size(style, size), layout="constrained")
     return ax
 
 
 def decorate_axes(ax: Axes, style: Style, *, title: str, xlabel: str, ylabel: str, grid: str = "y") -> None:
-    """Title, labels and tick sizes, set on this Axes only."""
-    ax.set_title(title, fontsize=style.title)
-    ax.set_xlabel(xlabel, fontsize=style.font)
+    """Title, labels and tick sizes, set on this Axes only; the title and the x label
+    broken into lines no wider than the Axes (:func:`wrap`, :func:`axes_inches`)."""
+    width = axes_inches(ax)
+    ax.set_title(wrap(title, width, style.title), fontsize=style.title)
+    ax.set_xlabel(wrap(xlabel, width, style.font), fontsize=style.font)
     ax.set_ylabel(ylabel, fontsize=style.font)
     ax.tick_params(labelsize=style.small, width=style.thin, length=3.5 * style.scale)
     for spine in ax.spines.values():
@@ -129,14 +289,30 @@ def decorate_axes(ax: Axes, style: Style, *, title: str, xlabel: str, ylabel: st
 
 def add_legend(ax: Axes, style: Style, handles: list | None = None, *, outside: bool = False,
             **kwargs: Any) -> None:
-    """A legend in this Axes' fonts; ``outside`` puts it right of the Axes, off the data."""
+    """A legend in this Axes' fonts; ``outside`` puts it right of the Axes, off the data,
+    its labels wrapped so that it takes about 28 % of the figure's width or less."""
     if outside:
         kwargs.update(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     kwargs.setdefault("loc", "best")
     if handles is None:
-        ax.legend(fontsize=style.small, framealpha=0.9, **kwargs)
+        legend = ax.legend(fontsize=style.small, framealpha=0.9, **kwargs)
     else:
-        ax.legend(handles=handles, fontsize=style.small, framealpha=0.9, **kwargs)
+        legend = ax.legend(handles=handles, fontsize=style.small, framealpha=0.9, **kwargs)
+    if outside:
+        _wrap_labels(legend, 0.28 * ax.figure.bbox.width / ax.figure.dpi, style)
+
+
+def _wrap_labels(legend: Legend, inches: float, style: Style) -> None:
+    """The labels of ``legend`` wrapped for it to be about ``inches`` wide; when one is
+    too wide, all are broken before their parenthesis, alike."""
+    inches -= 3 * style.small / 72  # the marker and the paddings take about 3 em
+    texts = legend.get_texts()
+    labels = [text.get_text() for text in texts]
+    wrapped = [wrap(label, inches, style.small) for label in labels]
+    if wrapped != labels:
+        wrapped = [wrap(label.replace(" (", "\n("), inches, style.small) for label in labels]
+    for text, label in zip(texts, wrapped):
+        text.set_text(label)
 
 
 def marker_handle(label: str, style: Style, *, marker: str = "o", color: str = "0.35",

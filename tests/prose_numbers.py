@@ -39,7 +39,8 @@ ALLOWED = {
         "0.7": "bench/parallel_trials.py's memory per worker (0.4-0.7 GB), cited with its source",
         "0.333": "1/3, the answer's arithmetic", "0.009": "0.0009 / 0.0999, the answer's arithmetic",
     },
-    "04_comparing_strategies": {"90 %": "the share of 0.01-0.1 in 1e-4-0.1, arithmetic"},
+    "04_comparing_strategies": {"90 %": "the share of 0.01-0.1 in 1e-4-0.1, arithmetic",
+                                "0.01": "a bound of that range"},
     "05_editing_the_search_space": {"0.25": "a dropout step the hint suggests typing"},
 }
 

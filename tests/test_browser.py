@@ -2,12 +2,14 @@
 
 What a student does with the mouse and keys, checked on the Python side:
 the lesson opens without being marked modified, runs top to bottom (fast
-mode) without an error, a key press on a slider handle changes
-``editor.space`` by one step and moves no other handle, Run and Stop on a
-panel leave a partial result, and no label of the editor or the panel is
-clipped at 1024 px, at 150 % zoom or in Presentation Mode.  Screenshots go to
+mode) without an error and without asking anything of the internet, a key
+press on a slider handle changes ``editor.space`` by one step and moves no
+other handle, Run and Stop on a panel leave a partial result, no label of the
+editor or the panel is clipped at 1024 px, at 150 % zoom or in Presentation
+Mode, and the lesson opens as RISE slides.  Screenshots go to
 ``$NBTUNE_SCREENSHOTS`` (a folder) or to pytest's temporary folder; the path
-is printed.
+is printed.  The kernel gets a student's environment: none of the variables
+the test run sets for itself (quiet TensorFlow, matplotlib's Agg backend).
 
 Playwright drives the system's Chromium (``executable_path``): no browser is
 downloaded.  Where Chromium, Playwright or JupyterLab is missing, the tests
@@ -28,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from nbtune.backend import QUIET_ENVIRONMENT
+
 ROOT = Path(__file__).parent.parent
 LESSON = ROOT / "notebooks" / "05_editing_the_search_space.ipynb"
 CHROMIUM = os.environ.get("NBTUNE_CHROMIUM") or shutil.which("chromium") or shutil.which(
@@ -35,7 +39,6 @@ CHROMIUM = os.environ.get("NBTUNE_CHROMIUM") or shutil.which("chromium") or shut
 )
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 
 def missing(what: str) -> None:
@@ -122,18 +125,22 @@ def shots(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab serving a copy of lesson 05 (fast mode); yields (url, folder)."""
-    folder = tmp_path_factory.mktemp("lab")
+    base = tmp_path_factory.mktemp("lab")
+    folder = base / "lessons"  # what the file browser shows: the lesson alone
+    folder.mkdir()
     shutil.copy(LESSON, folder / LESSON.name)
-    quiet_jupyterlab_settings(folder / "settings")
+    quiet_jupyterlab_settings(base / "settings")
     port, token = free_port(), "nbtune-browser-test"
-    env = dict(os.environ, NBTUNE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(folder / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(folder / "workspaces"))
+    student = {name: value for name, value in os.environ.items()
+               if name not in (*QUIET_ENVIRONMENT, "MPLBACKEND")}
+    env = dict(student, NBTUNE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"))
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
          "--LabApp.expose_app_in_browser=True", "--ServerApp.log_level=WARN",
          "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "w"),
+        env=env, stdout=subprocess.DEVNULL, stderr=open(base / "server.log", "w"),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -144,7 +151,7 @@ def lab(tmp_path_factory):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (folder / "server.log").read_text())
+                pytest.fail("JupyterLab did not start:\n" + (base / "server.log").read_text())
             time.sleep(0.5)
     yield f"{url}/lab/tree/{LESSON.name}?token={token}", folder
     server.terminate()

@@ -43,14 +43,17 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import platform
 import sys
 from collections.abc import Iterator
 from importlib import metadata
+from pathlib import Path
 from types import ModuleType
 
 __all__ = [
     "MISSING_TENSORFLOW",
     "QUIET_ENVIRONMENT",
+    "cpu_name",
     "import_keras",
     "import_keras_tuner",
     "import_tensorflow",
@@ -228,3 +231,22 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def cpu_name() -> str:
+    """The processor's model name (Linux's /proc/cpuinfo), else what platform knows.
+
+    Recorded beside measured times (tabulated benchmarks, the lessons' times).
+
+    Examples
+    --------
+    >>> isinstance(cpu_name(), str)
+    True
+    """
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

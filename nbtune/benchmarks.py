@@ -44,7 +44,7 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
 from nbtune import engine
-from nbtune.backend import library_versions
+from nbtune.backend import cpu_name, library_versions
 from nbtune.data import Dataset, load_digits
 from nbtune.estimator import KerasClassifier
 from nbtune.fingerprint import run_fingerprint
@@ -313,7 +313,7 @@ def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
         "name": name, "space": header["space"], "configs": len(configs),
         "seeds": sorted({r["seed"] for r in records}), "max_epochs": int(table["epoch"].max()),
         "fits": fits, "fingerprint": header, "versions": library_versions(),
-        "machine": {"nproc": os.cpu_count(), "cpu": _cpu_name(),
+        "machine": {"nproc": os.cpu_count(), "cpu": cpu_name(),
                     "python": platform.python_version()},
         "fit_seconds_total": round(sum(r["build_seconds"] + sum(c["seconds"] for c in r["curves"])
                                        for r in records)),
@@ -340,17 +340,6 @@ def _paused_fits(records: list[dict]) -> list[int]:
                 and seconds.max() > _PAUSE_FACTOR * float(np.median(seconds))):
             paused.append(int(record["trial"]))
     return sorted(paused)
-
-
-def _cpu_name() -> str:
-    """The processor's model name (Linux's /proc/cpuinfo), else what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def names() -> list[str]:

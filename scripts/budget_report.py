@@ -29,6 +29,8 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
+from nbtune.backend import cpu_name
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS, TARGET_MIB = 90, 1536
 
@@ -120,22 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def cpu_model() -> str:
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-    except OSError:
-        return platform.processor()
-    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
-                platform.processor())
-
-
 def save(path: Path, rows: list[dict], *, usable: int, fast: bool, note: str) -> None:
     """The figures, where and when they were measured, as JSON."""
     info = {
         "command": "taskset -c 0 python scripts/budget_report.py --save " + str(path),
         "mode": "fast" if fast else "default budgets (BUDGET = 1)",
         "measured": time.strftime("%Y-%m-%d"),
-        "machine": {"cpus_usable": usable, "cpu": cpu_model(),
+        "machine": {"cpus_usable": usable, "cpu": cpu_name(),
                     "ram_gib": round(psutil.virtual_memory().total / 2**30),
                     "python": platform.python_version()},
         "note": note,

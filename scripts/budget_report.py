@@ -61,11 +61,16 @@ class PeakMemory:
         return self.peak
 
 
+def lesson_client(notebook: nbformat.NotebookNode, path: Path, timeout: int) -> NotebookClient:
+    """The client that runs a lesson as a student's kernel would: python3, in its own folder."""
+    return NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                          resources={"metadata": {"path": str(path.parent)}},
+                          extra_arguments=["--IPKernelApp.log_level=ERROR"])
+
+
 def run(path: Path, timeout: int, keep: Path | None = None) -> tuple[float, int, str, list[float]]:
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    client = lesson_client(notebook, path, timeout)
     started = time.perf_counter()
     status, cell_seconds = "ok", []
     with client.setup_kernel():

@@ -39,7 +39,6 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import DictLoader
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,10 +107,11 @@ def find_widget_script(given: str | None) -> str | None:
 
 def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
     """Run a lesson top to bottom in a new kernel, beside it; widget state is kept."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from budget_report import lesson_client  # the budget report's way of running a lesson
+
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}},
-                   extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()
+    lesson_client(notebook, path, timeout).execute()
     return notebook
 
 

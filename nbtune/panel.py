@@ -37,7 +37,7 @@ from nbtune.results import SearchResult
 from nbtune.runner import SearchRunner, status_parts
 from nbtune.search import SearchFailedError
 from nbtune.space import SearchSpace
-from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
+from nbtune.ui_style import styled
 from nbtune.widgets import SpaceEditor
 
 __all__ = ["SearchPanel"]
@@ -186,7 +186,6 @@ class SearchPanel(widgets.VBox):
                                  factor=factor)
         self._make_controls(strategy)
         self.children = self._layout(presentation)
-        self.add_class("nbtune-panel")
         self._show_budget()
 
     def _make_budget_inputs(self, *, trials: int, epochs: int, cv: int, max_epochs: int,
@@ -227,7 +226,7 @@ class SearchPanel(widgets.VBox):
 
     def _layout(self, presentation: bool) -> list:
         children = [
-            widgets.HTML(style_sheet()),
+            styled(self, "nbtune-panel", presentation=presentation),
             self.strategy_buttons,
             widgets.HBox(list(self._budget.values())),
             widgets.HBox([self.run_button, self.stop_button, self.progress_bar]),
@@ -235,9 +234,6 @@ class SearchPanel(widgets.VBox):
             self.message,
             self.plot_output,
         ]
-        self.add_class(WIDGET_CLASS)
-        if presentation:
-            self.add_class(PRESENTATION_CLASS)
         return children
 
     # -- budget ----------------------------------------------------------------

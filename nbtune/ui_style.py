@@ -1,8 +1,8 @@
 """The look the widgets share: sizes relative to the notebook's text, rows that wrap.
 
-:class:`~nbtune.SpaceEditor` and :class:`~nbtune.SearchPanel` add
-:data:`WIDGET_CLASS` to themselves and put :func:`style_sheet` in front of their
-controls.  Their fonts follow the notebook's own text size
+:class:`~nbtune.SpaceEditor` and :class:`~nbtune.SearchPanel` call
+:func:`styled`: it adds :data:`WIDGET_CLASS` (and their own class) to them and
+gives the :func:`style_sheet` element they put in front of their controls.  Their fonts follow the notebook's own text size
 (``--jp-content-font-size1``, which JupyterLab raises in Presentation Mode and
 the browser scales when it zooms) instead of ipywidgets' fixed 13 px;
 ``presentation=True`` adds :data:`PRESENTATION_CLASS`: 1.4 times that size,
@@ -22,7 +22,9 @@ True
 
 from __future__ import annotations
 
-__all__ = ["PRESENTATION_CLASS", "PRESENTATION_SCALE", "WIDGET_CLASS", "style_sheet"]
+from typing import Any
+
+__all__ = ["PRESENTATION_CLASS", "PRESENTATION_SCALE", "WIDGET_CLASS", "style_sheet", "styled"]
 
 #: The CSS class of every nbtune widget (the editor and the run panel).
 WIDGET_CLASS = "nbtune-widget"
@@ -62,3 +64,30 @@ def style_sheet() -> str:
 .{w} .widget-html-content {{ font-size: var(--nbtune-font); line-height: 1.5; }}
 .{w} .widget-toggle-buttons .widget-toggle-button {{ width: auto; min-width: 6em; }}
 </style>"""
+
+
+def styled(box: Any, kind: str, *, presentation: bool) -> Any:
+    """Give an nbtune widget its classes; return the ``<style>`` element to put first in it.
+
+    Parameters
+    ----------
+    box : ipywidgets.Box
+        The editor or the panel.
+    kind : str
+        Its own CSS class (``nbtune-editor``, ``nbtune-panel``: what a browser test finds).
+    presentation : bool
+        Also :data:`PRESENTATION_CLASS`: larger text, for a projector.
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> box = widgets.VBox()
+    >>> sheet = styled(box, "nbtune-demo", presentation=True)
+    >>> box._dom_classes, sheet.value == style_sheet()
+    (('nbtune-widget', 'nbtune-demo', 'nbtune-presentation'), True)
+    """
+    import ipywidgets as widgets  # deferred: this module's sizes need no widgets
+
+    for name in (WIDGET_CLASS, kind, *([PRESENTATION_CLASS] if presentation else [])):
+        box.add_class(name)
+    return widgets.HTML(style_sheet())

@@ -42,7 +42,7 @@ from nbtune.build_fns import is_hp_build_fn
 from nbtune.cost import grid_cost, measure_speed
 from nbtune.formatting import format_seconds, format_value
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
-from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
+from nbtune.ui_style import styled
 
 __all__ = [
     "SpaceEditor",
@@ -468,7 +468,6 @@ class SpaceEditor(widgets.VBox):
         self._summary_plain: list[str] = []
         self._make_controls(cv, epochs)
         self.children = self._layout(presentation)
-        self.add_class("nbtune-editor")  # for a browser test to find it
         self._set_rows(space)
 
     def _make_controls(self, cv: int, epochs: int) -> None:
@@ -508,7 +507,7 @@ class SpaceEditor(widgets.VBox):
 
     def _layout(self, presentation: bool) -> list:
         children = [
-            widgets.HTML(style_sheet()),
+            styled(self, "nbtune-editor", presentation=presentation),
             widgets.HTML("<b style='font-size: 1.2em'>Search space</b>"),
             self._rows_box,
             widgets.HBox([self.cv_input, self.epochs_input]),
@@ -517,9 +516,6 @@ class SpaceEditor(widgets.VBox):
             self.reset_button,
             self.json_box,
         ]
-        self.add_class(WIDGET_CLASS)
-        if presentation:
-            self.add_class(PRESENTATION_CLASS)
         return children
 
     # -- rows ------------------------------------------------------------------

@@ -169,6 +169,14 @@ def browser():
         chromium.close()
 
 
+def outside_requests(page) -> list[str]:
+    """The list, kept up to date, of what ``page`` asks of anything but 127.0.0.1."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    return urls
+
+
 def open_lesson(browser, url: str, *, width=1024, height=768, zoom=1.0):
     """A page with the lesson open and its kernel idle, in a window of width x height px.
 
@@ -179,9 +187,7 @@ def open_lesson(browser, url: str, *, width=1024, height=768, zoom=1.0):
         viewport={"width": round(width / zoom), "height": round(height / zoom)},
         device_scale_factor=zoom)
     page = context.new_page()
-    page.outside_requests = []  # nothing may come from the internet
-    page.on("request", lambda request: page.outside_requests.append(request.url)
-            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.outside_requests = outside_requests(page)  # nothing may come from the internet
     page.goto(url)
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -258,9 +264,7 @@ def test_the_lesson_opens_as_slides(browser, lab):
     slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in cells)
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
-    outside = []
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    outside = outside_requests(page)
     try:
         page.goto(url.replace("/lab/tree/", "/rise/"))
         page.wait_for_function("() => document.querySelectorAll('.reveal .slides > section').length > 0",

@@ -19,7 +19,12 @@ learnt:
   the first fit (the last :data:`POOL_SIZE` models are kept). Its weights,
   random-seed state and optimizer state are put back to what they were right
   after the build, which is exactly where a rebuilt model would start, so the
-  traced graphs are reused instead of traced again.
+  traced graphs are reused instead of traced again. Configurations that differ
+  only in the learning rate build twins (:mod:`nbtune.twins`): the new model's
+  state, learning rate included, is put into the pooled twin, which trains on
+  with the twin's graphs. A model kept to be trained further (Hyperband's
+  promotions) keeps its state aside (:func:`model_state`) and gets it back
+  (:func:`restore_state`) before it trains on.
 * **Forgetting dead models' gradients** (:func:`forget_when_collected`):
   ``tf.custom_gradient`` registers every traced gradient in TensorFlow's global
   gradient registry and never removes it, and each entry keeps its whole graph
@@ -49,7 +54,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
-from nbtune import compat
+from nbtune import compat, twins
 from nbtune.backend import import_keras
 
 __all__ = [
@@ -59,7 +64,9 @@ __all__ = [
     "active_pool",
     "forget_when_collected",
     "frozen_heap",
+    "model_state",
     "quiet_retracing",
+    "restore_state",
     "reusing_models",
     "steps_per_execution",
     "tracking_gradients",
@@ -159,13 +166,22 @@ def tracking_gradients(model: Any) -> Iterator[None]:
 class ModelPool:
     """The models of a search's last few configurations, ready to be trained again.
 
-    :meth:`fetch` returns a model for the given key: a pooled one, put back to
-    its state right after the build, if one has that key; otherwise a new one
-    from ``build``, which then replaces the least recently used model when the
-    pool holds ``size`` already. Keys must identify everything that decides the
-    built model (build function, its arguments, the random seed), and the caller
-    must seed the fit itself, so a reused model trains exactly as a rebuilt one
-    would.
+    :meth:`fetch` returns a model for the given key:
+
+    * a pooled model with that key, put back to its state right after the build;
+    * otherwise a new one from ``build``; if a pooled model is its twin (the
+      same structure, another learning rate: :mod:`nbtune.twins`), the twin
+      takes the new model's state (weights, random-seed state, optimizer slots
+      and learning rate) and is returned instead, with its traced graphs;
+    * otherwise the new model itself, which then replaces the least recently
+      used model when the pool holds ``size`` already.
+
+    Keys must identify everything that decides the built model (build function,
+    its arguments, the random seed), and the caller must seed the fit itself, so
+    a reused model trains exactly as a rebuilt one would. A caller that keeps a
+    trained model to train it further (Hyperband's promotions) keeps its
+    :func:`model_state` too, and puts it back with :func:`restore_state` first:
+    meanwhile the pool may have handed the model to another configuration.
 
     Parameters
     ----------
@@ -177,48 +193,103 @@ class ModelPool:
     Examples
     --------
     >>> import keras
-    >>> def build():
-    ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    ...     model.compile(optimizer="adam", loss="mse")
+    >>> def build(learning_rate=1e-3, units=1):
+    ...     keras.backend.clear_session()  # as nbtune does: twins get the same layer names
+    ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(units)])
+    ...     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     ...     return model
     >>> pool = ModelPool()
     >>> first = pool.fetch(("dense", 1), build)
-    >>> pool.fetch(("dense", 2), build) is first
+    >>> pool.fetch(("dense", 2), lambda: build(units=2)) is first
     False
     >>> pool.fetch(("dense", 1), build) is first
     True
+    >>> twin = pool.fetch(("dense", 1, "lr", 0.1), lambda: build(learning_rate=0.1))
+    >>> twin is first, round(float(twin.optimizer.learning_rate), 6)
+    (True, 0.1)
     """
 
     def __init__(self, size: int | None = None) -> None:
         self.size = POOL_SIZE if size is None else size
-        self._models: collections.OrderedDict[Hashable, tuple[Any, list]] = collections.OrderedDict()
+        self._models: collections.OrderedDict[Hashable, _Pooled] = collections.OrderedDict()
 
     def fetch(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """A pooled model reset to its initial state if one has ``key``, else ``build()``."""
-        if key in self._models:
+        """A pooled model reset to its initial state, a twin, or ``build()`` (see above)."""
+        pooled = self._models.get(key)
+        if pooled is not None:
             self._models.move_to_end(key)
-            model, state = self._models[key]
-            for variable, value in zip(self._variables(model), state):
-                variable.assign(value)
-            return model
-        while len(self._models) >= self.size:
-            self._models.popitem(last=False)
+            pooled.reset()
+            return pooled.model
         model = build()
         if getattr(model, "optimizer", None) is not None and not model.optimizer.built:
             # the optimizer's slots exist from now on, so they can be reset too
             model.optimizer.build(model.trainable_variables)
-        self._models[key] = (model, [variable.numpy() for variable in self._variables(model)])
-        return model
+        new = _Pooled(model)
+        twin_key = self._free_twin(new)
+        if twin_key is not None:
+            new = self._models.pop(twin_key).take_state_of(new)
+        while len(self._models) >= self.size:
+            self._models.popitem(last=False)
+        self._models[key] = new
+        return new.model
 
-    @staticmethod
-    def _variables(model: Any) -> list:
-        # model.variables includes the random-seed state of layers such as Dropout
-        optimizer = getattr(model, "optimizer", None)
-        return [*model.variables, *(optimizer.variables if optimizer is not None else ())]
+    def _free_twin(self, new: _Pooled) -> Hashable | None:
+        if new.structure is None:
+            return None
+        for key, pooled in reversed(self._models.items()):
+            if pooled.structure == new.structure:
+                return key
+        return None
 
     def release(self) -> None:
         """Drop the pooled models (their memory is freed once nothing else uses them)."""
         self._models.clear()
+
+
+def model_state(model: Any) -> list:
+    """Copies of every variable that decides how ``model`` trains on (see :func:`restore_state`).
+
+    The weights, the random-seed state of layers such as ``Dropout``, the
+    optimizer's slots, step count and learning rate.
+
+    Examples
+    --------
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> model.optimizer.build(model.trainable_variables)
+    >>> saved = model_state(model)
+    >>> _ = model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+    >>> restore_state(model, saved)
+    >>> bool(np.array_equal(model.layers[0].kernel.numpy(), saved[0]))
+    True
+    """
+    return [variable.numpy() for variable in twins.variables_of(model)]
+
+
+def restore_state(model: Any, state: list) -> None:
+    """Put back a :func:`model_state` of ``model`` (or of a twin of it, :mod:`nbtune.twins`)."""
+    for variable, value in zip(twins.variables_of(model), state, strict=True):
+        variable.assign(value)
+
+
+class _Pooled:
+    """A pooled model, its state right after the build, and its structure (nbtune.twins)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.state = model_state(model)
+        self.structure = twins.structure(model)
+
+    def reset(self) -> None:
+        restore_state(self.model, self.state)
+
+    def take_state_of(self, twin: _Pooled) -> _Pooled:
+        """This model, holding the twin's initial state and pooled in its place."""
+        self.state = twin.state
+        self.reset()
+        return self
+
 
 
 _ACTIVE_POOL: contextvars.ContextVar[ModelPool | None] = contextvars.ContextVar(

@@ -168,14 +168,16 @@ class Holdout:
         # for those that may use it; a callback can say it does not (ClearTrainingOutput)
         self._validate = own_fit is not None or any(
             getattr(c, "uses_validation_data", True) for c in self._callbacks)
-        self._held: dict[int, tuple[Any, int | None]] = {}  # trial -> (estimator, bracket)
+        # trial -> (estimator, bracket, its model's state)
+        self._held: dict[int, tuple[Any, int | None, list]] = {}
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
-        """Garbage collection kept cheap (nbtune.engine); the models kept for promotion are
+        """Garbage collection kept cheap and models reused (nbtune.engine: twins, built for
+        another learning rate, share traced graphs); the models kept for promotion are
         dropped when the search ends."""
         try:
-            with engine.frozen_heap():
+            with engine.frozen_heap(), engine.reusing_models():
                 yield
         finally:
             self._held.clear()
@@ -192,7 +194,7 @@ class Holdout:
                            train_epochs=int(proposal.initial_epoch + spent),
                            epochs_spent=int(spent), status="ok")
             if proposal.may_continue:
-                self._held[proposal.number] = (estimator, proposal.bracket)
+                self._hold(proposal.number, estimator, proposal.bracket)
         except Exception as exc:  # a failing trial is recorded, the search goes on
             outcome = dict(score=np.nan, status="failed", error=error_text(exc))
         outcome["seconds"] = time.perf_counter() - started
@@ -200,15 +202,26 @@ class Holdout:
 
     def _drop_other_brackets(self, bracket: int | None) -> None:
         """Models of finished brackets will not be continued: free them."""
-        for number in [n for n, (_, b) in self._held.items() if b != bracket]:
+        for number in [n for n, (_, b, _) in self._held.items() if b != bracket]:
             del self._held[number]
+
+    def _hold(self, number: int, estimator: Any, bracket: int | None) -> None:
+        """Keep a trained estimator for promotion, and its model's state: meanwhile the
+        search's model pool may give that model to another configuration (nbtune.engine)."""
+        self._held[number] = (estimator, bracket, engine.model_state(estimator.model_))
+
+    def _let_go(self, number: int) -> Any:
+        """The held estimator of trial ``number``, its model as it was when it was held."""
+        estimator, _, state = self._held.pop(number)
+        engine.restore_state(estimator.model_, state)
+        return estimator
 
     def _trained(self, proposal: Proposal) -> tuple[Any, int]:
         """The trial's trained estimator and the epochs this trial trained."""
         if proposal.parent is None:
             estimator = clone(self.base).set_params(**proposal.params)
         elif proposal.parent in self._held:
-            estimator = self._held.pop(proposal.parent)[0]
+            estimator = self._let_go(proposal.parent)
         else:
             estimator = self._retrained(proposal)
         return estimator, self._train(estimator, proposal)

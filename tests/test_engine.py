@@ -133,3 +133,75 @@ def test_a_search_of_new_models_prints_no_retracing_warning(cancer, caplog):
         nbtune.random_search(tiny_build, space, cancer.X_train[:200], cancer.y_train[:200],
                              n_iter=10, cv=2, epochs=1, progress=False)
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
+# ------------------------------------------------------------------ twins
+def dropout_lr_build(learning_rate=0.05, units=8):
+    """dropout_build with a tunable learning rate: configurations differing in it are twins."""
+    model = dropout_build(units)
+    model.optimizer.learning_rate = learning_rate
+    return model
+
+
+def test_a_twin_trains_exactly_like_a_new_model_with_its_learning_rate(cancer):
+    X, y = cancer.X_train[:200], cancer.y_train[:200]
+    configs = [(0.05, 8), (0.2, 8), (0.05, 4), (0.01, 8)]
+
+    def fit_all():
+        fitted = []
+        for learning_rate, units in configs:
+            clf = nbtune.KerasClassifier(dropout_lr_build, epochs=3, batch_size=16, random_state=0,
+                                         learning_rate=learning_rate, units=units)
+            clf.fit(X, y)
+            fitted.append((clf.history_["loss"], clf.predict_proba(cancer.X_val), clf.model_))
+        return fitted
+
+    new = fit_all()
+    with engine.reusing_models():
+        pooled = fit_all()
+    # one model per value of units: learning rates 0.2 and 0.01 took over the 0.05 model
+    assert pooled[0][2] is pooled[1][2] is pooled[3][2] and pooled[2][2] is not pooled[0][2]
+    assert float(pooled[3][2].optimizer.learning_rate) == pytest.approx(0.01)
+    for (new_loss, new_proba, _), (loss, proba, _) in zip(new, pooled):
+        np.testing.assert_allclose(loss, new_loss, rtol=1e-6)
+        np.testing.assert_allclose(proba, new_proba, rtol=1e-6, atol=1e-7)
+
+
+def custom_loss_build(learning_rate=0.01):
+    import keras
+
+    def loss(y_true, y_pred):  # the user's own function: it could read anything
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
+
+    model = tiny_build(8, learning_rate)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    return model
+
+
+def test_models_with_the_users_own_objects_are_never_twins(cancer):
+    X, y = cancer.X_train[:100], cancer.y_train[:100]
+    with engine.reusing_models():
+        models = [nbtune.KerasClassifier(custom_loss_build, epochs=1, random_state=0,
+                                         learning_rate=rate).fit(X, y).model_
+                  for rate in (0.01, 0.02)]
+    assert models[0] is not models[1]
+
+
+@pytest.mark.parametrize("strategy", ["hyperband", "grid"])
+def test_a_search_scores_the_same_with_and_without_twins(cancer, monkeypatch, strategy):
+    """Hyperband keeps models for promotion while their twins train: each gets its state back."""
+    space = SearchSpace(Choice("units", [4, 8]), Choice("learning_rate", [0.003, 0.01, 0.03]))
+    data = (cancer.X_train[:200], cancer.y_train[:200])
+    options = dict(validation_data=cancer.validation, random_state=0, progress=False)
+    if strategy == "hyperband":
+        options.update(max_epochs=4, factor=2)
+    else:
+        options.update(epochs=2)
+
+    def scores():
+        search = getattr(nbtune, f"{strategy}_search" if strategy == "grid" else strategy)
+        return search(tiny_build, space, *data, **options).trials["score"].to_numpy()
+
+    with_twins = scores()
+    monkeypatch.setattr(engine.twins, "structure", lambda model: None)  # no model is a twin
+    np.testing.assert_allclose(with_twins, scores(), rtol=1e-6)

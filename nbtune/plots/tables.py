@@ -388,8 +388,8 @@ def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
                 "a cv_results_ dict (with 'params' and 'mean_test_score') or a SearchResult; "
                 "fit the search first, then pass it or its cv_results_"
             )
-        strategy = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}.get(
-            type(search).__name__, "search")
+        strategy = getattr(search, "strategy", None) or {  # a ShippedSearch says which it was
+            "GridSearchCV": "grid", "RandomizedSearchCV": "random"}.get(type(search).__name__, "search")
         result = SearchResult.from_cv_results(search, strategy=strategy)
         scoring = result.scoring or _default_scoring(search)
     rows = []

@@ -59,6 +59,7 @@ __all__ = [
     "import_tensorflow",
     "library_versions",
     "quiet_tensorflow",
+    "usable_cpus",
 ]
 
 #: The message of the ImportError raised when TensorFlow is not installed.
@@ -250,3 +251,18 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def usable_cpus() -> int:
+    """How many CPUs this process may run on (``taskset -c 0`` gives 1), not how many exist.
+
+    Recorded beside measured times (the lessons' times, shipped results).
+
+    Examples
+    --------
+    >>> usable_cpus() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

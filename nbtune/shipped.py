@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from nbtune.backend import cpu_name, library_versions
+from nbtune.backend import cpu_name, library_versions, usable_cpus
 from nbtune.formatting import to_python
 from nbtune.lessons import precomputed_folder, precomputed_info
 from nbtune.results import SearchResult
@@ -73,14 +73,13 @@ def _json_path(name: str, folder: str | os.PathLike | None) -> Path:
 
 def _provenance(name: str, lesson: str, command: str, settings: Mapping[str, Any],
                 seconds: float | None) -> dict[str, Any]:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "name": name,
         "lesson": lesson,
         "command": command,
         "settings": {key: to_python(value) for key, value in settings.items()},
         "search_seconds": None if seconds is None else round(float(seconds), 1),
-        "machine": {"cpu": cpu_name(), "cpus_usable": usable},
+        "machine": {"cpu": cpu_name(), "cpus_usable": usable_cpus()},
         "created": time.strftime("%Y-%m-%d"),
         "versions": library_versions(),
     }

@@ -29,7 +29,7 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
-from nbtune.backend import cpu_name
+from nbtune.backend import cpu_name, usable_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS, TARGET_MIB = 90, 1536
@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NBTUNE_FAST"] = "1" if args.fast else "0"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"mode: {'fast' if args.fast else 'default'}; {usable} CPUs usable "
+    print(f"mode: {'fast' if args.fast else 'default'}; {usable_cpus()} CPUs usable "
           f"(of {os.cpu_count()}: taskset -c 0 gives 1); "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM")
     print(f"{'notebook':<36} {'wall time':>10} {'peak memory':>12}  status")
@@ -123,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"lesson": path.stem, "seconds": round(seconds, 1),
                      "peak_mib": round(peak / 2**20), "status": status})
     if args.save:
-        save(args.save, rows, usable=usable, fast=args.fast, note=args.note)
+        save(args.save, rows, usable=usable_cpus(), fast=args.fast, note=args.note)
     return 1 if failed else 0
 
 

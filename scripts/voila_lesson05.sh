@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lesson 05 as a Voilà dashboard that shows the editor while the later cells (the searches)
-# still run, and loads nothing from the internet.
+# Lesson 05 as a Voilà dashboard: the editors and the run panels, driven with their sliders and
+# buttons, and nothing loaded from the internet.
 #
 #   pip install voila ipykernel     # once, in the lessons' environment (Voilà itself does not
 #                                   # bring ipykernel, and without it there is no python3 kernel)
@@ -9,8 +9,11 @@
 #
 # Opens http://127.0.0.1:8866/ (Ctrl+C stops it). VOILA=/path/to/voila picks the program.
 # --progressive_rendering=True: each cell's output appears when that cell has run; without it
-# Voilà shows a spinner until the last cell is done. While a cell runs the kernel is busy: an
-# edit in the editor is answered when that cell ends. Voilà's lab template links Font Awesome
+# Voilà shows a spinner until the last cell is done. Voilà sets VOILA_KERNEL_ID in the kernel
+# before the first cell; the lesson's settings cell reads it (DASHBOARD), and its "without a
+# browser" cells, which narrow the editors and run the searches from code, print one line
+# instead: no search starts by itself, and a panel's Run runs one in a background thread, so
+# Stop answers while it runs. Voilà's lab template links Font Awesome
 # from cdn.jsdelivr.net although voila.js already bundles the icons: the template written
 # below (to a temporary folder put on JUPYTER_PATH) is the lab template without those links.
 set -euo pipefail

@@ -10,6 +10,8 @@ learnt:
   :data:`STEPS_PER_EXECUTION` training steps per call into TensorFlow instead of
   one. The steps, and so the weights, are the same; only batch-level callbacks
   would notice, so models fitted with such a callback keep one step per call.
+  A model built for one short fit outside a search runs one step per call too
+  (:func:`steps_for_one_fit`): the loop costs more to trace than it saves.
   With so few calls per model, TensorFlow takes a search of new models for a
   tracing mistake and prints a long warning; :func:`quiet_retracing` keeps it
   out of the notebook during nbtune's fits.
@@ -59,6 +61,7 @@ from nbtune.backend import import_keras
 
 __all__ = [
     "POOL_SIZE",
+    "SHORT_FIT_STEPS",
     "STEPS_PER_EXECUTION",
     "ModelPool",
     "active_pool",
@@ -68,12 +71,17 @@ __all__ = [
     "quiet_retracing",
     "restore_state",
     "reusing_models",
+    "steps_for_one_fit",
     "steps_per_execution",
     "tracking_gradients",
 ]
 
 #: Training steps per call into TensorFlow for models nbtune fits (see module notes).
 STEPS_PER_EXECUTION = 32
+
+#: A new model trained once for fewer steps than this runs one step per call
+#: (see :func:`steps_for_one_fit`).
+SHORT_FIT_STEPS = 64
 
 #: Models a search keeps for reuse (see :class:`ModelPool`).
 POOL_SIZE = 4
@@ -110,6 +118,27 @@ def steps_per_execution(callbacks: list | tuple) -> int:
         if any(getattr(type(callback), name, None) is not getattr(base, name) for name in _BATCH_HOOKS):
             return 1
     return STEPS_PER_EXECUTION
+
+
+def steps_for_one_fit(steps: int, steps_in_fit: int | None) -> int:
+    """Steps per call for a new model trained once, for ``steps_in_fit`` steps in all.
+
+    ``steps`` (from :func:`steps_per_execution`), or 1 when the fit is shorter than
+    :data:`SHORT_FIT_STEPS`: tracing the loop of many steps per call costs up to
+    0.5 s more than tracing one step (lesson 03's model on one core: 1.7 s
+    against 1.2 s; lesson 04's smaller model: about 0.1 s), and it saves about
+    2 ms per step, so a short fit of a model that is not reused does not win it
+    back. The weights are the same either way. ``steps_in_fit`` None (not
+    known): ``steps``.
+
+    Examples
+    --------
+    >>> steps_for_one_fit(32, steps_in_fit=25), steps_for_one_fit(32, steps_in_fit=300)
+    (1, 32)
+    """
+    if steps_in_fit is not None and steps_in_fit < SHORT_FIT_STEPS:
+        return 1
+    return steps
 
 
 # ------------------------------------------------------------ gradient registry

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import numbers
 import sys
 from collections.abc import Callable
@@ -140,6 +141,15 @@ def _holds_strings(y: Any) -> bool:
     if values.dtype.kind in "US":
         return True
     return values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel()[:20])
+
+
+def _steps_in_fit(rows: int, settings: dict[str, Any]) -> int | None:
+    """Training steps of a fit over ``rows`` samples with these fit settings (None: unknown)."""
+    epochs, batch_size = settings.get("epochs"), settings.get("batch_size") or 32
+    split = settings.get("validation_split") or 0.0
+    if not isinstance(epochs, numbers.Integral) or not isinstance(batch_size, numbers.Integral):
+        return None
+    return int(epochs) * math.ceil(rows * (1 - split) / max(int(batch_size), 1))
 
 
 def _check_counts(fit_kwargs: dict[str, Any]) -> None:
@@ -339,21 +349,26 @@ class _KerasEstimator(BaseEstimator):
 
     def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, Any],
              call_kwargs: dict[str, Any]) -> _KerasEstimator:
-        self._build(X, meta, self._fit_settings(call_kwargs)["callbacks"])
+        settings = self._fit_settings(call_kwargs)
+        self._build(X, meta, settings["callbacks"], steps_in_fit=_steps_in_fit(len(X), settings))
         try:
             return self._train(X, y, call_kwargs)
         except BaseException:
             self.__dict__.pop("model_", None)  # a failed fit must not look fitted
             raise
 
-    def _build(self, X: np.ndarray, meta: dict[str, Any], callbacks: list) -> None:
-        """A new (or pooled) model for this data as ``model_``, with an empty history."""
+    def _build(self, X: np.ndarray, meta: dict[str, Any], callbacks: list,
+               steps_in_fit: int | None = None) -> None:
+        """A new (or pooled) model for this data as ``model_``, with an empty history.
+
+        ``steps_in_fit``: the training steps of the fit it is built for (None: trained
+        on by ``partial_fit``); a new model for a short fit runs one step per call."""
         self.__dict__.pop("model_", None)  # a failed build must not look fitted
         fn = self._build_function(self.model, self.build_fn)
         self._check_build_names(fn, self._build_params)
         kwargs = self._build_kwargs(fn, meta)
         steps = engine.steps_per_execution(callbacks)
-        self.model_ = self._model_for_fit(fn, kwargs, X, self._seed(), steps)
+        self.model_ = self._model_for_fit(fn, kwargs, X, self._seed(), steps, steps_in_fit)
         self.history_ = {}
 
     def _train(self, X: np.ndarray, y: np.ndarray, call_kwargs: dict[str, Any]) -> _KerasEstimator:
@@ -382,16 +397,16 @@ class _KerasEstimator(BaseEstimator):
         return self
 
     def _model_for_fit(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
-                       steps: int) -> Any:
+                       steps: int, steps_in_fit: int | None) -> Any:
         """A new model, or inside a search the pooled one for this configuration."""
 
-        def build():
+        def build(steps=steps):
             return self._new_model(fn, kwargs, X, seed, steps)
 
         pool = engine.active_pool()
         takes_data = any(name in kwargs for name in _DATA_ARGS)  # built from the data itself
-        if pool is None or seed is None or takes_data:
-            return build()
+        if pool is None or seed is None or takes_data:  # a model for this one fit
+            return build(engine.steps_for_one_fit(steps, steps_in_fit))
         origin = self.model if self.model is not None else (self.build_fn or type(self))
         key = (type(self), origin, seed, steps, X.shape[1:],
                tuple(sorted((k, type(v), repr(v)) for k, v in kwargs.items())))

@@ -205,3 +205,20 @@ def test_a_search_scores_the_same_with_and_without_twins(cancer, monkeypatch, st
     with_twins = scores()
     monkeypatch.setattr(engine.twins, "structure", lambda model: None)  # no model is a twin
     np.testing.assert_allclose(with_twins, scores(), rtol=1e-6)
+
+
+def test_a_short_fit_outside_a_search_runs_one_step_per_call_and_learns_the_same(cancer):
+    X, y = cancer.X_train[:160], cancer.y_train[:160]
+
+    def fit(epochs):
+        return nbtune.KerasClassifier(dropout_build, epochs=epochs, batch_size=16, random_state=0).fit(X, y)
+
+    short, long = fit(2), fit(30)  # 20 and 300 steps in all (SHORT_FIT_STEPS: 64)
+    assert short.model_.steps_per_execution == 1
+    assert long.model_.steps_per_execution == engine.STEPS_PER_EXECUTION
+    with engine.reusing_models():  # a pooled model keeps many steps per call, for every fit
+        pooled = fit(2)
+    assert pooled.model_.steps_per_execution == engine.STEPS_PER_EXECUTION
+    np.testing.assert_allclose(pooled.history_["loss"], short.history_["loss"], rtol=1e-6)
+    np.testing.assert_allclose(pooled.predict_proba(cancer.X_val), short.predict_proba(cancer.X_val),
+                               rtol=1e-6, atol=1e-7)

@@ -40,7 +40,7 @@ LESSONS = {
     },
     "03_random_search_cv": {
         "name": "random_search_cv_cancer",
-        "searches": {"random": "rscv_result = rscv.fit(X_train_scaled, y_train)"},
+        "searches": {"random": "rscv = RandomizedSearchCV("},
         "save": ("from nbtune import shipped\n"
                  "shipped.save_cv_search(rscv, {name!r}, lesson={lesson!r}, X=X_train_scaled, "
                  "y=y_train, seconds={seconds[random]}, folder={folder!r}, command={command!r},\n"

@@ -38,6 +38,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import PredefinedSplit, train_test_split
 
+from nbtune import engine
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras
 from nbtune.build_fns import hypermodel_fit
@@ -876,10 +877,11 @@ def compare(
     if test is not None and combined.complete:
         X_test, y_test = test
         scorer = get_scorer(scoring) if scoring is not None else None
-        for result in results:
-            if result.ok_trials.empty:
-                continue
-            fitted = result.refit_best(X, y)
-            score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
-            combined.test_scores[result.strategies[0]] = float(score)
+        with engine.reusing_models():  # winners of the same structure share traced graphs
+            for result in results:
+                if result.ok_trials.empty:
+                    continue
+                fitted = result.refit_best(X, y)  # scored at once: a later winner may reuse its model
+                score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
+                combined.test_scores[result.strategies[0]] = float(score)
     return combined

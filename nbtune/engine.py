@@ -254,7 +254,7 @@ class ModelPool:
             # the optimizer's slots exist from now on, so they can be reset too
             model.optimizer.build(model.trainable_variables)
         new = _Pooled(model)
-        twin_key = self._free_twin(new)
+        twin_key = self._twin_of(new)
         if twin_key is not None:
             new = self._models.pop(twin_key).take_state_of(new)
         while len(self._models) >= self.size:
@@ -262,7 +262,7 @@ class ModelPool:
         self._models[key] = new
         return new.model
 
-    def _free_twin(self, new: _Pooled) -> Hashable | None:
+    def _twin_of(self, new: _Pooled) -> Hashable | None:
         if new.structure is None:
             return None
         for key, pooled in reversed(self._models.items()):

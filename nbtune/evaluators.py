@@ -175,9 +175,11 @@ class Holdout:
     def session(self) -> Iterator[None]:
         """Garbage collection kept cheap and models reused (nbtune.engine: twins, built for
         another learning rate, share traced graphs); the models kept for promotion are
-        dropped when the search ends."""
+        dropped when the search ends. A HyperModel's own fit may compile the model again,
+        so its models are not reused."""
+        reuse = engine.reusing_models() if self._own_fit is None else contextlib.nullcontext()
         try:
-            with engine.frozen_heap(), engine.reusing_models():
+            with engine.frozen_heap(), reuse:
                 yield
         finally:
             self._held.clear()

@@ -187,20 +187,15 @@ def test_models_with_the_users_own_objects_are_never_twins(cancer):
     assert models[0] is not models[1]
 
 
-@pytest.mark.parametrize("strategy", ["hyperband", "grid"])
-def test_a_search_scores_the_same_with_and_without_twins(cancer, monkeypatch, strategy):
+def test_hyperband_scores_the_same_with_and_without_twins(cancer, monkeypatch):
     """Hyperband keeps models for promotion while their twins train: each gets its state back."""
     space = SearchSpace(Choice("units", [4, 8]), Choice("learning_rate", [0.003, 0.01, 0.03]))
     data = (cancer.X_train[:200], cancer.y_train[:200])
-    options = dict(validation_data=cancer.validation, random_state=0, progress=False)
-    if strategy == "hyperband":
-        options.update(max_epochs=4, factor=2)
-    else:
-        options.update(epochs=2)
+    options = dict(validation_data=cancer.validation, random_state=0, progress=False,
+                   max_epochs=4, factor=2)
 
     def scores():
-        search = getattr(nbtune, f"{strategy}_search" if strategy == "grid" else strategy)
-        return search(tiny_build, space, *data, **options).trials["score"].to_numpy()
+        return nbtune.hyperband(tiny_build, space, *data, **options).trials["score"].to_numpy()
 
     with_twins = scores()
     monkeypatch.setattr(engine.twins, "structure", lambda model: None)  # no model is a twin

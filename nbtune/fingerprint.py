@@ -30,13 +30,19 @@ import numpy as np
 
 from nbtune.space import SearchSpace
 
-__all__ = ["run_fingerprint"]
+__all__ = ["digest_arrays", "run_fingerprint"]
 
 _PLAIN = (bool, int, float, str, np.generic)
 
 
-def _digest(arrays: Iterable[Any]) -> str:
-    """A short digest of arrays, each with its shape and type, so ``[1, 2] + [3]`` != ``[1] + [2, 3]``."""
+def digest_arrays(arrays: Iterable[Any]) -> str:
+    """A short digest of arrays, each with its shape and type, so ``[1, 2] + [3]`` != ``[1] + [2, 3]``.
+
+    Examples
+    --------
+    >>> digest_arrays([[1, 2], [3]]) != digest_arrays([[1], [2, 3]])
+    True
+    """
     digest = hashlib.sha256()
     for array in arrays:
         array = np.ascontiguousarray(array)
@@ -98,8 +104,8 @@ def run_fingerprint(strategy: str, space: SearchSpace, *, data: Sequence[Any],
     return {
         "strategy": strategy,
         "space": space.to_dict(),
-        "data": _digest(data),
-        "folds": _digest(index for fold in folds for index in fold),
+        "data": digest_arrays(data),
+        "folds": digest_arrays(index for fold in folds for index in fold),
         "settings": _plain(settings),
         "callbacks": [_callback(c) for c in callbacks or ()],
         "scoring": scoring,

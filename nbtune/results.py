@@ -21,7 +21,7 @@ from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 from nbtune.formatting import to_python
 
-__all__ = ["OPTIONAL_COLUMNS", "SearchResult", "TRIAL_COLUMNS"]
+__all__ = ["OPTIONAL_COLUMNS", "SKLEARN_SEARCHES", "SearchResult", "TRIAL_COLUMNS"]
 
 #: Columns every trials table has, besides one column per hyperparameter.
 TRIAL_COLUMNS = (
@@ -40,6 +40,8 @@ TRIAL_COLUMNS = (
 #: Columns kept when a table has them: a replay's (:func:`nbtune.replay`) ``repeat`` (which
 #: run) and ``true_score`` (the configuration's mean score over the table's seeds).
 OPTIONAL_COLUMNS = ("repeat", "true_score")
+#: nbtune's strategy name for each scikit-learn search class (plots colour them so).
+SKLEARN_SEARCHES = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}
 _LEADING = ("strategy", "trial")
 _STRATEGY_FROM_TUNER = {
     "Hyperband": "hyperband",

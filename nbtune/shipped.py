@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -39,9 +38,10 @@ from typing import Any
 import numpy as np
 
 from nbtune.backend import cpu_name, library_versions, usable_cpus
+from nbtune.fingerprint import digest_arrays
 from nbtune.formatting import to_python
 from nbtune.lessons import precomputed_folder, precomputed_info
-from nbtune.results import SearchResult
+from nbtune.results import SKLEARN_SEARCHES, SearchResult
 
 __all__ = [
     "COMMAND",
@@ -64,7 +64,6 @@ SHIPPED = {
 }
 
 _SIMPLE = (bool, int, float, str, type(None))
-_STRATEGIES = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}  # nbtune's names of them
 
 
 def _json_path(name: str, folder: str | os.PathLike | None) -> Path:
@@ -86,7 +85,9 @@ def _provenance(name: str, lesson: str, command: str, settings: Mapping[str, Any
 
 
 def data_fingerprint(X, y) -> dict[str, Any]:
-    """Shapes and a SHA-256 of the training data, to check a result is loaded for its own data.
+    """Shapes and a digest of the training data, to check a result is loaded for its own data.
+
+    The digest is the run folders' (:func:`nbtune.fingerprint.digest_arrays`).
 
     Examples
     --------
@@ -94,9 +95,8 @@ def data_fingerprint(X, y) -> dict[str, Any]:
     >>> data_fingerprint(np.zeros((4, 2), "float32"), np.zeros(4, "int64"))["X_shape"]
     [4, 2]
     """
-    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
-    digest = hashlib.sha256(X.tobytes() + y.tobytes()).hexdigest()
-    return {"X_shape": list(X.shape), "y_shape": list(y.shape), "sha256": digest}
+    X, y = np.asarray(X), np.asarray(y)
+    return {"X_shape": list(X.shape), "y_shape": list(y.shape), "digest": digest_arrays([X, y])}
 
 
 def _simple_params(estimator) -> dict[str, Any]:
@@ -224,7 +224,7 @@ class ShippedSearch:
         self.n_splits_ = int(info["n_splits"])
         self.refit_time_ = info.get("refit_time")
         self.scoring = info["search"].get("scoring")
-        self.strategy = _STRATEGIES.get(info["search"]["class"], "search")
+        self.strategy = SKLEARN_SEARCHES.get(info["search"]["class"], "search")
         self.estimator = estimator
         self.best_estimator_ = best_estimator
         self.differences_ = dict(differences or {})

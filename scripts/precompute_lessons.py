@@ -25,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 
+from nbtune.backend import usable_cpus
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # lesson: the shipped name, the search cells (a line each contains), and the cell that saves them
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no shipped search for lesson(s) {sorted(unknown)}; choose from "
                      f"{[name[:2] for name in LESSONS]}")
     os.environ["NBTUNE_FAST"] = "0"  # the default budget, whatever the shell says
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    usable = usable_cpus()
     command = "taskset -c 1 python scripts/precompute_lessons.py" if usable == 1 else \
         "python scripts/precompute_lessons.py"
     if usable != 1:

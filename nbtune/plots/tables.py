@@ -25,7 +25,7 @@ from sklearn.base import is_classifier
 
 from nbtune.checks import check_whole
 from nbtune.formatting import format_value, to_python
-from nbtune.results import SearchResult
+from nbtune.results import SKLEARN_SEARCHES, SearchResult
 
 __all__ = [
     "X_CHOICES", "X_COST_COLUMN", "axis_label", "best_so_far", "best_so_far_bands", "check_param",
@@ -388,8 +388,8 @@ def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
                 "a cv_results_ dict (with 'params' and 'mean_test_score') or a SearchResult; "
                 "fit the search first, then pass it or its cv_results_"
             )
-        strategy = getattr(search, "strategy", None) or {  # a ShippedSearch says which it was
-            "GridSearchCV": "grid", "RandomizedSearchCV": "random"}.get(type(search).__name__, "search")
+        strategy = getattr(search, "strategy", None) or SKLEARN_SEARCHES.get(  # a ShippedSearch
+            type(search).__name__, "search")                                   # says which it was
         result = SearchResult.from_cv_results(search, strategy=strategy)
         scoring = result.scoring or _default_scoring(search)
     rows = []

@@ -122,17 +122,17 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"lesson": path.stem, "seconds": round(seconds, 1),
                      "peak_mib": round(peak / 2**20), "status": status})
     if args.save:
-        save(args.save, rows, usable=usable_cpus(), fast=args.fast, note=args.note)
+        save(args.save, rows, fast=args.fast, note=args.note)
     return 1 if failed else 0
 
 
-def save(path: Path, rows: list[dict], *, usable: int, fast: bool, note: str) -> None:
+def save(path: Path, rows: list[dict], *, fast: bool, note: str) -> None:
     """The figures, where and when they were measured, as JSON."""
     info = {
         "command": "taskset -c 0 python scripts/budget_report.py --save " + str(path),
         "mode": "fast" if fast else "default budgets (BUDGET = 1)",
         "measured": time.strftime("%Y-%m-%d"),
-        "machine": {"cpus_usable": usable, "cpu": cpu_name(),
+        "machine": {"cpus_usable": usable_cpus(), "cpu": cpu_name(),
                     "ram_gib": round(psutil.virtual_memory().total / 2**30),
                     "python": platform.python_version()},
         "note": note,

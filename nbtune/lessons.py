@@ -62,6 +62,7 @@ __all__ = [
     "precompute",
     "precomputed_folder",
     "precomputed_info",
+    "precomputed_paths",
     "run_comparison",
 ]
 
@@ -249,7 +250,14 @@ def precomputed_folder() -> Path:
     return Path(str(resources.files("nbtune") / "precomputed"))
 
 
-def _paths(name: str, folder: str | os.PathLike | None) -> tuple[Path, Path]:
+def precomputed_paths(name: str, folder: str | os.PathLike | None = None) -> tuple[Path, Path]:
+    """``<name>.csv`` and ``<name>.json`` in ``folder`` (default :func:`precomputed_folder`).
+
+    Examples
+    --------
+    >>> [path.name for path in precomputed_paths("comparison_digits")]
+    ['comparison_digits.csv', 'comparison_digits.json']
+    """
     folder = precomputed_folder() if folder is None else Path(folder)
     return folder / f"{name}.csv", folder / f"{name}.json"
 
@@ -269,7 +277,7 @@ def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast
     clock = WallClock(show=progress, stream=stream)
     started = time.perf_counter()
     result = run_comparison(budget, fast=fast, progress=clock)
-    csv_path, json_path = _paths(name, folder)
+    csv_path, json_path = precomputed_paths(name, folder)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(csv_path)
     info = {
@@ -297,7 +305,7 @@ def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast
 
 def precomputed_info(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> dict:
     """The settings, test scores and wall times stored beside a precomputed result."""
-    _, json_path = _paths(name, folder)
+    _, json_path = precomputed_paths(name, folder)
     if not json_path.exists():
         raise FileNotFoundError(_missing(name, json_path))
     return json.loads(json_path.read_text(encoding="utf-8"))
@@ -325,7 +333,7 @@ def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | Non
     >>> result.strategies
     ['grid', 'random', 'hyperband', 'bayesian']
     """
-    csv_path, json_path = _paths(name, folder)
+    csv_path, json_path = precomputed_paths(name, folder)
     if not csv_path.exists():
         raise FileNotFoundError(_missing(name, csv_path))
     info = precomputed_info(name, folder=folder) if json_path.exists() else {}
@@ -360,7 +368,7 @@ def lesson_times(*, folder: str | os.PathLike | None = None) -> pd.DataFrame:
     >>> times.attrs["machine"]["cpus_usable"]
     1
     """
-    _, json_path = _paths(LESSON_TIMES, folder)
+    _, json_path = precomputed_paths(LESSON_TIMES, folder)
     if not json_path.exists():
         raise FileNotFoundError(
             f"no lesson times: {json_path} does not exist. Make it with "

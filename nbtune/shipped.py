@@ -40,7 +40,7 @@ import numpy as np
 from nbtune.backend import cpu_name, library_versions, usable_cpus
 from nbtune.fingerprint import digest_arrays
 from nbtune.formatting import to_python
-from nbtune.lessons import precomputed_folder, precomputed_info
+from nbtune.lessons import precomputed_info, precomputed_paths
 from nbtune.results import SKLEARN_SEARCHES, SearchResult
 
 __all__ = [
@@ -64,10 +64,6 @@ SHIPPED = {
 }
 
 _SIMPLE = (bool, int, float, str, type(None))
-
-
-def _json_path(name: str, folder: str | os.PathLike | None) -> Path:
-    return (precomputed_folder() if folder is None else Path(folder)) / f"{name}.json"
 
 
 def _provenance(name: str, lesson: str, command: str, settings: Mapping[str, Any],
@@ -185,7 +181,7 @@ def save_cv_search(search, name: str, *, lesson: str, X, y, settings: Mapping[st
         "numpy_types": numpy_types,
         "cv_results": cv_results,
     }
-    path = _json_path(name, folder)
+    _, path = precomputed_paths(name, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return path
@@ -386,7 +382,7 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
     {'units': 32}
     """
     combined = SearchResult.combine(results)
-    path = _json_path(name, folder).with_suffix(".csv")
+    path, json_path = precomputed_paths(name, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     combined.to_csv(path)
     info = {
@@ -398,5 +394,5 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
                        if isinstance(to_python(v), (int, float, str))},
         "search_seconds": {k: round(float(v), 1) for k, v in (seconds or {}).items()},
     }
-    path.with_suffix(".json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    json_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return path

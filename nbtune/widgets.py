@@ -501,8 +501,12 @@ class SpaceEditor(widgets.VBox):
         )
         self.json_box = widgets.Accordion(
             [widgets.VBox([widgets.HBox([self.export_button, self.import_button]), self.json_text])],
-            titles=("JSON: export / import the edited space",), selected_index=None,
+            selected_index=None,
         )
+        # set_title, not Accordion(titles=...): `titles` is new in ipywidgets 8; 7.7.1 (what
+        # Google Colab ships) drops the keyword with a DeprecationWarning and shows no title.
+        # set_title works in both.
+        self.json_box.set_title(0, "JSON: export / import the edited space")
         self._rows_box = widgets.VBox()
 
     def _layout(self, presentation: bool) -> list:

@@ -18,9 +18,13 @@ Examples
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import Any
 
-__version__ = "0.1.0"
+try:  # the version is written once, in pyproject.toml, and read from the installed metadata
+    __version__ = importlib.metadata.version("nbtune")
+except importlib.metadata.PackageNotFoundError:  # a checkout on sys.path, never installed
+    __version__ = "0+unknown"
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {

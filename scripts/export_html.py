@@ -117,7 +117,8 @@ def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
 
 def to_html(notebook: nbformat.NotebookNode, name: str, fast: bool, embed_js: str | None) -> str:
     """The executed lesson as one HTML page that loads nothing from the internet."""
-    heading = re.search(r"^#\s+(.+)$", notebook.cells[0].source, re.M) if notebook.cells else None
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    heading = re.search(r"^#\s+(.+)$", markdown, re.M)  # the title, below the badges
     notebook.metadata["title"] = heading[1].strip() if heading else name
     budgets = "NBTUNE_FAST=1, tiny budgets: the numbers mean nothing" if fast else "default budgets"
     notes = [f"Executed copy of {name}.ipynb ({budgets}), {datetime.date.today()}."]

@@ -8,6 +8,11 @@ one this script runs under, so run it with the Python of CI and Binder, 3.11:
 JupyterLab records the kernel's exact version, so a student on another Python
 still sees the lesson marked modified, and only that field changes).
 
+Every lesson's first two cells, an "Open in Colab" and a "Launch on Binder"
+badge and the set-up cell that installs nbtune on Colab, are written from the
+repository address in pyproject.toml (``scripts/lesson_links.py``), and so is
+README's Binder badge.
+
 Each cell also gets a RISE slide type (``metadata.slideshow.slide_type``, read
 by jupyterlab-rise): a new slide at the title and at each ``##`` heading, a
 sub-slide at each ``###`` heading, and every other cell on the slide before
@@ -17,6 +22,7 @@ Usage::
 
     python scripts/lesson_metadata.py           # rewrite the lessons that differ
     python scripts/lesson_metadata.py --check   # exit 1, naming them, if any differs
+    python scripts/lesson_metadata.py --ref v0.1.0   # badges and set-up of a release tag
 """
 
 from __future__ import annotations
@@ -24,10 +30,16 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
-LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+import lesson_links
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# README's lines that name the repository, between these markers, are written from pyproject.toml
+README_START, README_END = "<!-- links from pyproject.toml: start -->", "<!-- links: end -->"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # "white" (reveal.js) uses a font that ships with it; RISE's default theme, "simple", fetches
@@ -52,14 +64,34 @@ def slide_type(cell: dict, first: bool) -> str:
     return "-"
 
 
-def normalised(notebook: dict, version: str) -> dict:
-    """The notebook with the metadata above for this Python version (nothing else changed)."""
-    notebook = copy.deepcopy(notebook)
+def normalised(notebook: dict, version: str, repo: lesson_links.Repository, lesson: str) -> dict:
+    """The notebook with its header cells and the metadata above for this Python version."""
+    notebook = lesson_links.with_header(copy.deepcopy(notebook), repo, lesson)
     notebook["metadata"].update(kernelspec=KERNELSPEC, language_info=language_info(version),
                                 rise=RISE)
     for number, cell in enumerate(notebook["cells"]):
         cell["metadata"]["slideshow"] = {"slide_type": slide_type(cell, number == 0)}
     return notebook
+
+
+def readme_links(repo: lesson_links.Repository) -> str:
+    """README's Binder badge and the install command that works before a PyPI release."""
+    binder = repo.binder_url("00_start_here.ipynb")
+    return (f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder})\n"
+            f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"({repo.colab_url('00_start_here.ipynb')})\n\n"
+            f"nbtune is not on PyPI yet. Until it is, install it from the repository:\n\n"
+            f"```bash\npip install \"{repo.pip_source}\"\n```\n\n"
+            f"Once it is published, `pip install nbtune` will install the same thing.")
+
+
+def with_readme_links(readme: str, repo: lesson_links.Repository) -> str:
+    """README with the text between its markers made from the repository address."""
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+    if len(pattern.findall(readme)) != 1:
+        raise SystemExit(f"README.md must hold {README_START} ... {README_END} once")
+    block = f"{README_START}\n{readme_links(repo)}\n{README_END}"
+    return pattern.sub(lambda _: block, readme)
 
 
 def as_text(notebook: dict) -> str:
@@ -71,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="change nothing; exit 1 if a lesson differs (but for its Python version)")
+    parser.add_argument("--ref", default=lesson_links.DEFAULT_REF,
+                        help="the git ref the badges open and the set-up cell installs (default: %(default)s)")
     args = parser.parse_args(argv)
+    repo = lesson_links.repository(args.ref)
     differ = []
     this_python = ".".join(str(part) for part in sys.version_info[:3])
     for path in LESSONS:
@@ -80,11 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         # --check: any Python's version will do (the tests run on several)
         recorded = notebook["metadata"].get("language_info", {}).get("version")
         version = recorded if args.check and recorded else this_python
-        wanted = as_text(normalised(notebook, version))
+        wanted = as_text(normalised(notebook, version, repo, path.name))
         if wanted != text:
             differ.append(path.name)
             if not args.check:
                 path.write_text(wanted, encoding="utf-8")
+    readme = ROOT / "README.md"
+    if (text := readme.read_text(encoding="utf-8")) != (wanted := with_readme_links(text, repo)):
+        differ.append(readme.name)
+        if not args.check:
+            readme.write_text(wanted, encoding="utf-8")
     if differ:
         verb = "differ from" if args.check else "rewritten to"
         print(f"{', '.join(differ)} {verb} the metadata of scripts/lesson_metadata.py", file=sys.stderr)

@@ -68,6 +68,11 @@ def outputs(notebook: nbformat.NotebookNode, **match) -> list[tuple[int, dict]]:
             if all(output.get(key) == value for key, value in match.items())]
 
 
+def title_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A lesson's title cell: the first after its badges and set-up (scripts/lesson_links.py)."""
+    return next(c for c in notebook.cells if c.id not in ("open-in-colab-or-binder", "set-up"))
+
+
 def test_the_lessons_are_the_ones_readme_lists():
     readme = (ROOT / "README.md").read_text()
     listed = re.findall(r"^\| `notebooks/(\d\d_\w+)\.ipynb` \|", readme, flags=re.M)
@@ -136,7 +141,7 @@ def test_time_statements_agree_with_the_measured_lesson_times():
         return abs(int(quoted) - measured) <= max(5, 0.1 * measured)
 
     for path in NOTEBOOKS[1:]:  # lesson 00 prints the table itself
-        first = nbformat.read(path, as_version=4).cells[0].source
+        first = title_cell(nbformat.read(path, as_version=4)).source
         quoted = re.findall(r"^Time: about (\d+) s on one core", first, flags=re.M)
         assert len(quoted) == 1 and agrees(quoted[0], path.stem), (path.stem, quoted)
     instructors = (ROOT / "notebooks" / "INSTRUCTORS.md").read_text()

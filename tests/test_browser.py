@@ -257,6 +257,25 @@ def test_the_lesson_loads_nothing_from_the_internet(lesson):
     assert lesson.outside_requests == []
 
 
+def test_the_badges_draw_and_link_to_colab_and_binder(browser, lab, shots):
+    """The first cell's two badges are images drawn from the notebook itself, at 150 % too."""
+    url, _ = lab
+    page = open_lesson(browser, url, zoom=1.5)
+    try:
+        badges = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-MarkdownCell a img')].slice(0, 2).map(
+                 img => ({alt: img.alt, width: img.naturalWidth, href: img.closest('a').href}))""")
+        page.screenshot(path=str(shots / "zoom150_badges.png"),
+                        clip={"x": 0, "y": 0, "width": 1024 / 1.5, "height": 360 / 1.5})
+        assert [b["alt"] for b in badges] == ["Open in Colab", "Launch on Binder"]
+        assert all(b["width"] > 50 for b in badges), badges  # drawn, not a broken image
+        assert badges[0]["href"].startswith("https://colab.research.google.com/github/")
+        assert badges[1]["href"].startswith("https://mybinder.org/v2/gh/")
+        assert page.outside_requests == []
+    finally:
+        page.context.close()
+
+
 def test_the_lesson_opens_as_slides(browser, lab):
     """RISE (jupyterlab-rise) shows one slide per cell marked 'slide', with no web fonts."""
     url, folder = lab

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,7 +159,7 @@ def run_lesson(path: Path, py: Path, env: dict[str, str], timeout: int) -> dict:
     try:
         client.execute(env=env)
     except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1][:200]
+        error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])[:200]
     seconds = time.perf_counter() - started
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     stderr = [o["text"] for o in outputs if o.get("name") == "stderr"]

@@ -128,7 +128,11 @@ def setup_code(repo: Repository) -> str:
 import importlib.metadata, importlib.util, os, subprocess, sys
 if "google.colab" in sys.modules and importlib.util.find_spec("nbtune") is None:
     SOURCE = os.environ.get("NBTUNE_SOURCE", "{repo.pip_source}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", SOURCE], check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", SOURCE],
+                         capture_output=True, text=True)  # Colab would not show pip's own output
+    if pip.returncode != 0:
+        raise RuntimeError(f"pip could not install {{SOURCE}}:\\n{{pip.stderr}}")
+    print(pip.stderr, end="", file=sys.stderr)  # pip's warnings, if it had any
     importlib.invalidate_caches()
     print(f"set-up: installed nbtune {{importlib.metadata.version('nbtune')}} from {{SOURCE}}")'''
 

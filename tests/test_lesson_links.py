@@ -81,7 +81,8 @@ def test_the_address_is_written_only_in_pyproject():
     assert found == []
 
 
-def run_setup(monkeypatch, *, on_colab: bool, installed: bool) -> tuple[str, list]:
+def run_setup(monkeypatch, *, on_colab: bool, installed: bool, pip_exit: int = 0,
+              pip_stderr: str = "") -> tuple[str, list]:
     """Execute a lesson's set-up cell as a kernel would; pip is replaced by a recorder."""
     _, setup = header(NOTEBOOKS[0])
     if on_colab:
@@ -92,10 +93,16 @@ def run_setup(monkeypatch, *, on_colab: bool, installed: bool) -> tuple[str, lis
                         lambda name, *a: FIND_SPEC(name, *a) if installed or name != "nbtune"
                         else None)
     commands = []
-    monkeypatch.setattr(subprocess, "run", lambda command, **kw: commands.append((command, kw)))
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+
+    def pip(command, **options):
+        commands.append((command, options))
+        return subprocess.CompletedProcess(command, pip_exit, "", pip_stderr)
+
+    monkeypatch.setattr(subprocess, "run", pip)
+    printed, warned = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(warned):
         exec(compile(setup.source, "<set-up>", "exec"), {"__name__": "__main__"})
+    assert warned.getvalue() == pip_stderr
     return printed.getvalue(), commands
 
 
@@ -109,7 +116,7 @@ def test_set_up_on_colab_installs_nbtune_from_the_repository_and_says_so(monkeyp
     printed, commands = run_setup(monkeypatch, on_colab=True, installed=False)
     [(command, options)] = commands
     assert command == [sys.executable, "-m", "pip", "install", "--quiet", REPO.pip_source]
-    assert options == {"check": True}  # a failed install stops the lesson here, with pip's error
+    assert options == {"capture_output": True, "text": True}
     assert printed.count("\n") == 1 and printed.startswith("set-up: installed nbtune ")
     assert printed.rstrip().endswith(f"from {REPO.pip_source}")
 
@@ -119,6 +126,15 @@ def test_set_up_on_colab_takes_another_source_and_skips_an_installed_nbtune(monk
     _, commands = run_setup(monkeypatch, on_colab=True, installed=False)
     assert commands[0][0][-1] == "/tmp/nbtune-0.1.0-py3-none-any.whl"
     assert run_setup(monkeypatch, on_colab=True, installed=True) == ("", [])
+
+
+def test_set_up_on_colab_shows_what_pip_warned_and_stops_with_pips_error(monkeypatch):
+    warning = "ERROR: pip's dependency resolver does not currently take into account ...\n"
+    printed, _ = run_setup(monkeypatch, on_colab=True, installed=False, pip_stderr=warning)
+    assert printed.startswith("set-up: installed nbtune ")
+    with pytest.raises(RuntimeError, match=r"pip could not install .*\n.*No matching distribution"):
+        run_setup(monkeypatch, on_colab=True, installed=False, pip_exit=1,
+                  pip_stderr="ERROR: No matching distribution found for nbtune\n")
 
 
 @pytest.mark.parametrize("url", ["https://gitlab.com/a/nbtune", "github.com/a/nbtune",

@@ -53,7 +53,7 @@ _SUBMODULES = (
     "data", "space", "estimator", "search", "results", "callbacks", "display",
     "schedule", "widgets", "panel", "plots", "lessons", "runlog", "backend", "routing",
     "formatting", "ui_style", "compat", "strategies", "checks", "proposers", "evaluators",
-    "fingerprint", "runner", "trial_loop", "cost", "build_fns", "benchmarks", "replays", "shipped",
+    "fingerprint", "runner", "trial_loop", "cost", "benchmarks", "replays", "shipped",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

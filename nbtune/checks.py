@@ -24,11 +24,16 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune import strategies as strategy_registry
-from nbtune.build_fns import as_kwargs_build_fn, check_build_fn, hypermodel_fit, is_hp_build_fn
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.estimator import is_one_hot
 from nbtune.results import OPTIONAL_COLUMNS, TRIAL_COLUMNS
 from nbtune.space import Float, Int, SearchSpace
+from nbtune.space.build_fns import (
+    as_kwargs_build_fn,
+    check_build_fn,
+    hypermodel_fit,
+    is_hp_build_fn,
+)
 
 __all__ = [
     "check_data", "check_fit_counts", "check_folds", "check_n_jobs", "check_names_free",

@@ -43,10 +43,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune import build_fns, engine, routing
+from nbtune import engine, routing
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
+from nbtune.space.build_fns import as_kwargs_build_fn, hypermodel_fit, is_hp_build_fn
 
 __all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor", "is_one_hot"]
 
@@ -104,21 +105,6 @@ def _stop_on_nan_class() -> type:
                 self.model.stop_training = True  # fit() then raises, naming the epoch
 
     return StopOnNaN
-
-
-def _is_hp_builder(fn: Any) -> bool:
-    """A keras-tuner ``build(hp)`` function or HyperModel."""
-    return build_fns.is_hp_build_fn(fn)
-
-
-def _as_kwargs(fn: Callable) -> Callable:
-    """Return ``fn`` itself, or a keyword version of a keras-tuner ``build(hp)``."""
-    return build_fns.as_kwargs_build_fn(fn) if build_fns.is_hp_build_fn(fn) else fn
-
-
-def _own_fit_hypermodel(fn: Any) -> bool:
-    """Whether ``fn`` is a keras-tuner HyperModel that defines its own ``fit``."""
-    return build_fns.hypermodel_fit(fn) is not None
 
 
 def _outputs_logits(model: Any) -> bool:
@@ -261,7 +247,7 @@ class _KerasEstimator(BaseEstimator):
             return self.__call__  # the old wrapper: build_fn=None on a subclass with __call__
         if _is_keras_model(fn):
             return _model_copier(fn)
-        if _own_fit_hypermodel(fn):
+        if hypermodel_fit(fn) is not None:
             if not strict:
                 return None
             raise TypeError(
@@ -271,7 +257,7 @@ class _KerasEstimator(BaseEstimator):
                 "or pass model=hypermodel.build to train it with a plain fit."
             )
         not_a_builder = not callable(fn) or (hasattr(fn, "fit") and hasattr(fn, "predict"))
-        if not_a_builder and not _is_hp_builder(fn):  # a HyperModel is not callable
+        if not_a_builder and not is_hp_build_fn(fn):  # a HyperModel is not callable
             if not strict:
                 return None
             raise TypeError(
@@ -279,7 +265,7 @@ class _KerasEstimator(BaseEstimator):
                 f"keras.Model, got {fn!r}. Write one, e.g. `def create_model(units=64): ...` "
                 "and pass KerasClassifier(model=create_model)."
             )
-        return _as_kwargs(fn)
+        return as_kwargs_build_fn(fn) if is_hp_build_fn(fn) else fn
 
     def _check_build_names(self, fn: Callable, names) -> None:
         routing.check_build_names(fn, names, estimator=type(self).__name__,

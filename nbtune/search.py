@@ -41,7 +41,6 @@ from sklearn.model_selection import PredefinedSplit, train_test_split
 from nbtune import engine
 from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras
-from nbtune.build_fns import hypermodel_fit
 from nbtune.checks import (
     check_data,
     check_fit_counts,
@@ -61,6 +60,7 @@ from nbtune.fingerprint import run_fingerprint
 from nbtune.results import SearchResult
 from nbtune.runlog import open_run_log
 from nbtune.space import SearchSpace
+from nbtune.space.build_fns import hypermodel_fit
 from nbtune.strategies import Strategy
 from nbtune.trial_loop import run_trials
 

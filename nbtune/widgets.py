@@ -38,10 +38,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from nbtune.build_fns import is_hp_build_fn
 from nbtune.cost import grid_cost, measure_speed
 from nbtune.formatting import format_seconds, format_value
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
+from nbtune.space.build_fns import is_hp_build_fn
 from nbtune.ui_style import styled
 
 __all__ = [

@@ -352,7 +352,7 @@ def test_a_fit_that_needs_data_asks_for_it():
 
 
 def test_other_callables_with_a_build_attribute_are_still_build_functions():
-    from nbtune.build_fns import check_build_fn
+    from nbtune.space.build_fns import check_build_fn
 
     class Builder:  # a callable object that happens to have a `build`
         build = "v2"

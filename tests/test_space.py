@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 
-from nbtune.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.space import (
     Choice,
     Fixed,
@@ -18,6 +17,7 @@ from nbtune.space import (
     LogUniformInt,
     SearchSpace,
 )
+from nbtune.space.build_fns import as_kwargs_build_fn, is_hp_build_fn
 
 PLAIN = (int, float, str, bool, type(None))
 
@@ -526,7 +526,7 @@ def test_as_kwargs_build_fn_builds_the_requested_model():
 def test_kwargs_build_fn_through_the_space_in_keras_tuner():
     """A plain keyword build function driven by keras-tuner via space.sample(hp)."""
     build = as_kwargs_build_fn(model_builder)
-    space = build.space.narrow({"units": 256, "learning_rate": 0.001}, keep_choices=True)
+    space = SearchSpace.from_build_fn(model_builder).narrow({"units": 256, "learning_rate": 0.001}, keep_choices=True)
     hp = space.hyperparameters()
     hp.values["units"] = 160
     model = build(**space.sample(hp))
@@ -538,16 +538,13 @@ def test_kwargs_build_fn_through_the_space_in_keras_tuner():
 def test_docstring_examples_run():
     import doctest
 
-    import nbtune.space
+    import nbtune.space.dimensions
+    import nbtune.space.search_space
 
-    result = doctest.testmod(nbtune.space, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 20 and result.failed == 0
+    attempted = 0
+    for module in (nbtune.space.dimensions, nbtune.space.search_space):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0
+        attempted += result.attempted
+    assert attempted > 20
     keras.backend.clear_session()
-
-
-def test_the_build_function_helpers_keep_their_old_import_path():
-    import nbtune.build_fns
-    import nbtune.space
-
-    for name in ("is_hp_build_fn", "as_kwargs_build_fn", "check_build_fn", "hypermodel_fit"):
-        assert getattr(nbtune.space, name) is getattr(nbtune.build_fns, name)

@@ -3,7 +3,7 @@
 nbtune's searches and estimators take a plain build function of keyword
 arguments; this module recognises the keras-tuner forms (:func:`is_hp_build_fn`,
 :func:`check_build_fn`, :func:`hypermodel_fit`), reads the space they declare
-(:func:`declared_space`, behind :meth:`nbtune.SearchSpace.from_build_fn`) and
+(:func:`declared_dimensions`, which :meth:`nbtune.SearchSpace.from_build_fn` wraps) and
 turns them into a keyword build function (:func:`as_kwargs_build_fn`).
 
 Examples
@@ -20,10 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nbtune.backend import import_keras, import_keras_tuner
-from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
-
-__all__ = ["as_kwargs_build_fn", "check_build_fn", "declared_space", "hypermodel_fit",
-           "is_hp_build_fn"]
+from nbtune.space.dimensions import Choice, Dimension, Fixed, Float, Int
 
 
 def _is_hp_signature(fn: Any) -> bool:
@@ -167,7 +164,7 @@ def _call_build(fn: Any, hp: Any) -> Any:
     return fn(hp) if inspect.isroutine(fn) or not hasattr(fn, "build") else fn.build(hp)
 
 
-_RECORDS: weakref.WeakKeyDictionary[Any, tuple[SearchSpace, dict, tuple]] = weakref.WeakKeyDictionary()
+_RECORDS: weakref.WeakKeyDictionary[Any, tuple[tuple[Dimension, ...], dict, tuple]] = weakref.WeakKeyDictionary()
 
 
 def _from_kt(h: Any) -> Dimension:
@@ -225,10 +222,10 @@ def _declare_fit_hyperparameters(fn: Any, fit: Callable, hp: Any, model: Any, x:
             del model.fit  # the model's own fit again
 
 
-def _record(fn: Any, x: Any = None, y: Any = None) -> tuple[SearchSpace, dict, tuple]:
+def _record(fn: Any, x: Any = None, y: Any = None) -> tuple[tuple[Dimension, ...], dict, tuple]:
     """Call a build(hp) once (and a HyperModel's own fit, without training).
 
-    Returns (its space, keras-tuner's default values, the names the fit
+    Returns (its dimensions, keras-tuner's default values, the names the fit
     declares). Cached per fn.
     """
     try:
@@ -267,7 +264,7 @@ def _record(fn: Any, x: Any = None, y: Any = None) -> tuple[SearchSpace, dict, t
             "hp.Float, hp.Choice, ... inside it, e.g. units = hp.Int('units', 32, 512, step=32)."
         )
     fit_names = tuple(h.name for h in hp.space if h.name not in built)
-    record = (SearchSpace(*(_from_kt(h) for h in hp.space)), dict(hp.values), fit_names)
+    record = (tuple(_from_kt(h) for h in hp.space), dict(hp.values), fit_names)
     try:
         _RECORDS[fn] = record
     except TypeError:  # not weak-referenceable: just don't cache
@@ -284,8 +281,7 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     ``inspect.signature`` tells which parameters it accepts. Calling it builds
     the model by calling ``fn`` with a ``HyperParameters`` whose values are the
     given params (numpy scalars converted to plain Python); missing ones take
-    keras-tuner's defaults. It carries ``hp_build_fn`` (the original ``fn``) and
-    ``space`` (:meth:`SearchSpace.from_build_fn`).
+    keras-tuner's defaults. It carries ``hp_build_fn`` (the original ``fn``).
 
     For a ``keras_tuner.HyperModel`` it builds with ``build(hp)``; the names
     its own ``fit`` declares are parameters too (the build ignores them), and
@@ -304,27 +300,28 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     """
     if hasattr(fn, "hp_build_fn"):
         return fn
-    space, defaults, fit_names = _record(fn)
+    dimensions, defaults, fit_names = _record(fn)
+    by_name = {dim.name: dim for dim in dimensions}
     try:
         parameters = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults.get(name))
-            for name in space.names
+            for name in by_name
         ]
     except ValueError:
         raise ValueError(
-            f"the hyperparameter names {list(space.names)} must be Python identifiers to be "
+            f"the hyperparameter names {list(by_name)} must be Python identifiers to be "
             "used as keyword arguments; avoid hp.name_scope and names with '/' or '-'."
         ) from None
 
     def build(**params: Any) -> Any:
-        unknown = [k for k in params if k not in space]
+        unknown = [k for k in params if k not in by_name]
         if unknown:
             raise TypeError(
                 f"{build.__name__}() got unexpected keyword argument(s) {unknown}; "
-                f"it accepts {list(space.names)}."
+                f"it accepts {list(by_name)}."
             )
         hp = import_keras_tuner().HyperParameters()
-        hp.values = space.to_python(params)
+        hp.values = {name: by_name[name].to_python(value) for name, value in params.items()}
         return _call_build(fn, hp)
 
     build.__name__ = getattr(fn, "__name__", type(fn).__name__)
@@ -333,21 +330,23 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     build.__module__ = getattr(fn, "__module__", __name__)
     build.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     build.hp_build_fn = fn  # type: ignore[attr-defined]
-    build.space = space  # type: ignore[attr-defined]
     build.fit = hypermodel_fit(fn)  # type: ignore[attr-defined]
     build.fit_names = fit_names  # type: ignore[attr-defined]
     return build
 
 
-def declared_space(fn: Callable, x: Any = None, y: Any = None) -> SearchSpace:
-    """The space a ``build(hp)`` or HyperModel declares: see :meth:`SearchSpace.from_build_fn`.
+def declared_dimensions(fn: Callable, x: Any = None, y: Any = None) -> tuple[Dimension, ...]:
+    """The dimensions a ``build(hp)`` or HyperModel declares, in order.
+
+    :meth:`nbtune.SearchSpace.from_build_fn` wraps them in a space; see it for
+    ``x`` and ``y`` (passed to a HyperModel's own ``fit``, which is not trained).
 
     Examples
     --------
     >>> import keras
     >>> def model_builder(hp):
     ...     return keras.Sequential([keras.layers.Dense(hp.Int("units", 32, 512, step=32))])
-    >>> declared_space(model_builder).names
-    ('units',)
+    >>> declared_dimensions(model_builder)
+    (Int('units', 32, 512, step=32),)
     """
     return _record(fn, x, y)[0]

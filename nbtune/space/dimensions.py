@@ -1,14 +1,10 @@
-"""One search space for every tuning strategy.
+"""The value types of a search space: :class:`Int`, :class:`Float`, :class:`Choice`, :class:`Fixed`.
 
-A :class:`SearchSpace` is a list of dimensions -- :class:`Int`, :class:`Float`,
-:class:`Choice` and :class:`Fixed` -- that speaks to each strategy in its own
-language:
-
-* ``space.grid()`` is a scikit-learn ``param_grid`` (``GridSearchCV``);
-* ``space.distributions()`` is a ``param_distributions`` (``RandomizedSearchCV``);
-* ``space.sample(hp)`` / ``space.hyperparameters()`` talk to keras-tuner
-  (Hyperband, Bayesian optimisation);
-* ``space.narrow(best_params)`` zooms in around a result (coarse-to-fine).
+Each dimension checks its own arguments, lists its grid points, gives scipy
+distributions for a random search, declares itself to keras-tuner
+(:meth:`Dimension.declare`) and narrows around a best value
+(:meth:`Dimension.narrowed`). :class:`~nbtune.space.search_space.SearchSpace`
+holds an ordered set of them.
 
 Every value a dimension hands out is a plain Python scalar (``int``, ``float``,
 ``str``, ``bool`` or ``None``), never a numpy scalar: Keras 3 rejects
@@ -19,42 +15,24 @@ inside the functions that need them, TensorFlow and Keras never at import time.
 
 Examples
 --------
->>> space = SearchSpace(Int("units", 32, 512, step=32),
-...                     Choice("learning_rate", [1e-2, 1e-3, 1e-4]))
->>> space.size
-48
->>> space.grid()["learning_rate"]
-[0.01, 0.001, 0.0001]
+>>> Int("units", 32, 128, step=32).grid()
+[32, 64, 96, 128]
+>>> Float("learning_rate", 1e-4, 1e-2, log=True).grid(points=3)
+[0.0001, 0.001, 0.01]
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib
-import json
 import math
 import numbers
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from nbtune.backend import import_keras_tuner
 from nbtune.formatting import to_python
-
-__all__ = [
-    "Dimension",
-    "Int",
-    "Float",
-    "Choice",
-    "Fixed",
-    "SearchSpace",
-    "LogUniformInt",
-]
-
-# moved to nbtune.build_fns; `from nbtune.space import is_hp_build_fn` keeps working
-_MOVED_TO_BUILD_FNS = ("is_hp_build_fn", "as_kwargs_build_fn", "check_build_fn", "hypermodel_fit")
 
 _SIGNIFICANT_DIGITS = 12
 _EPS = 1e-9
@@ -94,8 +72,16 @@ def _check_name(where: str, name: Any) -> str:
     return name
 
 
-def _check_number(where: str, arg: str, value: Any, *, integer: bool = False) -> int | float:
-    """Validate a bound or step; return it as a plain int (integer) or float."""
+def check_number(where: str, arg: str, value: Any, *, integer: bool = False) -> int | float:
+    """Validate a bound or step; return it as a plain int (integer) or float.
+
+    ``where`` names the call in the error, e.g. ``"Int('units', ...)"``.
+
+    Examples
+    --------
+    >>> check_number("Int('units', ...)", "low", 16, integer=True)
+    16
+    """
     wanted = "an integer" if integer else "a real number"
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(
@@ -236,13 +222,35 @@ class Dimension:
         return d
 
     # keras-tuner bridge, overridden below
-    def _declare(self, hp: Any) -> Any:
+    def declare(self, hp: Any) -> Any:
+        """Declare this dimension on keras-tuner's ``hp``; return the value ``hp`` gives.
+
+        Examples
+        --------
+        >>> import keras_tuner as kt
+        >>> Int("units", 16, 64, step=16).declare(kt.HyperParameters())
+        16
+        """
         raise NotImplementedError
 
-    def _decode(self, raw: Any) -> Any:
+    def decode(self, raw: Any) -> Any:
+        """The real value behind a value keras-tuner recorded for this dimension.
+
+        Examples
+        --------
+        >>> Choice("activation", ["relu", None]).decode("None") is None
+        True
+        """
         return self.to_python(raw)
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
+    def narrowed(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
+        """This dimension narrowed around ``best`` (see :meth:`SearchSpace.narrow`).
+
+        Examples
+        --------
+        >>> Int("units", 0, 100, step=10).narrowed(50, 0.2, False)
+        Int('units', 40, 60, step=10)
+        """
         return self
 
 
@@ -262,7 +270,7 @@ def _narrow_on_grid(grid: list, best: float, fraction: float, log: bool) -> tupl
 
 def _check_best(dim: Int | Float, best: Any) -> float:
     where = f"narrow: best value for {dim.name!r}"
-    value = _check_number(where, "value", best)
+    value = check_number(where, "value", best)
     span = dim.high - dim.low
     tol = _EPS * max(abs(dim.low), abs(dim.high), span, 1.0)
     if not dim.low - tol <= value <= dim.high + tol:
@@ -310,9 +318,9 @@ class Int(Dimension):
         where = _call("Int", self.name, low=self.low, high=self.high,
                       **_given(step=(self.step, 1), log=(self.log, False)))
         _check_name(where, self.name)
-        low = _check_number(where, "low", self.low, integer=True)
-        high = _check_number(where, "high", self.high, integer=True)
-        step = _check_number(where, "step", self.step, integer=True)
+        low = check_number(where, "low", self.low, integer=True)
+        high = check_number(where, "high", self.high, integer=True)
+        step = check_number(where, "step", self.step, integer=True)
         log = _check_log(where, self.log)
         rest = (f", step={step}" if step != 1 else "") + (", log=True" if log else "")
         _check_order(where, "Int", self.name, low, high, rest)
@@ -365,7 +373,7 @@ class Int(Dimension):
             return int(round(value))
         return value
 
-    def _declare(self, hp: Any) -> Any:
+    def declare(self, hp: Any) -> Any:
         # keras-tuner refuses step=1 with sampling="log"; step=None means "any integer".
         step = None if (self.log and self.step == 1) else self.step
         return hp.Int(
@@ -373,7 +381,7 @@ class Int(Dimension):
             sampling="log" if self.log else "linear",
         )
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Int:
+    def narrowed(self, best: Any, fraction: float, keep_choices: bool) -> Int:
         best = _check_best(self, best)
         if self.log and self.step == 1:
             a, b = _narrow_window(math.log(self.low), math.log(self.high), math.log(best), fraction)
@@ -419,10 +427,10 @@ class Float(Dimension):
         where = _call("Float", self.name, low=self.low, high=self.high,
                       **_given(log=(self.log, False), step=(self.step, None)))
         _check_name(where, self.name)
-        low = _check_number(where, "low", self.low)
-        high = _check_number(where, "high", self.high)
+        low = check_number(where, "low", self.low)
+        high = check_number(where, "high", self.high)
         log = _check_log(where, self.log)
-        step = None if self.step is None else _check_number(where, "step", self.step)
+        step = None if self.step is None else check_number(where, "step", self.step)
         rest = (", log=True" if log else "") + (f", step={step!r}" if step is not None else "")
         _check_order(where, "Float", self.name, low, high, rest)
         _check_log_low(where, low, log)
@@ -464,7 +472,7 @@ class Float(Dimension):
         elif points is None:
             raise self._no_points_error()
         else:
-            points = _check_number(f"grid points for {self.name!r}", "points", points, integer=True)
+            points = check_number(f"grid points for {self.name!r}", "points", points, integer=True)
             if points < 1:
                 raise ValueError(
                     f"grid points for {self.name!r} must be at least 1, got {points}; "
@@ -493,13 +501,13 @@ class Float(Dimension):
             return _round(value) if self.step is not None else value
         return value
 
-    def _declare(self, hp: Any) -> Any:
+    def declare(self, hp: Any) -> Any:
         return hp.Float(
             self.name, min_value=self.low, max_value=self.high, step=self.step,
             sampling="log" if self.log else "linear",
         )
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Float:
+    def narrowed(self, best: Any, fraction: float, keep_choices: bool) -> Float:
         best = _check_best(self, best)
         if self.step is not None:
             low, high = _narrow_on_grid(self.grid(), best, fraction, self.log)
@@ -609,13 +617,13 @@ class Choice(Dimension):
     def distribution(self) -> list:
         return list(self.values)
 
-    def _declare(self, hp: Any) -> Any:
+    def declare(self, hp: Any) -> Any:
         mode, codes = _choice_codes(self.values)
         if mode == "boolean":
             return hp.Boolean(self.name, default=self.values[0])
         return hp.Choice(self.name, codes)
 
-    def _decode(self, raw: Any) -> Any:
+    def decode(self, raw: Any) -> Any:
         _, codes = _choice_codes(self.values)
         raw = to_python(raw)
         for value, code in zip(self.values, codes):
@@ -629,10 +637,10 @@ class Choice(Dimension):
             f"{list(self.values)!r}; was the tuner run with a different space?"
         )
 
-    def _narrow(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
+    def narrowed(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
         best = to_python(best)
         if not any(best == v and type(best) is type(v) for v in self.values):
-            best = self._decode(best)  # maybe keras-tuner's code for it
+            best = self.decode(best)  # maybe keras-tuner's code for it
         return self if keep_choices else Fixed(self.name, best)
 
 
@@ -667,15 +675,15 @@ class Fixed(Dimension):
     def distribution(self) -> list:
         return [self.value]
 
-    def _declare(self, hp: Any) -> Any:
+    def declare(self, hp: Any) -> Any:
         # keras-tuner's Fixed refuses None: declare the string 'None' instead.
         return hp.Fixed(self.name, "None" if self.value is None else self.value)
 
-    def _decode(self, raw: Any) -> Any:
+    def decode(self, raw: Any) -> Any:
         return self.value
 
 
-_TYPES: dict[str, type[Dimension]] = {"Int": Int, "Float": Float, "Choice": Choice, "Fixed": Fixed}
+TYPES: dict[str, type[Dimension]] = {"Int": Int, "Float": Float, "Choice": Choice, "Fixed": Fixed}
 
 
 @functools.lru_cache(maxsize=256)
@@ -725,424 +733,3 @@ class LogUniformInt:
         if size is None:
             return int(out)
         return [int(v) for v in np.ravel(out)]
-
-
-# --------------------------------------------------------------------------
-# the search space
-# --------------------------------------------------------------------------
-def _kt() -> Any:
-    try:
-        return import_keras_tuner()
-    except ModuleNotFoundError as exc:  # pragma: no cover - keras-tuner is a dependency
-        if exc.name != "keras_tuner":
-            raise
-        raise ImportError(
-            "this needs keras-tuner; install it with: pip install keras-tuner"
-        ) from exc
-
-
-class SearchSpace:
-    """An ordered set of named dimensions, shared by every tuning strategy.
-
-    Parameters
-    ----------
-    *dims : Dimension
-        At least one :class:`Int`, :class:`Float`, :class:`Choice` or
-        :class:`Fixed`, with unique names.
-
-    Examples
-    --------
-    >>> space = SearchSpace(Int("units", 32, 512, step=32),
-    ...                     Float("dropout", 0.0, 0.5, step=0.25),
-    ...                     Choice("activation", ["relu", "tanh"]))
-    >>> space.names
-    ('units', 'dropout', 'activation')
-    >>> space.size
-    96
-    >>> space["dropout"].grid()
-    [0.0, 0.25, 0.5]
-    >>> "units" in space, len(space)
-    (True, 3)
-    """
-
-    def __init__(self, *dims: Dimension) -> None:
-        if not dims:
-            raise ValueError(
-                "SearchSpace() needs at least one dimension, e.g. "
-                "SearchSpace(Int('units', 32, 512, step=32))."
-            )
-        by_name: dict[str, Dimension] = {}
-        for i, dim in enumerate(dims):
-            if not isinstance(dim, Dimension):
-                hint = (
-                    "; unpack a list with SearchSpace(*dims)"
-                    if isinstance(dim, (list, tuple))
-                    else "; pass Int(...), Float(...), Choice(...) or Fixed(...)"
-                )
-                raise TypeError(
-                    f"SearchSpace: argument {i} is {dim!r} ({type(dim).__name__}), "
-                    f"not a dimension{hint}."
-                )
-            if dim.name in by_name:
-                raise ValueError(
-                    f"SearchSpace: the name {dim.name!r} is used twice "
-                    f"({by_name[dim.name]!r} and {dim!r}); give each dimension its own name."
-                )
-            by_name[dim.name] = dim
-        self._dims: tuple[Dimension, ...] = tuple(dims)
-        self._by_name = by_name
-
-    # -- container protocol -------------------------------------------------
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The dimension names, in order."""
-        return tuple(self._by_name)
-
-    @property
-    def dimensions(self) -> tuple[Dimension, ...]:
-        """The dimensions, in order."""
-        return self._dims
-
-    def __getitem__(self, name: str) -> Dimension:
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise KeyError(f"no dimension named {name!r}; the space has {list(self.names)}") from None
-
-    def __len__(self) -> int:
-        return len(self._dims)
-
-    def __iter__(self) -> Iterator[Dimension]:
-        return iter(self._dims)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._by_name
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SearchSpace):
-            return NotImplemented
-        return self._dims == other._dims
-
-    def __hash__(self) -> int:
-        return hash(self._dims)
-
-    def __repr__(self) -> str:
-        lines = "".join(f"    {dim!r},\n" for dim in self._dims)
-        return f"SearchSpace(\n{lines})"
-
-    # -- scikit-learn ---------------------------------------------------------
-    def _points_for(self, points: int | Mapping[str, int] | None) -> dict[str, int | None]:
-        if isinstance(points, Mapping):
-            unknown = [n for n in points if n not in self]
-            if unknown:
-                raise ValueError(
-                    f"grid(points=...): {unknown} not in the space {list(self.names)}; "
-                    "use the dimension names as keys."
-                )
-            return {n: points.get(n) for n in self.names}
-        return {n: points for n in self.names}
-
-    def grid(self, points: int | Mapping[str, int] | None = None) -> dict[str, list]:
-        """A scikit-learn ``param_grid``: name -> list of plain values.
-
-        Parameters
-        ----------
-        points : int or dict, optional
-            Number of grid points for each :class:`Float` without a step (one
-            int for all, or ``{name: n}``). Log floats are spaced geometrically,
-            others evenly; values are rounded to 12 significant digits. Other
-            dimensions ignore it.
-
-        Examples
-        --------
-        >>> SearchSpace(Int("units", 32, 96, step=32),
-        ...             Float("lr", 1e-3, 1e-1, log=True)).grid(points=3)
-        {'units': [32, 64, 96], 'lr': [0.001, 0.01, 0.1]}
-        """
-        per_dim = self._points_for(points)
-        return {dim.name: dim.grid(per_dim[dim.name]) for dim in self._dims}
-
-    def grid_size(self, points: int | Mapping[str, int] | None = None) -> int:
-        """Number of configurations in :meth:`grid` (the product of the lengths)."""
-        per_dim = self._points_for(points)
-        return math.prod(dim.grid_size(per_dim[dim.name]) for dim in self._dims)
-
-    @property
-    def size(self) -> int:
-        """``grid_size()``: raises if a Float has no step (then use ``grid_size(points=n)``)."""
-        return self.grid_size()
-
-    def distributions(self) -> dict[str, Any]:
-        """A scikit-learn ``param_distributions`` (RandomizedSearchCV, ParameterSampler).
-
-        Choice -> list; Fixed -> ``[value]``; Int -> ``scipy.stats.randint``
-        (step 1), a list (step > 1) or :class:`LogUniformInt` (log); Float ->
-        ``scipy.stats.uniform`` / ``loguniform``, or a list when it has a step.
-        scipy samples are numpy scalars: convert with :meth:`to_python`.
-
-        Examples
-        --------
-        >>> from sklearn.model_selection import ParameterSampler
-        >>> space = SearchSpace(Int("units", 32, 512), Float("lr", 1e-4, 1e-1, log=True))
-        >>> params = next(iter(ParameterSampler(space.distributions(), 1, random_state=0)))
-        >>> sorted((k, type(v).__name__) for k, v in space.to_python(params).items())
-        [('lr', 'float'), ('units', 'int')]
-        """
-        return {dim.name: dim.distribution() for dim in self._dims}
-
-    def to_python(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Plain Python values: numpy scalars converted, Int values rounded to ``int``.
-
-        Keys that are not in the space are passed through (numpy scalars converted).
-
-        Examples
-        --------
-        >>> space = SearchSpace(Int("units", 32, 512))
-        >>> space.to_python({"units": np.int64(64), "epochs": np.float64(2.0)})
-        {'units': 64, 'epochs': 2.0}
-        """
-        return {
-            k: self._by_name[k].to_python(v) if k in self._by_name else to_python(v)
-            for k, v in params.items()
-        }
-
-    def defaults(self) -> dict[str, Any]:
-        """name -> default value (keras-tuner's: Int/Float ``low``, Choice first value).
-
-        Examples
-        --------
-        >>> SearchSpace(Int("units", 32, 512), Choice("act", ["relu", "tanh"])).defaults()
-        {'units': 32, 'act': 'relu'}
-        """
-        return {dim.name: dim.default for dim in self._dims}
-
-    # -- keras-tuner ----------------------------------------------------------
-    def sample(self, hp: Any) -> dict[str, Any]:
-        """Declare every dimension on a ``keras_tuner.HyperParameters`` and return the values.
-
-        Use it to give a plain keyword build function to keras-tuner:
-        ``kt.Hyperband(lambda hp: build(**space.sample(hp)), ...)``. The values
-        are plain Python scalars; see :class:`Choice` for how mixed-type choices
-        are declared.
-
-        Examples
-        --------
-        >>> import keras_tuner as kt
-        >>> SearchSpace(Int("units", 32, 512, step=32)).sample(kt.HyperParameters())
-        {'units': 32}
-        """
-        raw = {dim.name: dim._declare(hp) for dim in self._dims}
-        return {name: self._by_name[name]._decode(value) for name, value in raw.items()}
-
-    def hyperparameters(self) -> Any:
-        """A fresh ``keras_tuner.HyperParameters`` with every dimension declared.
-
-        Pass it as ``hyperparameters=`` to a keras-tuner tuner.
-        """
-        hp = _kt().HyperParameters()
-        self.sample(hp)
-        return hp
-
-    def values_from_hp(self, hp: Any) -> dict[str, Any]:
-        """Plain values of this space from keras-tuner's record of a trial.
-
-        ``hp`` is a ``HyperParameters`` (e.g. ``tuner.get_best_hyperparameters()[0]``)
-        or its ``.values`` dict. Choices declared through codes (see
-        :class:`Choice`) are mapped back; other names pass through unchanged.
-
-        Examples
-        --------
-        >>> space = SearchSpace(Choice("act", ["relu", None]))
-        >>> space.values_from_hp({"act": "None", "epochs": 3})
-        {'act': None, 'epochs': 3}
-        """
-        values = hp if isinstance(hp, Mapping) else hp.values
-        return {
-            k: self._by_name[k]._decode(v) if k in self._by_name else to_python(v)
-            for k, v in values.items()
-        }
-
-    @classmethod
-    def from_build_fn(cls, fn: Callable, x: Any = None, y: Any = None) -> SearchSpace:
-        """The space a keras-tuner style ``build(hp)`` or ``HyperModel`` declares.
-
-        Calls ``fn`` once with a fresh ``keras_tuner.HyperParameters`` (this
-        builds one Keras model, then clears the Keras session) and converts
-        keras-tuner's Int/Float/Choice/Boolean/Fixed to Int/Float/Choice/Fixed
-        (``Boolean`` becomes ``Choice(name, [default, not default])``). Only
-        the hyperparameters declared on that default call are seen (conditional
-        ones under another branch are not).
-
-        ``fn`` may also be a ``keras_tuner.HyperModel`` instance. If it defines
-        its own ``fit(hp, model, x, y, **kwargs)``, that is called once too, on
-        the model just built, with ``model.fit`` replaced by a stand-in that
-        trains nothing: the hyperparameters the fit declares (such as
-        ``hp.Boolean("normalize")`` or ``batch_size=hp.Choice("batch_size",
-        [16, 32])``) are part of the space, after those of ``build``.
-
-        Parameters
-        ----------
-        fn : callable or keras_tuner.HyperModel
-            ``model_builder(hp)`` or a HyperModel instance.
-        x, y : array-like, optional
-            Data the HyperModel's ``fit`` is called with (it is also given
-            ``validation_data=(x, y)``); needed only when that fit uses its data
-            with keras-tuner's default values, e.g. to adapt a layer. The
-            searches pass their training data.
-
-        Examples
-        --------
-        >>> import keras
-        >>> def model_builder(hp):
-        ...     model = keras.Sequential([keras.layers.Dense(hp.Int("units", 32, 512, step=32))])
-        ...     model.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", [1e-2, 1e-3])),
-        ...                   loss="mse")
-        ...     return model
-        >>> SearchSpace.from_build_fn(model_builder).size
-        32
-        >>> import keras_tuner as kt
-        >>> class TunedBatch(kt.HyperModel):
-        ...     def build(self, hp):
-        ...         return model_builder(hp)
-        ...     def fit(self, hp, model, *args, **kwargs):
-        ...         return model.fit(*args, batch_size=hp.Choice("batch_size", [16, 32]), **kwargs)
-        >>> SearchSpace.from_build_fn(TunedBatch()).names
-        ('units', 'learning_rate', 'batch_size')
-        """
-        # deferred: nbtune.build_fns builds on this module (SearchSpace, Int, ...)
-        from nbtune.build_fns import declared_space
-
-        return declared_space(fn, x, y)
-
-    # -- coarse-to-fine -------------------------------------------------------
-    def narrow(
-        self, best_params: Mapping[str, Any], *, fraction: float = 0.5, keep_choices: bool = False
-    ) -> SearchSpace:
-        """A new, smaller space around ``best_params`` (coarse-to-fine refinement).
-
-        Rule: each numeric dimension shrinks to a window centred on its best
-        value that spans ``fraction`` of the old range (measured in log space
-        for log dimensions), clipped to the old bounds. Stepped dimensions keep
-        their step and the window is widened to the old grid, so the new grid
-        is part of the old one and contains the best value; stepless Floats
-        stay stepless. A Choice becomes ``Fixed(best)`` (or stays whole with
-        ``keep_choices=True``); Fixed stays. Every non-Fixed name of the space
-        must be in ``best_params``; extra names there are ignored.
-
-        Examples
-        --------
-        >>> space = SearchSpace(Int("units", 32, 512, step=32), Choice("act", ["relu", "tanh"]),
-        ...                     Float("lr", 1e-4, 1e-0, log=True))
-        >>> space.narrow({"units": 256, "act": "tanh", "lr": 1e-2})
-        SearchSpace(
-            Int('units', 128, 384, step=32),
-            Fixed('act', 'tanh'),
-            Float('lr', 0.001, 0.1, log=True),
-        )
-        """
-        fraction = _check_number("narrow(fraction=...)", "fraction", fraction)
-        if not 0 < fraction <= 1:
-            raise ValueError(
-                f"narrow(fraction={fraction!r}): fraction must be in (0, 1], "
-                "e.g. fraction=0.5 keeps half of each range."
-            )
-        missing = [n for n in self.names if n not in best_params and not isinstance(self[n], Fixed)]
-        if missing:
-            raise ValueError(
-                f"narrow: best_params has no value for {missing}; pass the best parameters of a "
-                f"search over this space (names {list(self.names)})."
-            )
-        return SearchSpace(*(
-            dim._narrow(best_params.get(dim.name), fraction, keep_choices) for dim in self._dims
-        ))
-
-    def without(self, *names: str) -> SearchSpace:
-        """A new space without the named dimensions.
-
-        Examples
-        --------
-        >>> SearchSpace(Int("units", 1, 4), Fixed("epochs", 2)).without("epochs").names
-        ('units',)
-        """
-        self._check_known("without", names)
-        return SearchSpace(*(dim for dim in self._dims if dim.name not in names))
-
-    def with_values(self, **fixed: Any) -> SearchSpace:
-        """A new space where the named dimensions are replaced by :class:`Fixed` values.
-
-        Examples
-        --------
-        >>> SearchSpace(Int("units", 1, 4), Int("epochs", 1, 9)).with_values(epochs=3)["epochs"]
-        Fixed('epochs', 3)
-        """
-        self._check_known("with_values", fixed)
-        return SearchSpace(*(
-            Fixed(d.name, d.to_python(fixed[d.name])) if d.name in fixed else d for d in self._dims
-        ))
-
-    def _check_known(self, method: str, names: Any) -> None:
-        unknown = [n for n in names if n not in self]
-        if unknown:
-            raise KeyError(f"{method}: {unknown} not in the space; its names are {list(self.names)}")
-
-    # -- serialisation --------------------------------------------------------
-    def to_dict(self) -> dict[str, list[dict]]:
-        """A plain JSON-able dict ``{"dimensions": [{"type": "Int", "name": ...}, ...]}``."""
-        return {"dimensions": [dim.to_dict() for dim in self._dims]}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> SearchSpace:
-        """The space described by :meth:`to_dict`'s output (validated).
-
-        Examples
-        --------
-        >>> space = SearchSpace(Int("units", 32, 512, step=32))
-        >>> SearchSpace.from_dict(space.to_dict()) == space
-        True
-        """
-        if not isinstance(d, Mapping) or not isinstance(d.get("dimensions"), list):
-            raise TypeError(
-                f"SearchSpace.from_dict: expected {{'dimensions': [...]}}, got {d!r}; "
-                "pass the output of space.to_dict()."
-            )
-        dims = []
-        for i, entry in enumerate(d["dimensions"]):
-            where = f"SearchSpace.from_dict: dimensions[{i}]"
-            if not isinstance(entry, Mapping):
-                raise TypeError(f"{where} is {entry!r}; expected a dict with a 'type' key.")
-            kwargs = dict(entry)
-            kind = kwargs.pop("type", None)
-            if kind not in _TYPES:
-                raise ValueError(
-                    f"{where} has unknown type {kind!r}; allowed: {', '.join(_TYPES)}."
-                )
-            fields = [f.name for f in dataclasses.fields(_TYPES[kind])]
-            extra = sorted(set(kwargs) - set(fields))
-            if extra:
-                raise ValueError(f"{where}: unknown keys {extra} for {kind}; allowed: {fields}.")
-            dims.append(_TYPES[kind](**kwargs))
-        return cls(*dims)
-
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as a JSON string (``kwargs`` go to ``json.dumps``)."""
-        return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_json(cls, s: str) -> SearchSpace:
-        """The space saved by :meth:`to_json`.
-
-        Examples
-        --------
-        >>> space = SearchSpace(Choice("act", ["relu", None]), Float("lr", 1e-4, 1e-2, log=True))
-        >>> SearchSpace.from_json(space.to_json()) == space
-        True
-        """
-        return cls.from_dict(json.loads(s))
-
-
-def __getattr__(name: str) -> Any:
-    """The build-function helpers, from :mod:`nbtune.build_fns` (their module now)."""
-    if name in _MOVED_TO_BUILD_FNS:
-        # deferred: nbtune.build_fns imports this module
-        return getattr(importlib.import_module("nbtune.build_fns"), name)
-    raise AttributeError(f"module 'nbtune.space' has no attribute {name!r}")

@@ -135,7 +135,7 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
     if limit is not None:
         budget = {**budget, **_as_many_trials_as(benchmark, budget, *limit)}
     records = []
-    for name in dict.fromkeys(strategies):
+    for name in strategy_registry.check_names(strategies):
         strategy = strategy_registry.get(name)
         for repeat in range(repeats):
             proposer = strategy.proposer(benchmark.space, budget, seed + repeat)

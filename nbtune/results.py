@@ -480,11 +480,9 @@ class SearchResult:
             metrics = trial.metrics
             recorded = {
                 name: float(metrics.get_last_value(name))
-                for name in ("wall_seconds", "seconds", "train_epochs", "epochs_spent")
+                for name in ("seconds", "train_epochs", "epochs_spent")
                 if metrics.exists(name)
             }
-            if "wall_seconds" in recorded:  # nbtune's tuners time the whole trial
-                recorded["seconds"] = recorded.pop("wall_seconds")
             epochs = values.get("tuner/epochs", recorded.get("train_epochs"))
             if epochs is None and metrics.exists(objective.name):
                 epochs = len(metrics.get_history(objective.name))

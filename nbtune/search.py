@@ -73,11 +73,8 @@ __all__ = [
     "compare",
     "run_strategy",
     "scoring_name",
-    "STRATEGIES",
     "SearchFailedError",
 ]
-
-STRATEGIES = strategy_registry.names()  # the registry says which exist
 
 
 class SearchFailedError(RuntimeError):
@@ -725,19 +722,6 @@ def _warm_up() -> None:
     keras.backend.clear_session()
 
 
-def _check_strategies(strategies) -> list[str]:
-    if isinstance(strategies, str):
-        strategies = [strategies]
-    strategies = list(strategies)
-    unknown = [s for s in strategies if s not in STRATEGIES]
-    if unknown or not strategies:
-        raise ValueError(
-            f"strategies={strategies!r}: {unknown or 'empty'} not known; "
-            f"choose from {list(STRATEGIES)}, e.g. strategies=['grid', 'random', 'hyperband']"
-        )
-    return list(dict.fromkeys(strategies))
-
-
 def compare(
     build_fn: Callable,
     space: SearchSpace | None,
@@ -781,7 +765,7 @@ def compare(
     build_fn, space, X, y, scoring, task, random_state, progress
         As in :func:`grid_search`.
     strategies : sequence of str, default ("grid", "random", "hyperband")
-        Any of :data:`STRATEGIES`: ``"grid"``, ``"random"``, ``"hyperband"``,
+        Any of :func:`nbtune.strategies.names`: ``"grid"``, ``"random"``, ``"hyperband"``,
         ``"bayesian"``, ``"successive_halving"``.
     validation_data : (X_val, y_val), optional
         By default ``validation_split`` of X, y is held out (stratified).
@@ -839,7 +823,7 @@ def compare(
     >>> result.strategies
     ['grid', 'random']
     """
-    strategies = _check_strategies(strategies)
+    strategies = strategy_registry.check_names(strategies)
     check_oracle_settings(num_initial_points, alpha, beta)
     for strategy in strategies:
         if strategy_registry.get(strategy).cross_validated:

@@ -39,7 +39,7 @@ from nbtune.proposers import ListProposer, OracleProposer, Proposer, SuccessiveH
 from nbtune.schedule import hyperband_schedule, successive_halving_schedule
 from nbtune.space import SearchSpace
 
-__all__ = ["BUDGET_DEFAULTS", "Strategy", "get", "names", "registry"]
+__all__ = ["BUDGET_DEFAULTS", "Strategy", "check_names", "get", "names", "registry"]
 
 #: Defaults of the budget arguments of :func:`nbtune.compare` (a test checks they agree).
 BUDGET_DEFAULTS: dict[str, Any] = {
@@ -226,6 +226,29 @@ def registry() -> tuple[Strategy, ...]:
 def names() -> tuple[str, ...]:
     """The strategies' names, in the order nbtune shows them."""
     return tuple(_REGISTRY)
+
+
+def check_names(strategies: Any) -> list[str]:
+    """The strategy names of a ``strategies=`` argument, checked, in order, each once.
+
+    A single name is taken as a list of one. Raises ValueError for an empty
+    list or a name nbtune does not know, listing the ones it does.
+
+    Examples
+    --------
+    >>> check_names("random"), check_names(["grid", "random", "grid"])
+    (['random'], ['grid', 'random'])
+    """
+    if isinstance(strategies, str):
+        strategies = [strategies]
+    strategies = list(strategies)
+    unknown = [s for s in strategies if s not in _REGISTRY]
+    if unknown or not strategies:
+        raise ValueError(
+            f"strategies={strategies!r}: {unknown or 'empty'} not known; "
+            f"choose from {list(_REGISTRY)}, e.g. strategies=['grid', 'random', 'hyperband']"
+        )
+    return list(dict.fromkeys(strategies))
 
 
 def get(name: str) -> Strategy:

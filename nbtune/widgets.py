@@ -48,9 +48,6 @@ __all__ = [
     "SpaceEditor",
     "DimensionRow",
     "dimension_row",
-    "grid_cost",  # from nbtune.cost, kept here for old imports
-    "measure_speed",  # from nbtune.cost, kept here for old imports
-    "format_value",  # from nbtune.formatting, kept here for old imports
 ]
 
 # Sizes in em: they grow with the text (see nbtune.ui_style). The name column is

@@ -170,7 +170,7 @@ def main(argv=None) -> int:
     from conftest import tiny_build
 
     from nbtune import data
-    from nbtune.widgets import measure_speed
+    from nbtune.cost import measure_speed
 
     cancer = data.load_breast_cancer()
     speed = measure_speed(tiny_build, *cancer.train)

@@ -85,6 +85,15 @@ def test_replay_refuses_what_the_table_cannot_answer(tiny):
     assert failed.status.tolist() == ["failed"] and "epochs 1 to 3" in failed.error.iloc[0]
 
 
+def test_replay_takes_strategy_names_as_compare_does(tiny):
+    one = replay(tiny, strategies="random", repeats=1, n_iter=2, epochs=3)
+    assert one.strategies == ["random"] and len(one.trials) == 2
+    with pytest.raises(ValueError, match=r"strategies=\[\]: empty not known; choose from \['grid'"):
+        replay(tiny, strategies=[])
+    with pytest.raises(ValueError, match=r"\['sha'\] not known"):
+        replay(tiny, strategies=["random", "sha"])
+
+
 def test_the_many_run_numbers(tiny):
     from nbtune import plots
 

@@ -7,8 +7,10 @@ import ipywidgets as widgets
 import pytest
 
 import nbtune.widgets
+from nbtune.cost import grid_cost, measure_speed
+from nbtune.formatting import format_value
 from nbtune.space import Choice, Fixed, Float, Int, SearchSpace
-from nbtune.widgets import SpaceEditor, dimension_row, format_value, grid_cost, measure_speed
+from nbtune.widgets import SpaceEditor, dimension_row
 
 LESSON = SearchSpace(Int("units", 32, 512, step=32), Choice("learning_rate", [1e-2, 1e-3, 1e-4]))
 

@@ -1,8 +1,8 @@
 """One search space for every tuning strategy.
 
 A :class:`SearchSpace` is a list of dimensions (:mod:`nbtune.space.dimensions`:
-:class:`Int`, :class:`Float`, :class:`Choice` and :class:`Fixed`) that speaks to each strategy in its own
-language:
+:class:`Int`, :class:`Float`, :class:`Choice` and :class:`Fixed`) that speaks to
+each strategy in its own language:
 
 * ``space.grid()`` is a scikit-learn ``param_grid`` (``GridSearchCV``);
 * ``space.distributions()`` is a ``param_distributions`` (``RandomizedSearchCV``);
@@ -10,12 +10,8 @@ language:
   (Hyperband, Bayesian optimisation);
 * ``space.narrow(best_params)`` zooms in around a result (coarse-to-fine).
 
-Every value a dimension hands out is a plain Python scalar (``int``, ``float``,
-``str``, ``bool`` or ``None``), never a numpy scalar: Keras 3 rejects
-``numpy.int64`` units.
-
-Importing this module is cheap: scipy.stats and keras_tuner are imported only
-inside the functions that need them, TensorFlow and Keras never at import time.
+Values come out as plain Python scalars, and importing is cheap, as in
+:mod:`nbtune.space.dimensions`.
 
 Examples
 --------

@@ -349,6 +349,11 @@ def test_run_and_stop_buttons_leave_a_partial_result(lesson, shots):
     runs_before = int(in_kernel(lesson, "print(len(stop_panel.results))"))
     panel.get_by_role("button", name="Run").click()
     deadline = time.monotonic() + 120
+    # the click reaches the kernel after a moment: until the run starts, trials_done
+    # still counts the lesson's last run (seen in CI: Stop before any trial, 0 trials)
+    while in_kernel(lesson, "print(stop_panel.running)").strip() != "True":
+        assert time.monotonic() < deadline, "the search did not start within 2 minutes of Run"
+        time.sleep(0.2)
     while int(in_kernel(lesson, "print(stop_panel.trials_done)") or 0) < 1:
         assert time.monotonic() < deadline, "no trial finished within 2 minutes of Run"
         time.sleep(0.5)

@@ -81,7 +81,7 @@ def hand_loop(X, y, folds, configs, *, epochs, seed):
 
 
 def lean_loop(X, y, folds, configs, *, epochs, seed):
-    """The hand loop with nbtune's engine levers written out (see nbtune.engine).
+    """The hand loop with nbtune's engine levers written out (see nbtune.training.engine).
 
     One model per build configuration, put back to its initial weights, random
     state and optimizer state before each fold, and 32 steps per call into

@@ -30,7 +30,7 @@ import statistics
 import time
 
 from nbtune import benchmarks
-from nbtune.replays import replay
+from nbtune.benchmarks.replays import replay
 
 BUDGET = {"epochs": 9, "n_iter": 9, "max_trials": 9, "max_epochs": 9, "factor": 3}
 STRATEGIES = ["grid", "random", "hyperband", "bayesian", "successive_halving"]

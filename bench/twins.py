@@ -3,7 +3,7 @@
 
 nbtune's model pool lets a configuration that differs from a pooled one only in
 the learning rate take over that model and its traced graphs
-(``nbtune/twins.py``, ``nbtune/engine.py``). This script runs lesson 04's four
+(``nbtune/training/twins.py``, ``nbtune/training/engine.py``). This script runs lesson 04's four
 strategies (its space, budgets, data and seeds: ``nbtune.lessons``) both ways in
 one process, alternating which goes first, after a warm-up fit, and prints each
 strategy's wall seconds (median of the repeats), the ratio, and whether every
@@ -36,7 +36,8 @@ warnings.filterwarnings("ignore")
 def run(strategies: list[str], twins_on: bool) -> tuple[dict[str, float], list[float]]:
     """Wall seconds per strategy and every trial's score, with twins on or off."""
     import nbtune
-    from nbtune import data, lessons, twins
+    from nbtune import data, lessons
+    from nbtune.training import twins
 
     digits = data.load_digits()
     settings = {**lessons.comparison_settings(1), "strategies": strategies}

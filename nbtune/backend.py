@@ -50,18 +50,6 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
-__all__ = [
-    "MISSING_TENSORFLOW",
-    "QUIET_ENVIRONMENT",
-    "cpu_name",
-    "import_keras",
-    "import_keras_tuner",
-    "import_tensorflow",
-    "library_versions",
-    "quiet_tensorflow",
-    "usable_cpus",
-]
-
 #: The message of the ImportError raised when TensorFlow is not installed.
 MISSING_TENSORFLOW = (
     "nbtune needs TensorFlow, which is not installed. Install it with "

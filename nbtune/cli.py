@@ -7,8 +7,8 @@ strategy, so a late error loses nothing) and the comparison plots to files.
 
 ``precompute`` runs lesson 04's comparison (the model, space and budget of
 :mod:`nbtune.lessons`, which the notebook imports too) and writes the results
-nbtune ships in ``nbtune/precomputed/``, for classes that cannot wait for a
-search (see :func:`nbtune.lessons.load_precomputed`).
+nbtune ships in ``nbtune/lessons/precomputed/``, for classes that cannot wait for a
+search (see :func:`nbtune.lessons.shipped.load_precomputed`).
 
 Both check every argument before any work: counts are whole numbers of 1 or
 more (:func:`count`), and the ``--out`` folder is created and written to
@@ -26,18 +26,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nbtune import strategies
 from nbtune.backend import import_keras, quiet_tensorflow
-
-__all__ = [
-    "count",
-    "default_space",
-    "dense_classifier",
-    "folder_problem",
-    "main",
-    "write_plots",
-    "write_tables",
-]
+from nbtune.search import strategies
 
 STRATEGIES = list(strategies.names())  # what --strategies accepts
 
@@ -236,11 +226,11 @@ def _add_precompute(commands) -> None:
         description="Run lesson 04's comparison (digits; grid, random, Hyperband, Bayesian; "
                     "the model, space and budget of nbtune.lessons) and write "
                     "comparison_digits.csv and comparison_digits.json, which "
-                    "nbtune.lessons.load_precomputed() reads.",
+                    "nbtune.lessons.shipped.load_precomputed() reads.",
     )
     pre.add_argument("--out", type=Path, default=None,
                      help="folder for the files, created if missing "
-                          "(default: the package's own nbtune/precomputed/)")
+                          "(default: the package's own nbtune/lessons/precomputed/)")
     pre.add_argument("--budget", type=int, choices=[1, 2, 3], default=1,
                      help="lesson 04's BUDGET: 1, 2 or 3 (default: %(default)s, what the "
                           "notebook runs by default)")
@@ -257,7 +247,7 @@ def _add_tabulate(commands) -> None:
         "tabulate",
         help="train every configuration of the digits table and write nbtune's benchmark files",
         description="Train lesson 04's model on every configuration of "
-                    "nbtune.benchmarks.digits_mlp_space() with 3 seeds for 27 epochs, keeping "
+                    "nbtune.lessons.digits.digits_mlp_space() with 3 seeds for 27 epochs, keeping "
                     "every epoch's validation accuracy, losses and seconds in a run folder "
                     "(--work; --resume continues it), then write digits-mlp.json and "
                     "digits-mlp.csv.gz, which nbtune.benchmarks.load('digits-mlp') reads.",
@@ -265,7 +255,7 @@ def _add_tabulate(commands) -> None:
     tab.add_argument("--work", type=Path, default=Path("tabulate-run"),
                      help="the run folder's parent, created if missing (default: %(default)s)")
     tab.add_argument("--out", type=Path, default=None,
-                     help="folder for the files (default: the package's own nbtune/tables/)")
+                     help="folder for the files (default: the package's own nbtune/benchmarks/tables/)")
     tab.add_argument("--n-jobs", type=count("--n-jobs", 1), default=1,
                      help="worker processes, each about 0.7 GB (default: %(default)s)")
     tab.add_argument("--resume", action="store_true", help="continue the run in --work")
@@ -277,17 +267,16 @@ def _add_tabulate(commands) -> None:
 
 
 def _tabulate(args) -> int:
-    from nbtune import benchmarks  # deferred, as the other commands' imports
+    from nbtune.lessons.digits import make_digits_mlp  # deferred, as the other commands' imports
 
-    out = args.out or Path(__file__).parent / "tables"
+    out = args.out or Path(__file__).parent / "benchmarks" / "tables"
 
     def progress(done: int, total: int) -> None:
         if not args.quiet:
             print(f"tabulate: {done}/{total} fits", flush=True)
 
-    written = benchmarks.make_digits_mlp(args.work, out, fast=args.fast, resume=args.resume,
-                                         overwrite=args.overwrite, n_jobs=args.n_jobs,
-                                         progress=progress)
+    written = make_digits_mlp(args.work, out, fast=args.fast, resume=args.resume,
+                              overwrite=args.overwrite, n_jobs=args.n_jobs, progress=progress)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -303,9 +292,9 @@ def _check(args) -> None:
                          f"give each strategy once, e.g. --strategies grid random hyperband")
     if args.command == "precompute" and fast and args.out is None:
         parser.error("precompute --fast needs --out DIR: a smoke run must not replace the "
-                     "shipped results in nbtune/precomputed/, e.g. --out /tmp/precomputed")
+                     "shipped results in nbtune/lessons/precomputed/, e.g. --out /tmp/precomputed")
     if args.command == "precompute" and args.out is None:
-        from nbtune.lessons import precomputed_folder
+        from nbtune.lessons.shipped import precomputed_folder
 
         args.out = precomputed_folder()
     if args.command == "tabulate":
@@ -324,8 +313,8 @@ def _check(args) -> None:
 def _compare(args) -> int:
     from nbtune import data  # deferred: the arguments were checked first, cheaply
     from nbtune.display import SearchProgress
-    from nbtune.results import SearchResult
-    from nbtune.search import compare
+    from nbtune.search.helpers import compare
+    from nbtune.search.results import SearchResult
 
     dataset = data.load(args.dataset)
     n_iter = args.n_iter or (2 if args.fast else 8)

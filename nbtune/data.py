@@ -23,8 +23,6 @@ from sklearn import datasets as _sk_datasets
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["Dataset", "load_digits", "load_breast_cancer", "load", "NAMES"]
-
 NAMES = ("digits", "breast_cancer")
 
 

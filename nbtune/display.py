@@ -14,8 +14,6 @@ from typing import Any, Protocol, TextIO, runtime_checkable
 
 from nbtune.formatting import format_seconds
 
-__all__ = ["PROGRESS_METHODS", "Progress", "SearchProgress", "in_notebook"]
-
 _BAR_WIDTH = 20
 
 
@@ -23,7 +21,7 @@ _BAR_WIDTH = 20
 class Progress(Protocol):
     """What a search tells about its trials, and asks: the four methods of ``progress=``.
 
-    :class:`SearchProgress` (the one-line display), ``nbtune.lessons.WallClock``
+    :class:`SearchProgress` (the one-line display), ``nbtune.lessons.digits.WallClock``
     and the run panel implement it; any object with these methods can be
     passed as ``progress=`` to a search helper.
 

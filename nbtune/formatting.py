@@ -23,8 +23,6 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["format_seconds", "format_value", "to_python"]
-
 
 def to_python(value: Any) -> Any:
     """Turn numpy scalars (also inside lists and tuples) into plain Python scalars.

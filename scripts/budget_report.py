@@ -3,13 +3,13 @@
     python scripts/budget_report.py            # default budgets (what a student runs)
     python scripts/budget_report.py --fast     # NBTUNE_FAST=1, what CI runs
     python scripts/budget_report.py notebooks/04_*.ipynb
-    taskset -c 0 python scripts/budget_report.py --save nbtune/precomputed/lesson_times.json
+    taskset -c 0 python scripts/budget_report.py --save nbtune/lessons/precomputed/lesson_times.json
 
 Peak memory is the largest resident set size of the notebook's kernel process
 (and its children), sampled every 0.1 s while it runs.  The targets: every
 lesson at most 90 s and 1.5 GB on one core (Binder gives 1 CPU and 2 GB), so
 measure with ``taskset -c 0``.  ``--save`` writes the figures, the machine
-and the date as JSON: ``nbtune/precomputed/lesson_times.json`` is the one
+and the date as JSON: ``nbtune/lessons/precomputed/lesson_times.json`` is the one
 source of the lessons' time statements (lesson 00 prints it; the tests check
 INSTRUCTORS.md and each lesson's "Time:" line against it).
 """

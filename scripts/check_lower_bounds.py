@@ -51,7 +51,7 @@ applies them.
 The smoke subset (``SMOKE_TESTS``) runs in one pytest process, without
 pytest-xdist: the scikit-learn estimator checks and a grid search
 (scikit-learn, scipy, keras), Hyperband and Bayesian search (keras-tuner,
-tensorboard, TensorFlow), the private names ``nbtune.compat`` reaches, results
+tensorboard, TensorFlow), the private names ``nbtune.training.compat`` reaches, results
 and plots (pandas, matplotlib), the space editor and run panel (ipywidgets),
 ``ClearTrainingOutput`` in a real kernel (IPython, ipykernel) and lesson 04
 executed in fast mode (``NBTUNE_FAST=1``, through nbclient).  On the 2-core

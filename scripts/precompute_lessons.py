@@ -1,6 +1,6 @@
 """Make the shipped results of the slow searches of lessons 01, 03 and 06.
 
-    taskset -c 1 python scripts/precompute_lessons.py              # all three, into nbtune/precomputed/
+    taskset -c 1 python scripts/precompute_lessons.py              # all three, into nbtune/lessons/precomputed/
     taskset -c 1 python scripts/precompute_lessons.py 01 --out /tmp/shipped
 
 Each lesson's own notebook runs in a kernel at its default budget
@@ -8,7 +8,7 @@ Each lesson's own notebook runs in a kernel at its default budget
 client (``budget_report.lesson_client``), from the top to its last search
 cell.  Its "Use this if the search is slow" loader cells are skipped (they
 read what this script writes).  Then one more cell, run in the same kernel,
-saves what the search cells made with :mod:`nbtune.shipped`: the scores come
+saves what the search cells made with :mod:`nbtune.lessons.shipped`: the scores come
 from running the lesson's code, and the file records the lesson's settings,
 the command, the library versions, the date and each search cell's wall time.
 Run it on one core (``taskset -c 1``): the times recorded are a student's on
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01 06 (default: all)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="folder for the files (default: the package's nbtune/precomputed/)")
+                        help="folder for the files (default: the package's nbtune/lessons/precomputed/)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args(argv)
     chosen = [name for name in LESSONS if not args.lessons or name[:2] in args.lessons]

@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from nbtune import plots  # noqa: E402
-from nbtune.results import SearchResult  # noqa: E402
+from nbtune.search.results import SearchResult  # noqa: E402
 
 
 def build(units: int = 8, learning_rate: float = 1e-2, activation: str = "relu"):

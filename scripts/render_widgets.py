@@ -112,7 +112,7 @@ def render_fallback(editor, png: Path, title: str) -> None:
 
 def build_editors(speed):
     from nbtune import Choice, Int, SearchSpace
-    from nbtune.widgets import SpaceEditor
+    from nbtune.ui.editor import SpaceEditor
 
     lesson = SearchSpace(Int("units", 32, 512, step=32), Choice("learning_rate", [1e-2, 1e-3, 1e-4]))
     overhead, per_epoch = speed
@@ -138,8 +138,8 @@ def build_editors(speed):
 
 def build_panels(cancer, tiny_build):
     from nbtune import Choice, Int, SearchSpace
-    from nbtune.panel import SearchPanel
-    from nbtune.widgets import SpaceEditor
+    from nbtune.ui.editor import SpaceEditor
+    from nbtune.ui.panel import SearchPanel
 
     editor = SpaceEditor(SearchSpace(Int("units", 4, 16, step=4), Choice("learning_rate", [1e-2, 1e-3])))
     panel = SearchPanel(tiny_build, editor, *cancer.train, epochs=2, cv=2)
@@ -170,7 +170,7 @@ def main(argv=None) -> int:
     from conftest import tiny_build
 
     from nbtune import data
-    from nbtune.cost import measure_speed
+    from nbtune.training.speed import measure_speed
 
     cancer = data.load_breast_cancer()
     speed = measure_speed(tiny_build, *cancer.train)

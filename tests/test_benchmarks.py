@@ -12,7 +12,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from nbtune import Choice, SearchSpace, benchmarks, data, lessons  # noqa: E402
-from nbtune.estimator import KerasClassifier  # noqa: E402
+from nbtune.training.estimator import KerasClassifier  # noqa: E402
 
 SPACE = SearchSpace(Choice("units", [16, 64]), Choice("learning_rate", [0.01]))
 

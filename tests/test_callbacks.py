@@ -16,7 +16,7 @@ def test_clear_training_output_is_harmless_outside_a_notebook():
 def test_clear_training_output_clears_in_a_kernel(monkeypatch):
     import IPython.display
 
-    from nbtune import callbacks
+    from nbtune.training import callbacks
 
     cleared = []
     monkeypatch.setattr(callbacks, "in_notebook", lambda: True)

@@ -133,7 +133,7 @@ def test_help_is_plain_text_with_the_defaults():
                     "(default: 9; 3 with --fast)", "(default: 8; 2 with --fast)", "(default: out)"]:
         assert default in text
     text = " ".join(precompute.stdout.split())
-    assert "(default: 1," in text and "(default: the package's own nbtune/precomputed/)" in text
+    assert "(default: 1," in text and "(default: the package's own nbtune/lessons/precomputed/)" in text
 
 
 def test_count_parses_whole_numbers_of_1_or_more():
@@ -154,9 +154,9 @@ def test_folder_problem(tmp_path):
 
 def test_tables_are_written_as_each_strategy_finishes(tmp_path, monkeypatch):
     """A strategy that fails late loses nothing of the strategies before it."""
-    import nbtune.search
+    import nbtune.search.helpers
 
-    real_compare = nbtune.search.compare
+    real_compare = nbtune.search.helpers.compare
 
     def compare(*args, strategies, **kwargs):
         if strategies == ["random"]:
@@ -164,7 +164,7 @@ def test_tables_are_written_as_each_strategy_finishes(tmp_path, monkeypatch):
             raise RuntimeError("random search broke")
         return real_compare(*args, strategies=strategies, **kwargs)
 
-    monkeypatch.setattr(nbtune.search, "compare", compare)
+    monkeypatch.setattr(nbtune.search.helpers, "compare", compare)
     with pytest.raises(RuntimeError, match="random search broke"):
         nbtune.cli.main(["compare", "--fast", "--quiet", "--dataset", "breast_cancer",
                          "--strategies", "grid", "random", "--out", str(tmp_path)])

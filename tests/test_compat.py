@@ -1,4 +1,4 @@
-"""The private names of other libraries that nbtune reaches (nbtune.compat) still exist.
+"""The private names of other libraries that nbtune reaches (nbtune.training.compat) still exist.
 
 Each lever degrades to a safe default when a release moves its name; these
 tests make that visible instead of silent.
@@ -6,7 +6,7 @@ tests make that visible instead of silent.
 
 import pytest
 
-from nbtune import compat
+from nbtune.training import compat
 
 keras = pytest.importorskip("keras")
 

@@ -1,4 +1,4 @@
-"""nbtune.engine: reused models train like new ones, and a long search's memory stays flat."""
+"""nbtune.training.engine: reused models train like new ones, and a long search's memory stays flat."""
 
 import gc
 import logging
@@ -9,7 +9,8 @@ import pytest
 from conftest import tiny_build
 
 import nbtune
-from nbtune import Choice, Int, SearchSpace, engine
+from nbtune import Choice, Int, SearchSpace
+from nbtune.training import engine
 
 
 def dropout_build(units=8):

@@ -1,4 +1,4 @@
-"""Tests of nbtune.estimator: KerasClassifier / KerasRegressor.
+"""Tests of nbtune.training.estimator: KerasClassifier / KerasRegressor.
 
 Real (tiny) Keras models on real data. A Keras fit costs about a second of
 tracing, so models are small, epochs few, and data sets subsets.
@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import check_estimator
 
-from nbtune.estimator import KerasClassifier, KerasRegressor
+from nbtune.training.estimator import KerasClassifier, KerasRegressor
 
 keras = pytest.importorskip("keras")
 
@@ -399,7 +399,7 @@ def test_silent_at_verbose_0_and_pickles(cancer, capfd):
 
 def test_import_does_not_load_keras():
     code = (
-        "import sys, nbtune.estimator; "
+        "import sys, nbtune.training.estimator; "
         "print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

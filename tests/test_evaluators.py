@@ -6,8 +6,8 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from nbtune import Choice, KerasClassifier, SearchSpace, data, hyperband, successive_halving  # noqa: E402
-from nbtune.evaluators import Holdout  # noqa: E402
-from nbtune.proposers import Proposal  # noqa: E402
+from nbtune.search.evaluators import Holdout  # noqa: E402
+from nbtune.search.proposers import Proposal  # noqa: E402
 
 
 class LossRecorder(keras.callbacks.Callback):
@@ -93,7 +93,7 @@ def test_promoted_trials_build_no_model(search, cancer):
 def test_successive_halving_runs_in_compare_with_its_run_folder(cancer, tmp_path):
     """Added through the registry alone: compare runs it and it writes trials.jsonl."""
     from nbtune import compare
-    from nbtune.cost import comparison_cost
+    from nbtune.search.cost import comparison_cost
 
     result = compare(build, SearchSpace(Choice("units", [2, 4, 8, 16])), *cancer.train,
                      strategies=["successive_halving"], validation_data=cancer.validation,

@@ -29,7 +29,7 @@ from tensorflow.keras import layers
 
 import nbtune
 from nbtune import Choice, Int, SearchSpace
-from nbtune.schedule import hyperband_schedule
+from nbtune.search.schedule import hyperband_schedule
 
 
 # ------------------------------------------------------------ the peer code

@@ -126,7 +126,7 @@ OVER_THE_TIME_TARGET: dict[str, str] = {}  # lesson -> why it may take up to 1.2
 
 def test_time_statements_agree_with_the_measured_lesson_times():
     """Each lesson's 'Time:' line and INSTRUCTORS.md's table quote lessons.lesson_times()."""
-    from nbtune.lessons import lesson_times
+    from nbtune.lessons.shipped import lesson_times
 
     times = lesson_times()
     assert sorted(times.index) == [p.stem for p in NOTEBOOKS]

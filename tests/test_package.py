@@ -15,10 +15,10 @@ def run(code: str) -> str:
 
 
 def test_import_nbtune_does_not_import_tensorflow_keras_or_keras_tuner():
-    out = run("import sys, nbtune, nbtune.data, nbtune.results, nbtune.display, nbtune.schedule,"
-              " nbtune.space, nbtune.estimator, nbtune.runlog, nbtune.plots, nbtune.widgets,"
-              " nbtune.panel, nbtune.lessons;"
-              "s = nbtune.SearchSpace(nbtune.Int('u', 1, 3)); nbtune.lessons.comparison_plan();"
+    out = run("import sys, nbtune, nbtune.data, nbtune.search.results, nbtune.display, nbtune.search.schedule,"
+              " nbtune.space, nbtune.training.estimator, nbtune.search.runlog, nbtune.plots, nbtune.ui.editor,"
+              " nbtune.ui.panel, nbtune.lessons;"
+              "s = nbtune.SearchSpace(nbtune.Int('u', 1, 3)); nbtune.lessons.digits.comparison_plan();"
               "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner') if m in sys.modules))")
     assert out.strip() == "[]"
 

@@ -6,17 +6,17 @@ import warnings
 import ipywidgets as widgets
 from conftest import tiny_build
 
-import nbtune.panel
-import nbtune.strategies
-from nbtune.panel import SearchPanel
+import nbtune.search.strategies
+import nbtune.ui.panel
 from nbtune.space import Choice, Int, SearchSpace
-from nbtune.widgets import SpaceEditor
+from nbtune.ui.editor import SpaceEditor
+from nbtune.ui.panel import SearchPanel
 
 SPACE = SearchSpace(Choice("units", [4, 8]), Choice("learning_rate", [1e-2, 1e-3]))
 
 
 def test_docstring_example_runs():
-    outcome = doctest.testmod(nbtune.panel, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    outcome = doctest.testmod(nbtune.ui.panel, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert outcome.failed == 0 and outcome.attempted > 0
 
 
@@ -25,10 +25,10 @@ def test_the_panel_is_made_and_switched_without_a_warning(cancer):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         panel = SearchPanel(tiny_build, SpaceEditor(SPACE), *cancer.train, presentation=True)
-        for name in nbtune.strategies.names():
+        for name in nbtune.search.strategies.names():
             panel.strategy_buttons.value = name
     assert [f"{w.category.__name__}: {w.message}" for w in caught] == []
-    assert panel.strategy == nbtune.strategies.names()[-1]
+    assert panel.strategy == nbtune.search.strategies.names()[-1]
 
 
 def test_grid_run_fills_result_progress_and_plot(cancer):

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from nbtune import plots  # noqa: E402
-from nbtune.results import SearchResult  # noqa: E402
+from nbtune.search.results import SearchResult  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "compare_cancer.csv"
 

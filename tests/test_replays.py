@@ -12,7 +12,7 @@ kt = pytest.importorskip("keras_tuner")
 
 import nbtune  # noqa: E402
 from nbtune import benchmarks, data, lessons  # noqa: E402
-from nbtune.replays import TableLookup, replay  # noqa: E402
+from nbtune.benchmarks.replays import TableLookup, replay  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def tiny():
 def test_a_live_search_on_the_tables_configurations_scores_what_the_table_says(tiny, seed):
     """grid_search with the validation set as its one fold, the table's seed and epochs."""
     digits = data.load_digits()
-    live = nbtune.search.run_strategy("grid", lessons.build_digits_model, tiny.space, *digits.train,
+    live = nbtune.search.helpers.run_strategy("grid", lessons.build_digits_model, tiny.space, *digits.train,
                                validation_data=digits.validation, budget={"epochs": 3},
                                random_state=seed, progress=False)
     for _, trial in live.trials.iterrows():
@@ -44,7 +44,7 @@ def test_replays_hyperband_proposes_what_keras_tuners_own_tuner_does(tiny):
             values = trial.hyperparameters.values
             params = space.values_from_hp({n: values[n] for n in space.names})
             parent = values.get("tuner/trial_id")
-            proposal = nbtune.proposers.Proposal(
+            proposal = nbtune.search.proposers.Proposal(
                 int(trial.trial_id), params, epochs=values["tuner/epochs"],
                 initial_epoch=values["tuner/initial_epoch"],
                 parent=None if parent is None else int(parent))
@@ -58,7 +58,7 @@ def test_replays_hyperband_proposes_what_keras_tuners_own_tuner_does(tiny):
                            directory=tempfile.mkdtemp(), project_name="kt", overwrite=True)
     tuner.search(verbose=0)
 
-    # the replay seeds its oracle with seed + 1 (see nbtune.strategies) and its lookup with [seed, r]
+    # the replay seeds its oracle with seed + 1 (see nbtune.search.strategies) and its lookup with [seed, r]
     result = replay(tiny, strategies=["hyperband"], repeats=1, seed=seed, max_epochs=3, factor=3)
     ours = [({n: t[n] for n in space.names}, int(t.train_epochs)) for _, t in result.trials.iterrows()]
     assert [(p, e) for p, e in ours] == [(p, e) for p, e in seen][: len(ours)] and len(ours) == len(seen)

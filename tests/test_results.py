@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nbtune.results import TRIAL_COLUMNS, SearchResult
+from nbtune.search.results import TRIAL_COLUMNS, SearchResult
 
 
 def make_result():

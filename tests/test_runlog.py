@@ -15,7 +15,7 @@ from conftest import tiny_build
 
 import nbtune
 from nbtune import Choice, Float, SearchSpace
-from nbtune.evaluators import CrossValidation, Holdout
+from nbtune.search.evaluators import CrossValidation, Holdout
 
 SPACE = SearchSpace(Choice("units", [4, 8]), Choice("learning_rate", [1e-2, 1e-3]))
 

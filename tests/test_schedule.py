@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 
 from nbtune import Int, SearchSpace
-from nbtune.proposers import SuccessiveHalvingProposer
-from nbtune.schedule import hyperband_schedule, successive_halving_schedule
+from nbtune.search.proposers import SuccessiveHalvingProposer
+from nbtune.search.schedule import hyperband_schedule, successive_halving_schedule
 
 
 def run_keras_tuner(max_epochs, factor, iterations, tmp_path):

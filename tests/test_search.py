@@ -7,9 +7,9 @@ from sklearn.model_selection import GridSearchCV, ParameterSampler
 
 import nbtune
 from nbtune import Choice, Float, Int, SearchSpace
-from nbtune.proposers import Proposer
-from nbtune.schedule import hyperband_schedule
-from nbtune.search import SearchFailedError
+from nbtune.search.helpers import SearchFailedError
+from nbtune.search.proposers import Proposer
+from nbtune.search.schedule import hyperband_schedule
 
 SPACE = SearchSpace(Choice("units", [4, 16]), Choice("learning_rate", [1e-2, 1e-3]))
 
@@ -318,18 +318,59 @@ def test_trials_in_worker_processes_give_the_same_result(small, tmp_path):
 def test_the_strategy_registry_agrees_with_compare_and_the_helpers():
     import inspect
 
-    from nbtune import strategies
+    from nbtune.search import strategies
 
     compare_defaults = inspect.signature(nbtune.compare).parameters
-    for name, default in strategies.BUDGET_DEFAULTS.items():
+    for name, default in strategies.budget_defaults().items():
         assert compare_defaults[name].default == default, name
     for strategy in strategies.registry():
         assert set(strategy.budget) <= set(compare_defaults), strategy.name
     space = nbtune.SearchSpace(nbtune.Int("units", 4, 64))
     for strategy in strategies.registry():  # each entry makes its own proposer
-        proposer = strategy.proposer(space, strategies.BUDGET_DEFAULTS, 0)
+        proposer = strategy.proposer(space, strategies.budget_defaults(), 0)
         assert isinstance(proposer, Proposer), strategy.name
         first = proposer.propose()
         assert set(first.params) == {"units"} and first.number == 0, strategy.name
     with pytest.raises(ValueError, match=r"'sha' is not known; choose from \['grid'"):
         strategies.get("sha")
+
+
+def test_a_new_strategy_is_one_registry_entry_and_its_proposer(small, monkeypatch):
+    """A throwaway strategy, added as ARCHITECTURE.md says: one entry, one proposer, no other file.
+
+    "reversed grid" tries the grid's configurations last to first. compare, the
+    cost table, the plots' colours, the panel's buttons and replay all pick it up.
+    """
+    from sklearn.model_selection import ParameterGrid
+
+    from nbtune import benchmarks, plots
+    from nbtune.search import strategies
+    from nbtune.search.cost import comparison_cost
+    from nbtune.search.proposers import ListProposer
+    from nbtune.ui.panel import SearchPanel
+
+    def proposer(space, budget, random_state):
+        return ListProposer(space, list(ParameterGrid(space.grid()))[::-1])
+
+    entry = strategies.Strategy(
+        "reversed_grid", "Reversed grid", "Reversed", "#000000", {"epochs": 10},
+        ("cv", "epochs"), cross_validated=True,
+        plan=lambda space, settings: (space.size, space.size * settings.get("epochs", 10)),
+        proposer=proposer)
+    monkeypatch.setitem(strategies._REGISTRY, entry.name, entry)
+
+    X, y = small
+    result = nbtune.compare(tiny_build, SPACE, X[:150], y[:150], strategies=["grid", "reversed_grid"],
+                            validation_data=(X[150:], y[150:]), epochs=1, progress=False)
+    grid = result.trials[result.trials.strategy == "grid"]
+    backwards = result.trials[result.trials.strategy == "reversed_grid"]
+    assert backwards.units.tolist() == grid.units.tolist()[::-1]
+    assert sorted(backwards.score) == pytest.approx(sorted(grid.score), abs=1e-6)
+    plan = comparison_cost(SPACE, {"strategies": ["reversed_grid"], "epochs": 3})
+    assert plan.loc["reversed_grid", ["trials", "epochs"]].tolist() == [4, 12]
+    assert plots.color_for("reversed_grid") == "#000000"
+    panel = SearchPanel(tiny_build, SPACE, X, y, strategy="reversed_grid")
+    assert ("Reversed", "reversed_grid") in panel.strategy_buttons.options
+    table = benchmarks.load("digits-mlp-tiny")
+    replayed = nbtune.replay(table, ["reversed_grid"], repeats=1)
+    assert len(replayed.trials) == table.space.size

@@ -1,4 +1,4 @@
-"""The shipped searches of lessons 01, 03 and 06 (nbtune.shipped, scripts/precompute_lessons.py).
+"""The shipped searches of lessons 01, 03 and 06 (nbtune.lessons.shipped, scripts/precompute_lessons.py).
 
 Cheap on purpose (CI's budget): the files are checked for consistency, and
 each lesson's code runs in this process at its default budget with its
@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 from scipy.stats import rankdata
 
-from nbtune import lessons, plots, shipped
+from nbtune import lessons, plots
 from nbtune.formatting import to_python
+from nbtune.lessons import shipped
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -6,11 +6,12 @@ import warnings
 import ipywidgets as widgets
 import pytest
 
-import nbtune.widgets
-from nbtune.cost import grid_cost, measure_speed
+import nbtune.ui.editor
 from nbtune.formatting import format_value
+from nbtune.search.cost import grid_cost
 from nbtune.space import Choice, Fixed, Float, Int, SearchSpace
-from nbtune.widgets import SpaceEditor, dimension_row
+from nbtune.training.speed import measure_speed
+from nbtune.ui.editor import SpaceEditor, dimension_row
 
 LESSON = SearchSpace(Int("units", 32, 512, step=32), Choice("learning_rate", [1e-2, 1e-3, 1e-4]))
 
@@ -30,7 +31,7 @@ def model_builder(hp):
 
 
 def test_docstring_examples():
-    outcome = doctest.testmod(nbtune.widgets, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    outcome = doctest.testmod(nbtune.ui.editor, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert outcome.failed == 0 and outcome.attempted > 0
 
 
@@ -229,7 +230,7 @@ def test_grid_cost_and_format_value():
 
 
 def test_presentation_option_enlarges_fonts_relative_to_the_notebook_text():
-    from nbtune.ui_style import PRESENTATION_SCALE
+    from nbtune.ui.style import PRESENTATION_SCALE
 
     editor, plain = SpaceEditor(LESSON, presentation=True), SpaceEditor(LESSON)
     assert {"nbtune-widget", "nbtune-presentation"} <= set(editor._dom_classes)

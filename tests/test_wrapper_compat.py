@@ -29,7 +29,7 @@ import nbtune  # noqa: E402
 # ============================================================================
 import nbtune as scikit_learn  # noqa: E402
 from nbtune import Choice, KerasClassifier, SearchSpace  # noqa: E402
-from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS  # noqa: E402
+from nbtune.training.routing import FIT_CALL_ONLY, FIT_PARAMS  # noqa: E402
 
 INPUT_DIM = 5
 HIDDEN_DIM = 5

@@ -57,13 +57,8 @@ from nbtune.plots.tables import (
     trial_scores,
     value_label,
 )
-from nbtune.results import SearchResult
-from nbtune.schedule import hyperband_schedule
-
-__all__ = [
-    "plot_best_so_far", "plot_comparison", "plot_cv_results", "plot_hyperband_rounds",
-    "plot_hyperband_schedule", "plot_sampled_points", "plot_score_by_param", "plot_trial_scores",
-]
+from nbtune.search.results import SearchResult
+from nbtune.search.schedule import hyperband_schedule
 
 
 def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentation: bool = False) -> Axes:
@@ -635,7 +630,7 @@ def plot_hyperband_schedule(
     number of models.  The area of a row is the epochs that bracket trains.
     No model trains more than ``max_epochs`` epochs, whatever ``epochs=`` is
     given to ``tuner.search``.  The numbers are
-    :func:`nbtune.schedule.hyperband_schedule`.
+    :func:`nbtune.search.schedule.hyperband_schedule`.
 
     Parameters
     ----------

@@ -30,9 +30,7 @@ from nbtune.plots.style import (
     style_for,
 )
 from nbtune.plots.tables import axis_label, best_so_far_bands, final_regret, win_probability
-from nbtune.results import SearchResult
-
-__all__ = ["plot_best_so_far_bands", "plot_regret", "plot_win_probability"]
+from nbtune.search.results import SearchResult
 
 
 def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes | None = None,

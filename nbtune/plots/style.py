@@ -33,13 +33,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox, offset_copy
 
 from nbtune.plots.tables import value_label
-
-__all__ = [
-    "COLUMN_INCHES", "FAILED_COLOR", "OTHER_COLOR", "PRESENTATION_GROWTH", "STRATEGY_COLORS", "Style",
-    "add_legend", "axes_inches", "axis_for", "axis_kind", "categories_of", "color_for", "column_size",
-    "crowded", "decorate_axes", "dodge", "failed_level", "figure_size", "include_points", "marker_handle",
-    "new_axes", "positions_of", "score_label", "set_axis", "style_for", "well_apart", "wrap",
-]
+from nbtune.search import strategies
 
 #: The widest a new figure may be, in inches.  The notebook's inline backend shows
 #: figures at 100 dpi (matplotlib's ``figure.dpi``), so this is 800 px: it fits a
@@ -53,14 +47,9 @@ COLUMN_INCHES = 8.0
 #: How much larger a new presentation figure is than a normal one (up to :data:`COLUMN_INCHES`).
 PRESENTATION_GROWTH = 1.25
 
-#: One colour per strategy, used by every plot (Okabe–Ito, colour-blind safe).
-STRATEGY_COLORS: dict[str, str] = {
-    "grid": "#0072B2",  # blue
-    "random": "#E69F00",  # orange
-    "hyperband": "#009E73",  # bluish green
-    "bayesian": "#CC79A7",  # reddish purple
-    "successive_halving": "#56B4E9",  # sky blue
-}
+#: One colour per strategy, used by every plot: each registry entry's colour
+#: (:mod:`nbtune.search.strategies`; Okabe–Ito, colour-blind safe).
+STRATEGY_COLORS: dict[str, str] = strategies.colours()
 OTHER_COLOR = "#7F7F7F"  # grey: any other strategy
 FAILED_COLOR = "#D55E00"  # vermillion (Okabe–Ito): failed trials are marked in it too
 def color_for(strategy: str) -> str:
@@ -84,7 +73,7 @@ def color_for(strategy: str) -> str:
     >>> color_for("grid"), color_for("my_search")
     ('#0072B2', '#7F7F7F')
     """
-    return STRATEGY_COLORS.get(str(strategy), OTHER_COLOR)
+    return strategies.colours().get(str(strategy), OTHER_COLOR)
 
 
 @dataclass(frozen=True)

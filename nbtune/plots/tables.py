@@ -23,16 +23,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from nbtune.checks import check_whole
+from nbtune.arguments import check_whole
 from nbtune.formatting import format_value, to_python
-from nbtune.results import SKLEARN_SEARCHES, SearchResult
-
-__all__ = [
-    "X_CHOICES", "X_COST_COLUMN", "axis_label", "best_so_far", "best_so_far_bands", "check_param",
-    "check_result", "check_x", "final_regret", "win_probability",
-    "cv_results_table", "hyperband_rounds", "in_run_order", "ok_rows", "sampled_points",
-    "score_by_param", "trial_scores", "two_params", "value_key", "value_label",
-]
+from nbtune.search.results import SKLEARN_SEARCHES, SearchResult
 
 #: What ``best_so_far(x=...)`` can count along, and how its axis is labelled.
 X_CHOICES = {
@@ -414,7 +407,7 @@ def cv_results_table(search: Any) -> pd.DataFrame:
     ----------
     search : GridSearchCV, RandomizedSearchCV, dict or SearchResult
         A fitted scikit-learn search, its ``cv_results_`` dict, or a
-        :class:`~nbtune.results.SearchResult` (its ``score_std`` is the std).
+        :class:`~nbtune.search.results.SearchResult` (its ``score_std`` is the std).
 
     Returns
     -------

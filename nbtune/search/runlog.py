@@ -2,7 +2,7 @@
 
 A run folder holds ``run.json`` (the search's fingerprint: strategy, space,
 data, folds, settings, build function, callbacks, scoring; see
-:mod:`nbtune.fingerprint`) and ``trials.jsonl`` (one JSON object per finished
+:mod:`nbtune.search.fingerprint`) and ``trials.jsonl`` (one JSON object per finished
 trial, appended and flushed as soon as the trial ends). So a search stopped by
 the notebook's stop button, a crash or a killed kernel loses nothing it
 finished, and ``resume=True`` carries on from there. The folder is safe to
@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from nbtune.formatting import to_python
-
-__all__ = ["RunLog", "open_run_log"]
 
 _FORMAT = 2
 _HELD: set[Path] = set()  # lock files this process holds (a search in another thread)
@@ -65,13 +63,13 @@ class RunLog:
     directory, project_name : str
         The folder is ``Path(directory) / project_name``.
     header : dict
-        What identifies the search (:func:`nbtune.fingerprint.run_fingerprint`).
+        What identifies the search (:func:`nbtune.search.fingerprint.run_fingerprint`).
         Resuming a folder whose header differs is refused.
 
     Examples
     --------
     >>> import tempfile
-    >>> from nbtune.runlog import RunLog
+    >>> from nbtune.search.runlog import RunLog
     >>> log = RunLog(tempfile.mkdtemp(), "demo", {"strategy": "grid", "space": {}})
     >>> log.start(resume=False)
     []

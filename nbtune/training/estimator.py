@@ -5,7 +5,7 @@
 They are ordinary scikit-learn estimators, so ``GridSearchCV``,
 ``RandomizedSearchCV``, ``cross_val_score``, ``clone`` and pipelines work with them.
 
-Parameters are routed by name (:mod:`nbtune.routing`). A name that the build
+Parameters are routed by name (:mod:`nbtune.training.routing`). A name that the build
 function accepts goes to the build function; a name of ``keras.Model.fit``
 (:data:`FIT_PARAMS`: ``epochs``, ``batch_size``, ``class_weight``,
 ``validation_data``...) goes to ``model.fit``. So one flat parameter grid can mix both::
@@ -43,13 +43,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune import engine, routing
+from nbtune.arguments import check_whole
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
-from nbtune.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 from nbtune.space.build_fns import as_kwargs_build_fn, hypermodel_fit, is_hp_build_fn
-
-__all__ = ["FIT_PARAMS", "KerasClassifier", "KerasRegressor", "is_one_hot"]
+from nbtune.training import engine, routing
+from nbtune.training.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
 # Predictions are computed in blocks of this many rows, the last block padded with
 # zeros. Every forward pass then has the same shape, so a sample's prediction does
@@ -144,11 +143,8 @@ def _check_counts(fit_kwargs: dict[str, Any]) -> None:
         value = fit_kwargs.get(name)
         if name == "batch_size" and value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(
-                f"{name}={value!r} is not allowed: give a whole number >= 1 (with {name}="
-                f"{value!r} the model would {'train nothing' if name == 'epochs' else 'not train'})"
-            )
+        check_whole(name, value, hint=f" (with {name}={value!r} the model would "
+                                      f"{'train nothing' if name == 'epochs' else 'not train'})")
 
 
 class _KerasEstimator(BaseEstimator):
@@ -453,7 +449,7 @@ class _KerasEstimator(BaseEstimator):
             ) from error
         self._check_output_units(n_units)
         self.ensure_compiled(model, n_units)
-        if model.steps_per_execution == 1:  # the same steps, fewer calls (see nbtune.engine)
+        if model.steps_per_execution == 1:  # the same steps, fewer calls (see nbtune.training.engine)
             model.steps_per_execution = steps
         return model
 
@@ -596,7 +592,7 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     probabilities by ``predict_proba``. Before each fit the Keras
     session is cleared. A fit whose loss becomes NaN or infinite raises ``ValueError``.
 
-    Speed (see :mod:`nbtune.engine`): the model runs 32 training steps per call
+    Speed (see :mod:`nbtune.training.engine`): the model runs 32 training steps per call
     into TensorFlow (the same steps; one per call if a callback has batch-level
     methods). Inside nbtune's searches, seeded fits with the same build arguments
     reuse one model, reset to its freshly built state, instead of building and

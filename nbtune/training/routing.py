@@ -12,7 +12,7 @@ Nothing here imports Keras.
 
 Examples
 --------
->>> from nbtune.routing import build_args, flatten_keras_wrapper_params
+>>> from nbtune.training.routing import build_args, flatten_keras_wrapper_params
 >>> def create_model(units=64, learning_rate=1e-3): ...
 >>> build_args(create_model)
 (['units', 'learning_rate'], False)
@@ -25,16 +25,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
-
-__all__ = [
-    "FIT_CALL_ONLY",
-    "FIT_PARAMS",
-    "PREDICT_KWARGS",
-    "build_args",
-    "check_build_names",
-    "flatten_keras_wrapper_params",
-    "foreign_spelling_fix",
-]
 
 #: Arguments of ``keras.Model.fit`` that can be estimator parameters (routed to ``fit``).
 #: ``tests/test_wrapper_compat.py`` checks them against Keras's own signature.

@@ -12,7 +12,7 @@ Each dimension type gets its row from a small function of its own
 without a browser: set a control's ``.value`` or call a button's ``.click()``.
 
 Importing this module is cheap: TensorFlow and Keras are imported only by
-:func:`nbtune.cost.measure_speed`.
+:func:`nbtune.search.cost.measure_speed`.
 
 Examples
 --------
@@ -38,19 +38,14 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from nbtune.cost import grid_cost, measure_speed
 from nbtune.formatting import format_seconds, format_value
+from nbtune.search.cost import grid_cost
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
 from nbtune.space.build_fns import is_hp_build_fn
-from nbtune.ui_style import styled
+from nbtune.training.speed import measure_speed
+from nbtune.ui.style import styled
 
-__all__ = [
-    "SpaceEditor",
-    "DimensionRow",
-    "dimension_row",
-]
-
-# Sizes in em: they grow with the text (see nbtune.ui_style). The name column is
+# Sizes in em: they grow with the text (see nbtune.ui.style). The name column is
 # wide enough for "learning_rate", so the sliders line up; a longer name widens its row.
 _NAME_WIDTH = "7.5em"
 _SLIDER = {"width": "16em", "flex": "0 1 16em", "min_width": "8em"}

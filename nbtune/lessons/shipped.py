@@ -13,14 +13,14 @@ own notebook at its default budget and saves what its search cell made:
   the lesson's later cells use as they use the fitted search;
 - :func:`save_results` writes nbtune :class:`~nbtune.SearchResult` objects
   (lesson 06) as lesson 04's files are written, so that
-  :func:`nbtune.lessons.load_precomputed` reads them.
+  :func:`nbtune.lessons.shipped.load_precomputed` reads them.
 
 Importing this module is cheap: scikit-learn's ``clone`` and the training
 happen only in :func:`load_cv_search`.
 
 Examples
 --------
->>> from nbtune import shipped
+>>> from nbtune.lessons import shipped
 >>> sorted(shipped.SHIPPED)
 ['coarse_to_fine_digits', 'grid_search_cv_cancer', 'random_search_cv_cancer']
 """
@@ -32,26 +32,25 @@ import math
 import os
 import time
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
+import pandas as pd
 
 from nbtune.backend import cpu_name, library_versions, usable_cpus
-from nbtune.fingerprint import digest_arrays
 from nbtune.formatting import to_python
-from nbtune.lessons import precomputed_info, precomputed_paths
-from nbtune.results import SKLEARN_SEARCHES, SearchResult
-
-__all__ = [
-    "COMMAND",
-    "SHIPPED",
-    "ShippedSearch",
-    "data_fingerprint",
-    "load_cv_search",
-    "save_cv_search",
-    "save_results",
-]
+from nbtune.lessons.digits import (
+    PRECOMPUTED,
+    WallClock,
+    build_digits_model,
+    comparison_settings,
+    comparison_space,
+    run_comparison,
+)
+from nbtune.search.fingerprint import digest_arrays
+from nbtune.search.results import SKLEARN_SEARCHES, SearchResult
 
 #: The command that makes every file of :data:`SHIPPED`.
 COMMAND = "taskset -c 1 python scripts/precompute_lessons.py"
@@ -83,7 +82,7 @@ def _provenance(name: str, lesson: str, command: str, settings: Mapping[str, Any
 def data_fingerprint(X, y) -> dict[str, Any]:
     """Shapes and a digest of the training data, to check a result is loaded for its own data.
 
-    The digest is the run folders' (:func:`nbtune.fingerprint.digest_arrays`).
+    The digest is the run folders' (:func:`nbtune.search.fingerprint.digest_arrays`).
 
     Examples
     --------
@@ -318,7 +317,7 @@ def load_cv_search(name: str, estimator, X, y, *,
     info = precomputed_info(name, folder=folder)
     if "cv_results" not in info:
         raise ValueError(f"{name!r} is not a shipped scikit-learn search (no cv_results); "
-                         f"read it with nbtune.lessons.load_precomputed({name!r})")
+                         f"read it with nbtune.lessons.shipped.load_precomputed({name!r})")
     given = data_fingerprint(X, y)
     if given != info["data"]:
         raise ValueError(
@@ -345,7 +344,7 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
 
     The results are combined (:meth:`SearchResult.combine`; give them
     different strategies) and read back with
-    ``nbtune.lessons.load_precomputed(name)``, then ``.for_strategy(...)``.
+    ``nbtune.lessons.shipped.load_precomputed(name)``, then ``.for_strategy(...)``.
 
     Parameters
     ----------
@@ -396,3 +395,138 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
     }
     json_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------ precomputed
+def precomputed_folder() -> Path:
+    """The folder inside the installed package that holds the precomputed results."""
+    return Path(str(resources.files("nbtune.lessons") / "precomputed"))
+
+
+def precomputed_paths(name: str, folder: str | os.PathLike | None = None) -> tuple[Path, Path]:
+    """``<name>.csv`` and ``<name>.json`` in ``folder`` (default :func:`precomputed_folder`).
+
+    Examples
+    --------
+    >>> [path.name for path in precomputed_paths("comparison_digits")]
+    ['comparison_digits.csv', 'comparison_digits.json']
+    """
+    folder = precomputed_folder() if folder is None else Path(folder)
+    return folder / f"{name}.csv", folder / f"{name}.json"
+
+
+def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast: bool = False,
+               progress: bool = True, name: str = PRECOMPUTED,
+               stream: TextIO | None = None) -> SearchResult:
+    """Run lesson 04's comparison and write ``<name>.csv`` and ``<name>.json`` to ``folder``.
+
+    The CSV is the trials table (``SearchResult.to_csv``); the JSON holds the
+    space, the settings, the test score and the wall time of each strategy,
+    and the library versions.  ``folder`` defaults to the package's own
+    precomputed folder (:func:`precomputed_folder`), which is what
+    ``python -m nbtune precompute`` updates. The progress lines go to
+    ``stream`` (default ``sys.stderr``).
+    """
+    clock = WallClock(show=progress, stream=stream)
+    started = time.perf_counter()
+    result = run_comparison(budget, fast=fast, progress=clock)
+    csv_path, json_path = precomputed_paths(name, folder)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    result.to_csv(csv_path)
+    info = {
+        "name": name,
+        "lesson": "04_comparing_strategies",
+        "command": "python -m nbtune precompute" + (" --fast" if fast else "")
+                   + (f" --budget {budget}" if budget != 1 else ""),
+        "dataset": "digits",
+        "budget": budget,
+        "fast": fast,
+        "space": comparison_space(budget, fast=fast).to_dict(),
+        "settings": comparison_settings(budget, fast=fast),
+        "task": result.task,
+        "scoring": result.scoring,
+        "fit_params": {k: v for k, v in result.fit_params.items() if isinstance(v, (int, float, str))},
+        "test_scores": result.test_scores,
+        "wall_seconds": clock.seconds,
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "created": time.strftime("%Y-%m-%d"),
+        "versions": library_versions(),
+    }
+    json_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+def precomputed_info(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> dict:
+    """The settings, test scores and wall times stored beside a precomputed result."""
+    _, json_path = precomputed_paths(name, folder)
+    if not json_path.exists():
+        raise FileNotFoundError(_missing(name, json_path))
+    return json.loads(json_path.read_text(encoding="utf-8"))
+
+
+def _missing(name: str, path: Path) -> str:
+    return (
+        f"no precomputed result {name!r}: {path} does not exist. Make it with "
+        "`python -m nbtune precompute`, or check that nbtune was installed with its "
+        "package data (nbtune/lessons/precomputed/*.csv, *.json)"
+    )
+
+
+def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> SearchResult:
+    """Lesson 04's comparison as nbtune ran it before shipping: no training needed.
+
+    Use it when the search is slow (Binder, an old laptop) or to look at the
+    plots while your own search runs.  The result knows its build function
+    (:func:`build_digits_model`), so ``refit_best`` works, and carries the
+    test score of each strategy's winner.
+
+    Examples
+    --------
+    >>> result = load_precomputed()
+    >>> result.strategies
+    ['grid', 'random', 'hyperband', 'bayesian']
+    """
+    csv_path, json_path = precomputed_paths(name, folder)
+    if not csv_path.exists():
+        raise FileNotFoundError(_missing(name, csv_path))
+    info = precomputed_info(name, folder=folder) if json_path.exists() else {}
+    return SearchResult.read_csv(
+        csv_path,
+        build_fn=build_digits_model,
+        task=info.get("task", "classification"),
+        fit_params=info.get("fit_params"),
+        scoring=info.get("scoring"),
+        test_scores=info.get("test_scores"),
+    )
+
+
+# ------------------------------------------------------------ lesson times
+LESSON_TIMES = "lesson_times"
+
+
+def lesson_times(*, folder: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Each lesson's wall time and peak memory at default budgets, measured on one core.
+
+    Read from ``nbtune/lessons/precomputed/lesson_times.json``, which
+    ``taskset -c 0 python scripts/budget_report.py --save ...`` writes; the
+    table's ``attrs`` say where and when (``machine``, ``measured``, ``note``).
+    This is the one source of the time statements of the lessons and
+    INSTRUCTORS.md.
+
+    Examples
+    --------
+    >>> times = lesson_times()
+    >>> list(times.columns)
+    ['seconds', 'peak_mib']
+    >>> times.attrs["machine"]["cpus_usable"]
+    1
+    """
+    _, json_path = precomputed_paths(LESSON_TIMES, folder)
+    if not json_path.exists():
+        raise FileNotFoundError(
+            f"no lesson times: {json_path} does not exist. Make it with "
+            f"`taskset -c 0 python scripts/budget_report.py --save {json_path}`")
+    info = json.loads(json_path.read_text(encoding="utf-8"))
+    table = pd.DataFrame(info["lessons"]).set_index("lesson")[["seconds", "peak_mib"]]
+    table.attrs = {key: info[key] for key in ("measured", "machine", "note", "targets", "command")}
+    return table

@@ -1,6 +1,6 @@
 """What decides a search's scores, written down so that a resume can be checked.
 
-:func:`run_fingerprint` is the header of a run folder (:mod:`nbtune.runlog`):
+:func:`run_fingerprint` is the header of a run folder (:mod:`nbtune.search.runlog`):
 the strategy, the space, digests of the data and of every fold's train and
 test rows, the fit and build settings, the callbacks, the scoring and the
 build function (its qualified name and a digest of its source). Resuming a
@@ -29,8 +29,6 @@ from typing import Any
 import numpy as np
 
 from nbtune.space import SearchSpace
-
-__all__ = ["digest_arrays", "run_fingerprint"]
 
 _PLAIN = (bool, int, float, str, np.generic)
 

@@ -4,7 +4,7 @@ A benchmark is a finite space whose every configuration was trained to
 ``max_epochs`` with a few seeds, recording per epoch the validation accuracy
 and loss, the training loss and the seconds the epoch took (and each fit's
 fixed cost and final test accuracy). A strategy can then be *replayed* on it
-(:mod:`nbtune.replays`): each trial's score is read from the table, in
+(:mod:`nbtune.benchmarks.replays`): each trial's score is read from the table, in
 milliseconds, and its cost is the table's seconds, as the field's tabulated
 benchmarks do (NAS-Bench-201, LCBench, HPOBench).
 
@@ -43,17 +43,13 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
-from nbtune import engine
 from nbtune.backend import cpu_name, library_versions
-from nbtune.data import Dataset, load_digits
-from nbtune.estimator import KerasClassifier
-from nbtune.fingerprint import run_fingerprint
-from nbtune.lessons import build_digits_model
-from nbtune.runlog import RunLog
-from nbtune.space import Choice, Int, SearchSpace
-
-__all__ = ["Benchmark", "CURVE_COLUMNS", "digits_mlp_space", "load", "make_digits_mlp", "names",
-           "tabulate", "write"]
+from nbtune.data import Dataset
+from nbtune.search.fingerprint import run_fingerprint
+from nbtune.search.runlog import RunLog
+from nbtune.space import Choice, SearchSpace
+from nbtune.training import engine
+from nbtune.training.estimator import KerasClassifier
 
 #: What the table holds per configuration, seed and epoch.
 CURVE_COLUMNS = ("val_accuracy", "val_loss", "loss", "seconds")
@@ -205,7 +201,7 @@ class Benchmark:
 def _train_one(job: int, params: dict, seed: int, build_fn: Callable, dataset: Dataset,
                max_epochs: int, batch_size: int) -> dict:
     """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy."""
-    from nbtune.callbacks import EpochLog  # deferred: it imports Keras
+    from nbtune.training.callbacks import EpochLog  # deferred: it imports Keras
 
     recorder = EpochLog(keys=("val_accuracy", "val_loss", "loss"))
     settings = {"batch_size": batch_size, **params}
@@ -344,13 +340,13 @@ def _paused_fits(records: list[dict]) -> list[int]:
 
 def names() -> list[str]:
     """The benchmarks shipped with nbtune."""
-    folder = resources.files("nbtune").joinpath(_SHIPPED)
+    folder = resources.files("nbtune.benchmarks").joinpath(_SHIPPED)
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
 def load(name: str, *, folder: str | os.PathLike | None = None) -> Benchmark:
     """A benchmark by name: shipped with nbtune, or written by :func:`write` into ``folder``."""
-    base = resources.files("nbtune").joinpath(_SHIPPED) if folder is None else Path(folder)
+    base = resources.files("nbtune.benchmarks").joinpath(_SHIPPED) if folder is None else Path(folder)
     json_file, csv_file = base.joinpath(f"{name}.json"), base.joinpath(f"{name}.csv.gz")
     if not json_file.is_file():
         known = names() if folder is None else sorted(p.stem for p in Path(folder).glob("*.json"))
@@ -361,46 +357,3 @@ def load(name: str, *, folder: str | os.PathLike | None = None) -> Benchmark:
     configs = pd.DataFrame([space.to_python(c) for c in ParameterGrid(space.grid())])
     configs.insert(0, "config", np.arange(len(configs)))
     return Benchmark(name, space, configs, curves, pd.DataFrame(description["fits"]), description)
-
-
-# ------------------------------------------------------------ the digits table
-#: Learning rates of the digits table: 1e-4 to 1e-1, two per decade (the lessons' log scale).
-DIGITS_LEARNING_RATES = [0.0001, 0.000316, 0.001, 0.00316, 0.01, 0.0316, 0.1]
-
-
-def digits_mlp_space(fast: bool = False) -> SearchSpace:
-    """The space of the ``digits-mlp`` table: lesson 04's model, units and learning rate on its
-    log scales, with batch size and dropout added (252 configurations; ``fast``: 4).
-
-    Examples
-    --------
-    >>> digits_mlp_space().size, digits_mlp_space(fast=True).size
-    (252, 4)
-    """
-    if fast:
-        return SearchSpace(Choice("units", [16, 64]), Choice("learning_rate", [0.001, 0.01]),
-                           Choice("batch_size", [32]), Choice("dropout_rate", [0.0]))
-    return SearchSpace(Int("units", 16, 256, step=4, log=True),
-                       Choice("learning_rate", DIGITS_LEARNING_RATES),
-                       Choice("batch_size", [16, 32, 64, 128]),
-                       Choice("dropout_rate", [0.0, 0.2, 0.4]))
-
-
-def make_digits_mlp(work: str | os.PathLike, out: str | os.PathLike, *, fast: bool = False,
-                    resume: bool = False, overwrite: bool = False, n_jobs: int | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> tuple[Path, Path]:
-    """Tabulate lesson 04's model on :func:`digits_mlp_space` (run folder in ``work``), then write it.
-
-    What ``python -m nbtune tabulate`` runs: 3 seeds, 27 epochs. ``fast`` makes
-    ``digits-mlp-tiny`` instead (4 configurations, 2 seeds, 3 epochs), which the
-    tests and examples use.
-    """
-    folder = tabulate(digits_mlp_space(fast), build_digits_model, load_digits(),
-                      directory=work, project_name="digits-mlp-tiny" if fast else "digits-mlp",
-                      seeds=(0, 1) if fast else (0, 1, 2), max_epochs=3 if fast else 27,
-                      resume=resume, overwrite=overwrite, n_jobs=n_jobs, progress=progress)
-    about = {"data": "nbtune.data.load_digits(): train 1077, validation 360, test 360 rows",
-             "build_fn": "nbtune.lessons.build_digits_model (Dense(units) -> Dropout -> softmax)",
-             "command": "python -m nbtune tabulate" + (" --fast" if fast else ""),
-             "timings": f"each fit timed while {n_jobs or 1} worker(s) shared the machine"}
-    return write(folder, out, "digits-mlp-tiny" if fast else "digits-mlp", about=about)

@@ -3,7 +3,7 @@
 :func:`replay` runs each strategy unchanged (the same proposers as a live
 search: scikit-learn's samplers, keras-tuner's own oracles, successive
 halving) through the same trial loop, but its evaluator looks each trial up
-in a :class:`~nbtune.benchmarks.Benchmark` instead of training: the score is
+in a :class:`~nbtune.benchmarks.table.Benchmark` instead of training: the score is
 the table's validation accuracy at the trial's epoch, for a training seed
 drawn per trial (a promoted trial keeps its parent's), and the cost is the
 table's *simulated* seconds (the fit's fixed cost, then each epoch's). So a
@@ -28,16 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nbtune import strategies as strategy_registry
-from nbtune.benchmarks import Benchmark
-from nbtune.checks import check_whole
+from nbtune.arguments import check_whole
+from nbtune.benchmarks.table import Benchmark
 from nbtune.display import SearchProgress
-from nbtune.proposers import BudgetedProposer, Proposal, within_budget
-from nbtune.results import SearchResult
-from nbtune.schedule import hyperband_schedule
-from nbtune.trial_loop import run_trials
-
-__all__ = ["TableLookup", "replay"]
+from nbtune.search import strategies as strategy_registry
+from nbtune.search.proposers import BudgetedProposer, Proposal, within_budget
+from nbtune.search.results import SearchResult
+from nbtune.search.schedule import hyperband_schedule
+from nbtune.search.trial_loop import run_trials
 
 
 class TableLookup:
@@ -98,9 +96,9 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
     Parameters
     ----------
     benchmark : Benchmark
-        From :func:`nbtune.benchmarks.load`.
+        From :func:`nbtune.benchmarks.table.load`.
     strategies : iterable of str
-        Names of :func:`nbtune.strategies.names`.
+        Names of :func:`nbtune.search.strategies.names`.
     repeats : int, default 100
         Runs per strategy; run ``r`` seeds its strategy with ``seed + r``.
     seed : int, default 0
@@ -125,11 +123,11 @@ def replay(benchmark: Benchmark, strategies: Iterable[str] = ("grid", "random", 
         would be.
     """
     repeats = check_whole("repeats", repeats)
-    unknown = sorted(set(budget) - set(strategy_registry.BUDGET_DEFAULTS))
+    unknown = sorted(set(budget) - set(strategy_registry.budget_defaults()))
     if unknown:
         raise TypeError(f"replay() got unknown budget arguments {unknown}; it takes "
-                        f"{sorted(strategy_registry.BUDGET_DEFAULTS)}")
-    budget = {**strategy_registry.BUDGET_DEFAULTS, "epochs": benchmark.max_epochs, **budget}
+                        f"{sorted(strategy_registry.budget_defaults())}")
+    budget = {**strategy_registry.budget_defaults(), "epochs": benchmark.max_epochs, **budget}
     check_whole("epochs", budget["epochs"])
     limit = _equal_budget(total_epochs, total_seconds)
     if limit is not None:

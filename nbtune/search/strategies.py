@@ -1,19 +1,20 @@
 """The search strategies nbtune knows, in one registry.
 
 Each :class:`Strategy` says what the rest of nbtune needs to know about it: its
-name and labels, the budget arguments of :func:`nbtune.compare` it reads (and
-their defaults), which controls the run panel shows for it, whether it
+name, labels and colour, the budget arguments of :func:`nbtune.compare` it reads
+(and their defaults), whether it decides the epochs itself, which controls the
+run panel shows for it and which budget its trials box sets, whether it
 cross-validates nbtune's estimator, and its plan (how many trials and epochs a
 budget buys, before anything runs). ``compare``, the run panel, the command line
 and the lessons read it, so they agree on what a strategy is.
 
-Each entry also makes the strategy's proposer (:mod:`nbtune.proposers`) from
+Each entry also makes the strategy's proposer (:mod:`nbtune.search.proposers`) from
 a budget; adding a strategy is one entry and its proposer. Nothing here trains,
 and keras-tuner is imported only when an oracle is made.
 
 Examples
 --------
->>> from nbtune import strategies
+>>> from nbtune.search import strategies
 >>> strategies.names()
 ('grid', 'random', 'hyperband', 'bayesian', 'successive_halving')
 >>> strategies.get("hyperband").label
@@ -33,20 +34,17 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 
-from nbtune import compat
+from nbtune.arguments import check_whole
 from nbtune.backend import import_keras_tuner
-from nbtune.proposers import ListProposer, OracleProposer, Proposer, SuccessiveHalvingProposer
-from nbtune.schedule import hyperband_schedule, successive_halving_schedule
+from nbtune.search.proposers import (
+    ListProposer,
+    OracleProposer,
+    Proposer,
+    SuccessiveHalvingProposer,
+)
+from nbtune.search.schedule import hyperband_schedule, successive_halving_schedule
 from nbtune.space import SearchSpace
-
-__all__ = ["BUDGET_DEFAULTS", "Strategy", "check_names", "get", "names", "registry"]
-
-#: Defaults of the budget arguments of :func:`nbtune.compare` (a test checks they agree).
-BUDGET_DEFAULTS: dict[str, Any] = {
-    "epochs": 10, "points": None, "n_iter": 10, "max_epochs": None, "factor": 3,
-    "hyperband_iterations": 1, "max_trials": 10, "num_initial_points": None,
-    "alpha": 1e-4, "beta": 2.6,
-}
+from nbtune.training import compat
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,11 @@ class Strategy:
         How it is written for people: ``"Grid search"``.
     short_label : str
         A button's label: ``"Grid"``.
-    budget : tuple of str
-        The budget arguments of ``compare`` it reads (see :data:`BUDGET_DEFAULTS`).
+    colour : str
+        Its colour in every plot (Okabe–Ito, colour-blind safe).
+    budget : mapping of str to default
+        The budget arguments of ``compare`` it reads, with their defaults
+        (``compare``'s own defaults; a test checks they agree).
     panel_controls : tuple of str
         The budget controls the run panel shows for it.
     cross_validated : bool
@@ -73,18 +74,29 @@ class Strategy:
         settings will run, before it runs.
     proposer : callable
         ``proposer(space, budget, random_state) -> Proposer``: which trials it
-        runs (``budget`` has every key of :data:`BUDGET_DEFAULTS`); it checks
+        runs (``budget`` has every key of :func:`budget_defaults`); it checks
         the budget values it reads, before anything trains.
+    decides_epochs : bool, default False
+        Whether it decides each trial's epochs itself (Hyperband, successive
+        halving): a space's ``epochs`` dimension is then left out.
+    trials_knob : str or None, default None
+        The budget argument the run panel's trials box sets (``"n_iter"``).
+    trials_word : str, default "trials"
+        What that box is called: ``"configurations"`` for random search.
     """
 
     name: str
     label: str
     short_label: str
-    budget: tuple[str, ...]
+    colour: str
+    budget: Mapping[str, Any]
     panel_controls: tuple[str, ...]
     cross_validated: bool
     plan: Callable[[SearchSpace, Mapping[str, Any]], tuple[int, int]]
     proposer: Callable[[SearchSpace, Mapping[str, Any], int | None], Proposer]
+    decides_epochs: bool = False
+    trials_knob: str | None = None
+    trials_word: str = "trials"
 
 
 def _max_epochs(settings: Mapping[str, Any]) -> Any:
@@ -95,7 +107,7 @@ def _max_epochs(settings: Mapping[str, Any]) -> Any:
 
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
     value = settings.get(name)
-    return BUDGET_DEFAULTS[name] if value is None else value
+    return budget_defaults()[name] if value is None else value
 
 
 def _grid_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
@@ -130,12 +142,6 @@ def _successive_halving_plan(space: SearchSpace, settings: Mapping[str, Any]) ->
     return sum(sizes), int(np.dot(sizes, schedule["new_epochs"]))
 
 
-def _whole(name: str, value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r} is not allowed: give {what}, a whole number >= 1")
-    return int(value)
-
-
 def _oracle_seed(random_state: int | None) -> int | None:
     # keras-tuner's Oracle does `seed or random.randint(1, 10000)`, so seed=0
     # would mean "unseeded" and every run would try other configurations
@@ -166,7 +172,7 @@ def _grid_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: 
 
 
 def _random_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
-    n_iter = _whole("n_iter", budget["n_iter"], "the number of configurations to try")
+    n_iter = check_whole("n_iter", budget["n_iter"], what="the number of configurations to try, a whole number")
     return ListProposer(space, ParameterSampler(space.distributions(), n_iter=n_iter,
                                                 random_state=random_state))
 
@@ -182,7 +188,7 @@ def _hyperband_proposer(space: SearchSpace, budget: Mapping[str, Any], random_st
 
 
 def _bayesian_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
-    max_trials = _whole("max_trials", budget["max_trials"], "the number of trials")
+    max_trials = check_whole("max_trials", budget["max_trials"], what="the number of trials, a whole number")
     initial = budget.get("num_initial_points")
     oracle = _oracle("BayesianOptimizationOracle", space, random_state, max_trials=max_trials,
                      num_initial_points=None if initial is None else int(initial),
@@ -198,24 +204,46 @@ def _successive_halving_proposer(space: SearchSpace, budget: Mapping[str, Any],
 
 
 _REGISTRY = {s.name: s for s in (
-    Strategy("grid", "Grid search", "Grid", ("epochs", "points"), ("cv", "epochs"),
+    Strategy("grid", "Grid search", "Grid", "#0072B2",  # blue
+             {"epochs": 10, "points": None}, ("cv", "epochs"),
              cross_validated=True, plan=_grid_plan, proposer=_grid_proposer),
-    Strategy("random", "Random search", "Random", ("epochs", "n_iter"),
-             ("trials", "cv", "epochs"), cross_validated=True, plan=_random_plan,
-             proposer=_random_proposer),
-    Strategy("hyperband", "Hyperband", "Hyperband",
-             ("epochs", "max_epochs", "factor", "hyperband_iterations"),
+    Strategy("random", "Random search", "Random", "#E69F00",  # orange
+             {"epochs": 10, "n_iter": 10}, ("trials", "cv", "epochs"),
+             cross_validated=True, plan=_random_plan, proposer=_random_proposer,
+             trials_knob="n_iter", trials_word="configurations"),
+    Strategy("hyperband", "Hyperband", "Hyperband", "#009E73",  # bluish green
+             {"epochs": 10, "max_epochs": None, "factor": 3, "hyperband_iterations": 1},
              ("max_epochs", "factor"), cross_validated=False, plan=_hyperband_plan,
-             proposer=_hyperband_proposer),
-    Strategy("bayesian", "Bayesian optimisation", "Bayesian",
-             ("epochs", "max_trials", "num_initial_points", "alpha", "beta"),
+             proposer=_hyperband_proposer, decides_epochs=True),
+    Strategy("bayesian", "Bayesian optimisation", "Bayesian", "#CC79A7",  # reddish purple
+             {"epochs": 10, "max_trials": 10, "num_initial_points": None, "alpha": 1e-4,
+              "beta": 2.6},
              ("trials", "epochs"), cross_validated=False, plan=_bayesian_plan,
-             proposer=_bayesian_proposer),
-    Strategy("successive_halving", "Successive halving", "Halving",
-             ("epochs", "max_epochs", "factor"), ("max_epochs", "factor"),
+             proposer=_bayesian_proposer, trials_knob="max_trials"),
+    Strategy("successive_halving", "Successive halving", "Halving", "#56B4E9",  # sky blue
+             {"epochs": 10, "max_epochs": None, "factor": 3}, ("max_epochs", "factor"),
              cross_validated=False, plan=_successive_halving_plan,
-             proposer=_successive_halving_proposer),
+             proposer=_successive_halving_proposer, decides_epochs=True),
 )}
+
+
+def budget_defaults() -> dict[str, Any]:
+    """Every budget argument of :func:`nbtune.compare` and its default, from the entries.
+
+    Examples
+    --------
+    >>> budget_defaults()["n_iter"], budget_defaults()["factor"]
+    (10, 3)
+    """
+    merged: dict[str, Any] = {}
+    for strategy in _REGISTRY.values():
+        merged.update(strategy.budget)
+    return merged
+
+
+def colours() -> dict[str, str]:
+    """Each strategy's colour, by name (what every plot uses)."""
+    return {strategy.name: strategy.colour for strategy in _REGISTRY.values()}
 
 
 def registry() -> tuple[Strategy, ...]:

@@ -17,11 +17,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_regressor
 
-from nbtune.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import as_kwargs_build_fn, is_hp_build_fn
-
-__all__ = ["OPTIONAL_COLUMNS", "SKLEARN_SEARCHES", "SearchResult", "TRIAL_COLUMNS"]
+from nbtune.training.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 
 #: Columns every trials table has, besides one column per hyperparameter.
 TRIAL_COLUMNS = (

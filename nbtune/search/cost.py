@@ -1,11 +1,11 @@
 """What a search costs before it runs: grid sizes, fits, epochs and seconds.
 
 :func:`grid_cost` counts a grid search's configurations, fits and epochs (and
-seconds, given a measured speed); :func:`measure_speed` measures that speed
-with two short real fits. The space editor's live estimate is made of the two.
+seconds, given a speed that :func:`nbtune.measure_speed` measured with two short
+real fits). The space editor's live estimate is made of the two.
 :func:`comparison_cost` gives every strategy's trials and epochs for a
-``compare`` call, from each registry entry's plan (:mod:`nbtune.strategies`;
-Hyperband's brackets and successive halving's rounds are in :mod:`nbtune.schedule`).
+``compare`` call, from each registry entry's plan (:mod:`nbtune.search.strategies`;
+Hyperband's brackets and successive halving's rounds are in :mod:`nbtune.search.schedule`).
 
 Examples
 --------
@@ -17,19 +17,12 @@ Examples
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sklearn.utils.multiclass import type_of_target
 
-from nbtune import strategies
-from nbtune.estimator import KerasClassifier, KerasRegressor
+from nbtune.search import strategies
 from nbtune.space import SearchSpace
-
-__all__ = ["comparison_cost", "grid_cost", "measure_speed"]
 
 
 def grid_cost(
@@ -64,7 +57,7 @@ def grid_cost(
         ``configs * fit_overhead + epochs_total * seconds_per_epoch``. The
         fixed cost is paid once per configuration: a search builds and traces
         a configuration's model once and its other folds reuse it
-        (:mod:`nbtune.engine`).
+        (:mod:`nbtune.training.engine`).
 
     Examples
     --------
@@ -95,70 +88,6 @@ def grid_cost(
     }
 
 
-def measure_speed(
-    build_fn: Callable,
-    X: Any,
-    y: Any,
-    *,
-    epochs: tuple[int, int] = (1, 5),
-    batch_size: int = 32,
-) -> tuple[float, float]:
-    """Time a short real fit, epoch by epoch, and return ``(fit_overhead, seconds_per_epoch)``.
-
-    An untimed fit of ``epochs[0]`` epochs comes first, so that one-time
-    start-up costs (TensorFlow's first graph, ...) do not count as the cost of
-    every fit. Then one fit of ``epochs[1]`` epochs is timed with a callback:
-    the time per epoch is the median of its epochs after the first (the first
-    includes TensorFlow tracing the model), and the fixed cost of a fit is
-    what is left of the whole fit (building, tracing, the first epoch's extra).
-    Timing each epoch, not two whole fits, keeps a busy machine's noise out of
-    the difference: two whole fits of 1 and 5 epochs once gave 0.000 s per epoch.
-
-    The build function is trained with its default parameters through
-    :class:`nbtune.KerasClassifier` (:class:`nbtune.KerasRegressor` for a
-    continuous ``y``).
-
-    Parameters
-    ----------
-    build_fn : callable
-        ``build(**params)`` or a keras-tuner style ``build(hp)``.
-    X, y : array-like
-        The training data of the search (a grid search trains on about
-        (cv-1)/cv of it, so this slightly overestimates).
-    epochs : (int, int), default (1, 5)
-        Epochs of the warm-up fit and of the timed fit (at least 2).
-    batch_size : int, default 32
-
-    Returns
-    -------
-    (float, float)
-        Seconds of fixed cost per fit and seconds per epoch, both > 0.
-
-    Examples
-    --------
-    ``overhead, per_epoch = measure_speed(create_model, *cancer.train)``, then
-    ``SpaceEditor(space, fit_overhead=overhead, seconds_per_epoch=per_epoch)``.
-    """
-    short, long_ = epochs
-    if not (isinstance(short, int) and isinstance(long_, int) and 1 <= short < long_):
-        raise ValueError(
-            f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
-            "smaller, e.g. epochs=(1, 3)"
-        )
-    from nbtune.callbacks import EpochLog  # deferred: imports Keras, once, outside the timed fits
-
-    kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
-    kind(build_fn, epochs=short, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
-    times = EpochLog()
-    started = time.perf_counter()
-    kind(build_fn, epochs=long_, batch_size=batch_size, verbose=0, random_state=0).fit(
-        X, y, callbacks=[times])
-    whole = time.perf_counter() - started
-    per_epoch = max(float(np.median([row["seconds"] for row in times.rows[1:]])), 1e-4)
-    overhead = max(whole - long_ * per_epoch, 1e-3)
-    return overhead, per_epoch
-
-
 def comparison_cost(space: SearchSpace, settings: dict[str, Any]) -> pd.DataFrame:
     """Trials and epochs each strategy of a ``compare`` call will spend, before it runs.
 
@@ -167,7 +96,7 @@ def comparison_cost(space: SearchSpace, settings: dict[str, Any]) -> pd.DataFram
     space : SearchSpace
     settings : dict
         ``nbtune.compare`` keyword arguments (``strategies`` and the budget);
-        missing budget values take :data:`nbtune.strategies.BUDGET_DEFAULTS`.
+        missing budget values take :func:`nbtune.search.strategies.budget_defaults`.
 
     Returns
     -------

@@ -30,10 +30,8 @@ import pandas as pd
 
 from nbtune.display import Progress, SearchProgress
 from nbtune.formatting import format_seconds
-from nbtune.results import SearchResult
-from nbtune.search import SearchFailedError
-
-__all__ = ["SearchRunner", "status_parts"]
+from nbtune.search.helpers import SearchFailedError
+from nbtune.search.results import SearchResult
 
 
 def status_parts(tally: SearchProgress, final: str = "") -> list[str]:

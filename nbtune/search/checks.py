@@ -5,7 +5,7 @@ what is allowed and the fix) or returns the checked value; nothing trains.
 
 Examples
 --------
->>> from nbtune.checks import check_n_jobs
+>>> from nbtune.search.checks import check_n_jobs
 >>> check_n_jobs(None)
 1
 >>> check_n_jobs(0)
@@ -23,10 +23,10 @@ import numpy as np
 from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import type_of_target
 
-from nbtune import strategies as strategy_registry
+from nbtune.arguments import check_whole
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
-from nbtune.estimator import is_one_hot
-from nbtune.results import OPTIONAL_COLUMNS, TRIAL_COLUMNS
+from nbtune.search import strategies as strategy_registry
+from nbtune.search.results import OPTIONAL_COLUMNS, TRIAL_COLUMNS
 from nbtune.space import Float, Int, SearchSpace
 from nbtune.space.build_fns import (
     as_kwargs_build_fn,
@@ -34,13 +34,7 @@ from nbtune.space.build_fns import (
     hypermodel_fit,
     is_hp_build_fn,
 )
-
-__all__ = [
-    "check_data", "check_fit_counts", "check_folds", "check_n_jobs", "check_names_free",
-    "check_oracle_settings", "check_pair", "check_random_state", "check_validation_split",
-    "check_whole",
-    "prepare", "progress_object", "refuse_own_fit", "resolve_task",
-]
+from nbtune.training.estimator import is_one_hot
 
 
 def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
@@ -135,21 +129,6 @@ def check_pair(pair: Any, what: str, like: np.ndarray | None = None) -> tuple[np
             "give it the same features (columns) as X, in the same order"
         )
     return X, y
-
-
-def check_whole(name: str, value: Any, *, minimum: int = 1, what: str = "a whole number") -> int:
-    """``value`` as an int if it is a whole number >= ``minimum``, else a ValueError naming ``name``.
-
-    Examples
-    --------
-    >>> check_whole("epochs", 1.5)
-    Traceback (most recent call last):
-    ...
-    ValueError: epochs=1.5 is not allowed: give a whole number >= 1
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name}={value!r} is not allowed: give {what} >= {minimum}")
-    return int(value)
 
 
 def check_fit_counts(epochs: Any, batch_size: Any, space: SearchSpace | None = None) -> None:

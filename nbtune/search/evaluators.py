@@ -1,6 +1,6 @@
 """How a trial is evaluated: Keras training, cross-validated or on a holdout set.
 
-An evaluator turns a :class:`~nbtune.proposers.Proposal` into the trial's
+An evaluator turns a :class:`~nbtune.search.proposers.Proposal` into the trial's
 outcome: ``score``, ``score_std``, ``train_epochs``, ``epochs_spent``,
 ``seconds``, ``status`` (``"ok"`` or ``"failed"``) and, for a failure,
 ``error``. A failing trial is an outcome too: the search goes on.
@@ -30,11 +30,9 @@ from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import cross_validate
 
-from nbtune import engine
 from nbtune.backend import import_keras, import_keras_tuner
-from nbtune.proposers import Proposal
-
-__all__ = ["Evaluator", "CrossValidation", "Holdout", "error_text"]
+from nbtune.search.proposers import Proposal
+from nbtune.training import engine
 
 
 def error_text(exc: BaseException) -> str:
@@ -47,7 +45,7 @@ class Evaluator(Protocol):
     """What the trial loop needs to evaluate trials."""
 
     def session(self) -> contextlib.AbstractContextManager:
-        """A context the trials of one search run in (model reuse, memory: see nbtune.engine)."""
+        """A context the trials of one search run in (model reuse, memory: see nbtune.training.engine)."""
 
     def evaluate(self, proposal: Proposal) -> dict[str, Any]:
         """Train and score one proposal: its outcome (a failure is an outcome too)."""
@@ -70,7 +68,7 @@ class CrossValidation:
     >>> import keras
     >>> from sklearn.model_selection import KFold
     >>> from nbtune import KerasClassifier, data
-    >>> from nbtune.proposers import Proposal
+    >>> from nbtune.search.proposers import Proposal
     >>> def build(units=4):
     ...     return keras.Sequential([keras.layers.Dense(units, activation="relu"),
     ...                              keras.layers.Dense(2, activation="softmax")])
@@ -87,7 +85,7 @@ class CrossValidation:
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
         """The models of a configuration's folds, and of the next ones, reused, and garbage
-        collection kept cheap (nbtune.engine)."""
+        collection kept cheap (nbtune.training.engine)."""
         with engine.frozen_heap(), engine.reusing_models():
             yield
 
@@ -144,7 +142,7 @@ class Holdout:
     --------
     >>> import keras
     >>> from nbtune import KerasClassifier, data
-    >>> from nbtune.proposers import Proposal
+    >>> from nbtune.search.proposers import Proposal
     >>> def build(units=4):
     ...     return keras.Sequential([keras.layers.Dense(units, activation="relu"),
     ...                              keras.layers.Dense(2, activation="softmax")])
@@ -173,7 +171,7 @@ class Holdout:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
-        """Garbage collection kept cheap and models reused (nbtune.engine: twins, built for
+        """Garbage collection kept cheap and models reused (nbtune.training.engine: twins, built for
         another learning rate, share traced graphs); the models kept for promotion are
         dropped when the search ends. A HyperModel's own fit may compile the model again,
         so its models are not reused."""
@@ -209,7 +207,7 @@ class Holdout:
 
     def _hold(self, number: int, estimator: Any, bracket: int | None) -> None:
         """Keep a trained estimator for promotion, and its model's state: meanwhile the
-        search's model pool may give that model to another configuration (nbtune.engine)."""
+        search's model pool may give that model to another configuration (nbtune.training.engine)."""
         self._held[number] = (estimator, bracket, engine.model_state(estimator.model_))
 
     def _let_go(self, number: int) -> Any:

@@ -1,7 +1,7 @@
 """A run panel: pick a strategy and a budget, press Run, watch it, Stop it.
 
 :class:`SearchPanel` runs one of nbtune's searches (any of
-:func:`nbtune.strategies.names`) over a space -- or over what a :class:`~nbtune.widgets.SpaceEditor`
+:func:`nbtune.search.strategies.names`) over a space -- or over what a :class:`~nbtune.ui.editor.SpaceEditor`
 currently shows -- and watches it through the progress protocol of the
 search helpers (``begin`` / ``trial_done`` / ``should_stop`` / ``end``, see
 :class:`nbtune.display.SearchProgress`): one progress bar with the trial
@@ -10,7 +10,7 @@ grows as trials finish.  Nothing else is printed: no per-epoch output.
 
 In Jupyter a running cell blocks the kernel, so the Stop button could not be
 clicked until the search ended.  The panel is therefore a view over a headless
-:class:`~nbtune.runner.SearchRunner`, which runs the search in a background
+:class:`~nbtune.ui.runner.SearchRunner`, which runs the search in a background
 thread and is its progress object; Stop sets a flag that the search reads
 between trials, so it ends after the current trial and keeps every finished one.
 
@@ -29,23 +29,16 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from nbtune import search, strategies
-from nbtune.checks import check_data, resolve_task
 from nbtune.formatting import format_value
 from nbtune.plots import column_size, plot_best_so_far
-from nbtune.results import SearchResult
-from nbtune.runner import SearchRunner, status_parts
-from nbtune.search import SearchFailedError
+from nbtune.search import helpers, strategies
+from nbtune.search.checks import check_data, resolve_task
+from nbtune.search.helpers import SearchFailedError
+from nbtune.search.results import SearchResult
 from nbtune.space import SearchSpace
-from nbtune.ui_style import styled
-from nbtune.widgets import SpaceEditor
-
-__all__ = ["SearchPanel"]
-
-# the toggle buttons (label, name) and the budget controls each strategy uses
-_STRATEGIES = tuple((s.short_label, s.name) for s in strategies.registry())
-_BUDGET = {s.name: s.panel_controls for s in strategies.registry()}
-
+from nbtune.ui.editor import SpaceEditor
+from nbtune.ui.runner import SearchRunner, status_parts
+from nbtune.ui.style import styled
 
 
 def _check_panel_arguments(build_fn: Any, space_or_editor: Any, strategy: str) -> None:
@@ -59,7 +52,7 @@ def _check_panel_arguments(build_fn: Any, space_or_editor: Any, strategy: str) -
             f"SearchPanel: space_or_editor must be a SearchSpace or a SpaceEditor, got "
             f"{type(space_or_editor).__name__}"
         )
-    names = [value for _, value in _STRATEGIES]
+    names = list(strategies.names())
     if strategy not in names:
         raise ValueError(f"SearchPanel: strategy={strategy!r}; choose one of {names}")
 
@@ -81,7 +74,7 @@ class SearchPanel(widgets.VBox):
         Scores Hyperband and Bayesian trials (by default they hold out 20 % of
         X, y); grid and random search cross-validate on X, y.
     strategy : str, default "grid"
-        A name of :func:`nbtune.strategies.names` ("grid", "random", "hyperband",
+        A name of :func:`nbtune.search.strategies.names` ("grid", "random", "hyperband",
         "bayesian", "successive_halving").
     trials : int, default 10
         Configurations for random search, trials for Bayesian optimisation.
@@ -123,7 +116,7 @@ class SearchPanel(widgets.VBox):
     Examples
     --------
     >>> from nbtune import SearchSpace, Choice, data
-    >>> from nbtune.panel import SearchPanel
+    >>> from nbtune.ui.panel import SearchPanel
     >>> def build(units=8):
     ...     import keras
     ...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
@@ -207,7 +200,8 @@ class SearchPanel(widgets.VBox):
         }
 
     def _make_controls(self, strategy: str) -> None:
-        self.strategy_buttons = widgets.ToggleButtons(options=_STRATEGIES, value=strategy)
+        self.strategy_buttons = widgets.ToggleButtons(
+            options=[(s.short_label, s.name) for s in strategies.registry()], value=strategy)
         self.run_button = widgets.Button(description="Run", icon="play", button_style="success",
                                          layout=widgets.Layout(width="auto", min_width="6em"))
         self.stop_button = widgets.Button(description="Stop", icon="stop", button_style="danger",
@@ -243,11 +237,10 @@ class SearchPanel(widgets.VBox):
         return self.strategy_buttons.value
 
     def _show_budget(self) -> None:
-        wanted = _BUDGET[self.strategy]
+        wanted = strategies.get(self.strategy).panel_controls
         for name, box in self._budget.items():
             box.layout.display = None if name in wanted else "none"
-        label = "configurations" if self.strategy == "random" else "trials"
-        self.trials_input.description = label if self.strategy == "random" else "trials"
+        self.trials_input.description = strategies.get(self.strategy).trials_word
 
     def _space_and_points(self) -> tuple[SearchSpace, Any]:
         source = self.space_or_editor
@@ -259,17 +252,17 @@ class SearchPanel(widgets.VBox):
         """The search to run (a function of no arguments) and a note about it."""
         space, points = self._space_and_points()
         strategy, note = self.strategy, ""
-        label = strategies.get(strategy).label
-        if "max_epochs" in strategies.get(strategy).budget and "epochs" in space:
+        entry = strategies.get(strategy)
+        if entry.decides_epochs and "epochs" in space:
             space = space.without("epochs")
-            note = f"{label} decides the epochs itself: the space's 'epochs' is left out"
-        trials = self.trials_input.value
-        budget = {"epochs": self.epochs_input.value, "points": points, "n_iter": trials,
-                  "max_trials": trials, "max_epochs": self.max_epochs_input.value,
-                  "factor": self.factor_input.value}
+            note = f"{entry.label} decides the epochs itself: the space's 'epochs' is left out"
+        budget = {"epochs": self.epochs_input.value, "points": points,
+                  "max_epochs": self.max_epochs_input.value, "factor": self.factor_input.value}
+        if entry.trials_knob:
+            budget[entry.trials_knob] = self.trials_input.value
         settings = dict(batch_size=self.batch_size, scoring=self.scoring,
                         random_state=self.random_state, progress=self.runner)
-        return lambda: search.run_strategy(
+        return lambda: helpers.run_strategy(
             strategy, self.build_fn, space, self.X, self.y, validation_data=self.validation_data,
             cv=self.cv_input.value, budget=budget, **settings,
         ), note
@@ -383,7 +376,7 @@ class SearchPanel(widgets.VBox):
         will carry (the search's own rule, from the task its data gives), found once a run."""
         if self._score_label is None:
             _, y = check_data(self.X, self.y)  # a trial has run: the search accepted the data
-            self._score_label = search.scoring_name(self.scoring, resolve_task("auto", y))
+            self._score_label = helpers.scoring_name(self.scoring, resolve_task("auto", y))
         return self._score_label
 
     def should_stop(self) -> bool:

@@ -12,7 +12,7 @@ for a projector.  Rows wrap when the column is narrow (the file browser open,
 Examples
 --------
 >>> import re
->>> from nbtune.ui_style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
+>>> from nbtune.ui.style import PRESENTATION_CLASS, WIDGET_CLASS, style_sheet
 >>> sheet = style_sheet()
 >>> WIDGET_CLASS in sheet and PRESENTATION_CLASS in sheet
 True
@@ -23,8 +23,6 @@ True
 from __future__ import annotations
 
 from typing import Any
-
-__all__ = ["PRESENTATION_CLASS", "PRESENTATION_SCALE", "WIDGET_CLASS", "style_sheet", "styled"]
 
 #: The CSS class of every nbtune widget (the editor and the run panel).
 WIDGET_CLASS = "nbtune-widget"

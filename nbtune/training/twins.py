@@ -16,7 +16,7 @@ custom layer, loss, activation or model class (or a ``Lambda`` layer) may hold
 values its configuration does not show, so the graph could differ while the
 description does not. Layer names are part of the description; nbtune clears
 Keras's session before every build, so twins get the same names.
-:class:`nbtune.engine.ModelPool` reuses a twin's graph only when the two
+:class:`nbtune.training.engine.ModelPool` reuses a twin's graph only when the two
 descriptions are equal.
 
 Importing this module does not import TensorFlow.
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-
-__all__ = ["structure", "variables_of"]
 
 # Keras's own objects serialise with a module of "keras" or "keras.<part>" and no
 # registered name; a Lambda layer is Keras's own but runs any Python function.

@@ -14,16 +14,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["hyperband_schedule", "successive_halving_schedule"]
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(
-            f"{name}={value!r} is not allowed: give a whole number >= {minimum}, "
-            f"e.g. {name}={max(minimum, 3)}"
-        )
-    return value
+from nbtune.arguments import check_whole
 
 
 def hyperband_schedule(max_epochs: int, factor: int = 3, hyperband_iterations: int = 1) -> pd.DataFrame:
@@ -53,14 +44,14 @@ def hyperband_schedule(max_epochs: int, factor: int = 3, hyperband_iterations: i
 
     Examples
     --------
-    >>> from nbtune.schedule import hyperband_schedule
+    >>> from nbtune.search.schedule import hyperband_schedule
     >>> plan = hyperband_schedule(max_epochs=10, factor=3)
     >>> int(plan["trials"].sum()), int(plan["total_epochs"].sum())
     (30, 120)
     """
-    _check_int("max_epochs", max_epochs, 1)
-    _check_int("factor", factor, 2)
-    _check_int("hyperband_iterations", hyperband_iterations, 1)
+    check_whole("max_epochs", max_epochs, minimum=1, hint=", e.g. max_epochs=3")
+    check_whole("factor", factor, minimum=2, hint=", e.g. factor=3")
+    check_whole("hyperband_iterations", hyperband_iterations, minimum=1, hint=", e.g. hyperband_iterations=3")
 
     # The formulas below are HyperbandOracle._get_num_brackets, _get_size and
     # _get_epochs of keras-tuner 1.4 (min_epochs is 1 there).

@@ -2,9 +2,9 @@
 
 Every helper takes the same build function and :class:`~nbtune.SearchSpace`
 and returns a :class:`~nbtune.SearchResult` with one row per trial. Each is
-one entry of the strategy registry (:mod:`nbtune.strategies`) run by the one
-trial loop (:mod:`nbtune.trial_loop`) with one of two evaluators
-(:mod:`nbtune.evaluators`):
+one entry of the strategy registry (:mod:`nbtune.search.strategies`) run by the one
+trial loop (:mod:`nbtune.search.trial_loop`) with one of two evaluators
+(:mod:`nbtune.search.evaluators`):
 
 - :func:`grid_search` and :func:`random_search` cross-validate the nbtune
   estimator on every configuration, with scikit-learn's own ``ParameterGrid``
@@ -38,10 +38,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import PredefinedSplit, train_test_split
 
-from nbtune import engine
-from nbtune import strategies as strategy_registry
 from nbtune.backend import import_keras
-from nbtune.checks import (
+from nbtune.search import strategies as strategy_registry
+from nbtune.search.checks import (
     check_data,
     check_fit_counts,
     check_folds,
@@ -54,27 +53,16 @@ from nbtune.checks import (
     progress_object,
     refuse_own_fit,
 )
-from nbtune.estimator import KerasClassifier, KerasRegressor
-from nbtune.evaluators import CrossValidation, Holdout
-from nbtune.fingerprint import run_fingerprint
-from nbtune.results import SearchResult
-from nbtune.runlog import open_run_log
+from nbtune.search.evaluators import CrossValidation, Holdout
+from nbtune.search.fingerprint import run_fingerprint
+from nbtune.search.results import SearchResult
+from nbtune.search.runlog import open_run_log
+from nbtune.search.strategies import Strategy
+from nbtune.search.trial_loop import run_trials
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hypermodel_fit
-from nbtune.strategies import Strategy
-from nbtune.trial_loop import run_trials
-
-__all__ = [
-    "grid_search",
-    "random_search",
-    "hyperband",
-    "bayesian",
-    "successive_halving",
-    "compare",
-    "run_strategy",
-    "scoring_name",
-    "SearchFailedError",
-]
+from nbtune.training import engine
+from nbtune.training.estimator import KerasClassifier, KerasRegressor
 
 
 class SearchFailedError(RuntimeError):
@@ -83,7 +71,6 @@ class SearchFailedError(RuntimeError):
     def __init__(self, message: str, result: SearchResult):
         super().__init__(message)
         self.result = result
-
 
 
 def _estimator(build_fn, task, **settings):
@@ -204,7 +191,7 @@ def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[st
     """Run a holdout strategy (Hyperband, Bayesian, successive halving): checks, loop."""
     kwargs_fn, space, X, y, task = prepare(build_fn, space, X, y, task)
     check_random_state(random_state)
-    decides_epochs = "max_epochs" in strategy.budget  # Hyperband, successive halving
+    decides_epochs = strategy.decides_epochs
     check_fit_counts(1 if decides_epochs else budget["epochs"], batch_size, space)
     proposer = strategy.proposer(space, budget, random_state)
     X, y, X_val, y_val = _validation_split(X, y, validation_data, validation_split, task,
@@ -332,7 +319,7 @@ def grid_search(
     """
     return _cross_validated(
         strategy_registry.get("grid"), build_fn, space, X, y, cv=cv,
-        budget={**strategy_registry.BUDGET_DEFAULTS, "points": points, "epochs": epochs},
+        budget={**strategy_registry.budget_defaults(), "points": points, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
         overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
@@ -384,7 +371,7 @@ def random_search(
     """
     return _cross_validated(
         strategy_registry.get("random"), build_fn, space, X, y, cv=cv,
-        budget={**strategy_registry.BUDGET_DEFAULTS, "n_iter": n_iter, "epochs": epochs},
+        budget={**strategy_registry.budget_defaults(), "n_iter": n_iter, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
         overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
@@ -415,7 +402,7 @@ def hyperband(
     """Hyperband with keras-tuner: many short trials, the best trained longer.
 
     Each trial's model is scored on the validation data with the same scorer
-    as the cross-validated searches.  See :func:`nbtune.schedule.hyperband_schedule`
+    as the cross-validated searches.  See :func:`nbtune.search.schedule.hyperband_schedule`
     for how many trials and epochs ``max_epochs`` and ``factor`` give.
 
     Parameters
@@ -480,7 +467,7 @@ def hyperband(
     """
     return _on_holdout(
         strategy_registry.get("hyperband"), build_fn, space, X, y,
-        budget={**strategy_registry.BUDGET_DEFAULTS, "max_epochs": max_epochs, "factor": factor,
+        budget={**strategy_registry.budget_defaults(), "max_epochs": max_epochs, "factor": factor,
                 "hyperband_iterations": hyperband_iterations},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
@@ -560,7 +547,7 @@ def bayesian(
     check_oracle_settings(num_initial_points, alpha, beta)
     return _on_holdout(
         strategy_registry.get("bayesian"), build_fn, space, X, y,
-        budget={**strategy_registry.BUDGET_DEFAULTS, "max_trials": max_trials, "epochs": epochs,
+        budget={**strategy_registry.budget_defaults(), "max_trials": max_trials, "epochs": epochs,
                 "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
@@ -596,7 +583,7 @@ def successive_halving(
     models on (weights and optimizer state, in memory) to ``factor`` times the
     epochs, until one or a few reach ``max_epochs``. It is one bracket of
     Hyperband, the most aggressive (see
-    :func:`nbtune.schedule.successive_halving_schedule`); Hyperband hedges by
+    :func:`nbtune.search.schedule.successive_halving_schedule`); Hyperband hedges by
     also running less aggressive brackets.
 
     Parameters
@@ -636,7 +623,7 @@ def successive_halving(
     """
     return _on_holdout(
         strategy_registry.get("successive_halving"), build_fn, space, X, y,
-        budget={**strategy_registry.BUDGET_DEFAULTS, "max_epochs": max_epochs, "factor": factor},
+        budget={**strategy_registry.budget_defaults(), "max_epochs": max_epochs, "factor": factor},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
@@ -647,7 +634,7 @@ def successive_halving(
 def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y, *,
                  validation_data: tuple | None = None, cv=None,
                  budget: dict[str, Any] | None = None, **settings: Any) -> SearchResult:
-    """Run the strategy ``name`` of :mod:`nbtune.strategies` with one budget.
+    """Run the strategy ``name`` of :mod:`nbtune.search.strategies` with one budget.
 
     What :func:`compare` and the run panel call, so that both run a strategy
     the same way.
@@ -655,7 +642,7 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
     Parameters
     ----------
     name : str
-        A name of :func:`nbtune.strategies.names`.
+        A name of :func:`nbtune.search.strategies.names`.
     build_fn, space, X, y
         As in :func:`grid_search`.
     validation_data : (X_val, y_val), optional
@@ -666,7 +653,7 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
         Folds of X, y for grid and random search; ignored by the others.
     budget : dict, optional
         ``compare``'s budget arguments; those left out take
-        :data:`nbtune.strategies.BUDGET_DEFAULTS`.
+        :func:`nbtune.search.strategies.budget_defaults`.
     **settings
         ``batch_size``, ``scoring``, ``task``, ``random_state``, ``progress``,
         ``directory``, ``resume``, ``overwrite``, and ``callbacks`` (given to the keras-tuner
@@ -689,7 +676,7 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
     2
     """
     strategy = strategy_registry.get(name)
-    budget = {**strategy_registry.BUDGET_DEFAULTS, **(budget or {})}
+    budget = {**strategy_registry.budget_defaults(), **(budget or {})}
     if strategy.cross_validated:
         X, y, folds = _folds(X, y, validation_data, cv)
         settings = {k: v for k, v in settings.items() if k != "callbacks"}
@@ -765,7 +752,7 @@ def compare(
     build_fn, space, X, y, scoring, task, random_state, progress
         As in :func:`grid_search`.
     strategies : sequence of str, default ("grid", "random", "hyperband")
-        Any of :func:`nbtune.strategies.names`: ``"grid"``, ``"random"``, ``"hyperband"``,
+        Any of :func:`nbtune.search.strategies.names`: ``"grid"``, ``"random"``, ``"hyperband"``,
         ``"bayesian"``, ``"successive_halving"``.
     validation_data : (X_val, y_val), optional
         By default ``validation_split`` of X, y is held out (stratified).

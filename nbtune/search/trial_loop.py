@@ -1,7 +1,7 @@
 """The one trial loop every strategy runs in.
 
-:func:`run_trials` asks a proposer (:mod:`nbtune.proposers`) for trials, has
-an evaluator (:mod:`nbtune.evaluators`) train and score them, and does for
+:func:`run_trials` asks a proposer (:mod:`nbtune.search.proposers`) for trials, has
+an evaluator (:mod:`nbtune.search.evaluators`) train and score them, and does for
 every strategy alike what a search owes its user:
 
 - progress: each finished trial goes to the progress object, and its
@@ -28,11 +28,9 @@ from typing import Any
 from joblib import Parallel, delayed
 
 from nbtune.display import Progress
-from nbtune.evaluators import Evaluator
-from nbtune.proposers import Proposal, Proposer
-from nbtune.runlog import RunLog
-
-__all__ = ["run_trials"]
+from nbtune.search.evaluators import Evaluator
+from nbtune.search.proposers import Proposal, Proposer
+from nbtune.search.runlog import RunLog
 
 
 def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progress: Progress,
@@ -67,8 +65,8 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
     >>> from sklearn.model_selection import KFold, ParameterGrid
     >>> from nbtune import KerasClassifier, SearchSpace, Choice, data
     >>> from nbtune.display import SearchProgress
-    >>> from nbtune.evaluators import CrossValidation
-    >>> from nbtune.proposers import ListProposer
+    >>> from nbtune.search.evaluators import CrossValidation
+    >>> from nbtune.search.proposers import ListProposer
     >>> def build(units=4):
     ...     return keras.Sequential([keras.layers.Dense(units, activation="relu"),
     ...                              keras.layers.Dense(2, activation="softmax")])

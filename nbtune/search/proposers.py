@@ -1,6 +1,6 @@
 """Which trials a search runs: proposers, one per kind of strategy.
 
-A proposer hands the trial loop (:func:`nbtune.trial_loop.run_trials`) one
+A proposer hands the trial loop (:func:`nbtune.search.trial_loop.run_trials`) one
 :class:`Proposal` at a time (a configuration and its budget) and hears back
 how each trial went, which the adaptive strategies use to choose the next:
 
@@ -38,11 +38,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from sklearn.model_selection import ParameterSampler
 
-from nbtune.schedule import successive_halving_schedule
+from nbtune.search.schedule import successive_halving_schedule
 from nbtune.space import SearchSpace
-
-__all__ = ["Proposal", "Proposer", "ListProposer", "OracleProposer", "SuccessiveHalvingProposer",
-           "BudgetedProposer"]
 
 
 @dataclass(frozen=True)
@@ -145,14 +142,15 @@ class OracleProposer:
     oracle : keras_tuner Oracle
         E.g. ``kt.oracles.HyperbandOracle(objective=kt.Objective("score", "max"), ...)``;
         the objective must be ``"score"``. nbtune keeps it in memory (see
-        :func:`nbtune.compat.in_memory_oracle`).
+        :func:`nbtune.training.compat.in_memory_oracle`).
     total : int, optional
         The trials the oracle will propose, for progress.
 
     Examples
     --------
     >>> import keras_tuner as kt
-    >>> from nbtune import SearchSpace, Int, compat
+    >>> from nbtune import SearchSpace, Int
+    >>> from nbtune.training import compat
     >>> space = SearchSpace(Int("units", 4, 64))
     >>> oracle = compat.in_memory_oracle(kt.oracles.BayesianOptimizationOracle)(
     ...     objective=kt.Objective("score", "max"), max_trials=2,
@@ -284,7 +282,6 @@ class SuccessiveHalvingProposer:
             self._scores[proposal.number] = float(record["score"])
 
 
-
 class BudgetedProposer:
     """Another proposer's trials, until they have spent ``limit`` of ``measure``.
 
@@ -360,7 +357,6 @@ def _round_sizes(first: int, sizes: list[int]) -> list[int]:
         size = min(size, planned)
         rounds.append(size)
     return rounds
-
 
 
 def _succeeded(record: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ one is noticed.
 
 Examples
 --------
->>> from nbtune import compat
+>>> from nbtune.training import compat
 >>> isinstance(compat.tensorflow_gradient_registry(), dict)
 True
 >>> import keras_tuner as kt
@@ -25,8 +25,6 @@ from typing import Any
 
 from nbtune.backend import import_keras_tuner, import_tensorflow
 
-__all__ = ["in_memory_oracle", "tensorflow_gradient_registry"]
-
 
 def tensorflow_gradient_registry() -> dict[str, Any] | None:
     """TensorFlow's global registry of traced gradients (name -> gradient function), or None.
@@ -34,7 +32,7 @@ def tensorflow_gradient_registry() -> dict[str, Any] | None:
     ``tf.custom_gradient`` adds an entry for every traced gradient and never
     removes it; each entry keeps its whole graph alive (tensorflow/tensorflow#27492,
     #97697; keras-team/tf-keras#898), about 4.5 MB per new Keras model.
-    :mod:`nbtune.engine` removes a model's entries when the model is collected.
+    :mod:`nbtune.training.engine` removes a model's entries when the model is collected.
     Private: ``tensorflow.python.framework.ops._gradient_registry._registry``,
     checked on TensorFlow 2.16 to 2.21. None if a release has moved it (then
     nothing is pruned).
@@ -53,7 +51,7 @@ def in_memory_oracle(oracle_class: type) -> type:
     An oracle writes ``oracle.json`` and ``trial_*/trial.json`` after every
     step into the project folder its Tuner gives it through the private
     ``Oracle._set_project_dir``. nbtune drives oracles without a Tuner
-    (:class:`nbtune.proposers.OracleProposer`) and keeps its own run folder
+    (:class:`nbtune.search.proposers.OracleProposer`) and keeps its own run folder
     (``trials.jsonl``), so the subclass writes nothing: it overrides the public
     ``save`` and the private ``_save_trial`` (keras-tuner 1.4.7 and 1.4.8,
     ``keras_tuner/src/engine/oracle.py``: keras-tuner has no public way to run

@@ -22,7 +22,7 @@ learnt:
   random-seed state and optimizer state are put back to what they were right
   after the build, which is exactly where a rebuilt model would start, so the
   traced graphs are reused instead of traced again. Configurations that differ
-  only in the learning rate build twins (:mod:`nbtune.twins`): the new model's
+  only in the learning rate build twins (:mod:`nbtune.training.twins`): the new model's
   state, learning rate included, is put into the pooled twin, which trains on
   with the twin's graphs. A model kept to be trained further (Hyperband's
   promotions) keeps its state aside (:func:`model_state`) and gets it back
@@ -56,25 +56,8 @@ import weakref
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
-from nbtune import compat, twins
 from nbtune.backend import import_keras
-
-__all__ = [
-    "POOL_SIZE",
-    "SHORT_FIT_STEPS",
-    "STEPS_PER_EXECUTION",
-    "ModelPool",
-    "active_pool",
-    "forget_when_collected",
-    "frozen_heap",
-    "model_state",
-    "quiet_retracing",
-    "restore_state",
-    "reusing_models",
-    "steps_for_one_fit",
-    "steps_per_execution",
-    "tracking_gradients",
-]
+from nbtune.training import compat, twins
 
 #: Training steps per call into TensorFlow for models nbtune fits (see module notes).
 STEPS_PER_EXECUTION = 32
@@ -199,7 +182,7 @@ class ModelPool:
 
     * a pooled model with that key, put back to its state right after the build;
     * otherwise a new one from ``build``; if a pooled model is its twin (the
-      same structure, another learning rate: :mod:`nbtune.twins`), the twin
+      same structure, another learning rate: :mod:`nbtune.training.twins`), the twin
       takes the new model's state (weights, random-seed state, optimizer slots
       and learning rate) and is returned instead, with its traced graphs;
     * otherwise the new model itself, which then replaces the least recently
@@ -297,13 +280,13 @@ def model_state(model: Any) -> list:
 
 
 def restore_state(model: Any, state: list) -> None:
-    """Put back a :func:`model_state` of ``model`` (or of a twin of it, :mod:`nbtune.twins`)."""
+    """Put back a :func:`model_state` of ``model`` (or of a twin of it, :mod:`nbtune.training.twins`)."""
     for variable, value in zip(twins.variables_of(model), state, strict=True):
         variable.assign(value)
 
 
 class _Pooled:
-    """A pooled model, its state right after the build, and its structure (nbtune.twins)."""
+    """A pooled model, its state right after the build, and its structure (nbtune.training.twins)."""
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -318,7 +301,6 @@ class _Pooled:
         self.state = twin.state
         self.reset()
         return self
-
 
 
 _ACTIVE_POOL: contextvars.ContextVar[ModelPool | None] = contextvars.ContextVar(

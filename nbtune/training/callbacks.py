@@ -16,8 +16,6 @@ from nbtune.display import in_notebook
 
 keras = import_keras()  # a Callback subclass needs Keras now; nbtune imports this module lazily
 
-__all__ = ["ClearTrainingOutput", "EpochLog"]
-
 
 class ClearTrainingOutput(keras.callbacks.Callback):
     """Clear the notebook cell's output when a training run ends.

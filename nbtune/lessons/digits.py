@@ -14,11 +14,11 @@ come from exactly the code the class runs; the notebook imports them.
 - :class:`WallClock` -- the one-line progress of a search, which also
   measures the wall time of each strategy (what happens between trials
   included);
-- :func:`run_comparison`, :func:`precompute` -- run lesson 04's comparison,
-  and write it to files;
-- :func:`load_precomputed`, :func:`precomputed_info` -- read the shipped
-  results back, e.g. while a search runs or when Binder is slow;
-- :func:`lesson_times` -- how long each lesson takes, as measured on one core.
+- :func:`run_comparison` -- run lesson 04's comparison
+  (:func:`nbtune.lessons.shipped.precompute` writes it to files);
+- :func:`digits_mlp_space`, :func:`make_digits_mlp` -- the shipped
+  ``digits-mlp`` table: lesson 04's model on a wider space, tabulated by
+  :func:`nbtune.benchmarks.table.tabulate`.
 
 Importing this module is cheap: TensorFlow and Keras are imported by the
 functions that train.
@@ -34,37 +34,22 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
 from nbtune import data
-from nbtune.backend import import_keras, library_versions
-from nbtune.cost import comparison_cost
+from nbtune.backend import import_keras
+from nbtune.benchmarks.table import tabulate, write
 from nbtune.display import SearchProgress
-from nbtune.results import SearchResult
-from nbtune.search import compare
-from nbtune.space import Float, Int, SearchSpace
-
-__all__ = [
-    "PRECOMPUTED",
-    "WallClock",
-    "build_digits_model",
-    "comparison_plan",
-    "comparison_settings",
-    "comparison_space",
-    "load_precomputed",
-    "precompute",
-    "precomputed_folder",
-    "precomputed_info",
-    "precomputed_paths",
-    "run_comparison",
-]
+from nbtune.search.cost import comparison_cost
+from nbtune.search.helpers import compare
+from nbtune.search.results import SearchResult
+from nbtune.space import Choice, Float, Int, SearchSpace
 
 #: Name of lesson 04's precomputed comparison (files ``<name>.csv`` and ``<name>.json``).
 PRECOMPUTED = "comparison_digits"
@@ -166,7 +151,7 @@ def comparison_settings(budget: int = 1, *, fast: bool = False) -> dict[str, Any
 def comparison_plan(space: SearchSpace | None = None, settings: dict | None = None) -> pd.DataFrame:
     """Trials and epochs each strategy of lesson 04's comparison will spend, before running it.
 
-    :func:`nbtune.cost.comparison_cost` with the lesson's space and settings.
+    :func:`nbtune.search.cost.comparison_cost` with the lesson's space and settings.
 
     Parameters
     ----------
@@ -244,136 +229,44 @@ def run_comparison(budget: int = 1, *, fast: bool = False, progress: bool | Any 
                    progress=progress, **comparison_settings(budget, fast=fast))
 
 
-# ------------------------------------------------------------ precomputed
-def precomputed_folder() -> Path:
-    """The folder inside the installed package that holds the precomputed results."""
-    return Path(str(resources.files("nbtune") / "precomputed"))
+# ------------------------------------------------------------ the digits table
+#: Learning rates of the digits table: 1e-4 to 1e-1, two per decade (the lessons' log scale).
+DIGITS_LEARNING_RATES = [0.0001, 0.000316, 0.001, 0.00316, 0.01, 0.0316, 0.1]
 
 
-def precomputed_paths(name: str, folder: str | os.PathLike | None = None) -> tuple[Path, Path]:
-    """``<name>.csv`` and ``<name>.json`` in ``folder`` (default :func:`precomputed_folder`).
-
-    Examples
-    --------
-    >>> [path.name for path in precomputed_paths("comparison_digits")]
-    ['comparison_digits.csv', 'comparison_digits.json']
-    """
-    folder = precomputed_folder() if folder is None else Path(folder)
-    return folder / f"{name}.csv", folder / f"{name}.json"
-
-
-def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast: bool = False,
-               progress: bool = True, name: str = PRECOMPUTED,
-               stream: TextIO | None = None) -> SearchResult:
-    """Run lesson 04's comparison and write ``<name>.csv`` and ``<name>.json`` to ``folder``.
-
-    The CSV is the trials table (``SearchResult.to_csv``); the JSON holds the
-    space, the settings, the test score and the wall time of each strategy,
-    and the library versions.  ``folder`` defaults to the package's own
-    precomputed folder (:func:`precomputed_folder`), which is what
-    ``python -m nbtune precompute`` updates. The progress lines go to
-    ``stream`` (default ``sys.stderr``).
-    """
-    clock = WallClock(show=progress, stream=stream)
-    started = time.perf_counter()
-    result = run_comparison(budget, fast=fast, progress=clock)
-    csv_path, json_path = precomputed_paths(name, folder)
-    csv_path.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(csv_path)
-    info = {
-        "name": name,
-        "lesson": "04_comparing_strategies",
-        "command": "python -m nbtune precompute" + (" --fast" if fast else "")
-                   + (f" --budget {budget}" if budget != 1 else ""),
-        "dataset": "digits",
-        "budget": budget,
-        "fast": fast,
-        "space": comparison_space(budget, fast=fast).to_dict(),
-        "settings": comparison_settings(budget, fast=fast),
-        "task": result.task,
-        "scoring": result.scoring,
-        "fit_params": {k: v for k, v in result.fit_params.items() if isinstance(v, (int, float, str))},
-        "test_scores": result.test_scores,
-        "wall_seconds": clock.seconds,
-        "total_seconds": round(time.perf_counter() - started, 1),
-        "created": time.strftime("%Y-%m-%d"),
-        "versions": library_versions(),
-    }
-    json_path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
-    return result
-
-
-def precomputed_info(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> dict:
-    """The settings, test scores and wall times stored beside a precomputed result."""
-    _, json_path = precomputed_paths(name, folder)
-    if not json_path.exists():
-        raise FileNotFoundError(_missing(name, json_path))
-    return json.loads(json_path.read_text(encoding="utf-8"))
-
-
-def _missing(name: str, path: Path) -> str:
-    return (
-        f"no precomputed result {name!r}: {path} does not exist. Make it with "
-        "`python -m nbtune precompute`, or check that nbtune was installed with its "
-        "package data (nbtune/precomputed/*.csv, *.json)"
-    )
-
-
-def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> SearchResult:
-    """Lesson 04's comparison as nbtune ran it before shipping: no training needed.
-
-    Use it when the search is slow (Binder, an old laptop) or to look at the
-    plots while your own search runs.  The result knows its build function
-    (:func:`build_digits_model`), so ``refit_best`` works, and carries the
-    test score of each strategy's winner.
+def digits_mlp_space(fast: bool = False) -> SearchSpace:
+    """The space of the ``digits-mlp`` table: lesson 04's model, units and learning rate on its
+    log scales, with batch size and dropout added (252 configurations; ``fast``: 4).
 
     Examples
     --------
-    >>> result = load_precomputed()
-    >>> result.strategies
-    ['grid', 'random', 'hyperband', 'bayesian']
+    >>> digits_mlp_space().size, digits_mlp_space(fast=True).size
+    (252, 4)
     """
-    csv_path, json_path = precomputed_paths(name, folder)
-    if not csv_path.exists():
-        raise FileNotFoundError(_missing(name, csv_path))
-    info = precomputed_info(name, folder=folder) if json_path.exists() else {}
-    return SearchResult.read_csv(
-        csv_path,
-        build_fn=build_digits_model,
-        task=info.get("task", "classification"),
-        fit_params=info.get("fit_params"),
-        scoring=info.get("scoring"),
-        test_scores=info.get("test_scores"),
-    )
+    if fast:
+        return SearchSpace(Choice("units", [16, 64]), Choice("learning_rate", [0.001, 0.01]),
+                           Choice("batch_size", [32]), Choice("dropout_rate", [0.0]))
+    return SearchSpace(Int("units", 16, 256, step=4, log=True),
+                       Choice("learning_rate", DIGITS_LEARNING_RATES),
+                       Choice("batch_size", [16, 32, 64, 128]),
+                       Choice("dropout_rate", [0.0, 0.2, 0.4]))
 
 
-# ------------------------------------------------------------ lesson times
-LESSON_TIMES = "lesson_times"
+def make_digits_mlp(work: str | os.PathLike, out: str | os.PathLike, *, fast: bool = False,
+                    resume: bool = False, overwrite: bool = False, n_jobs: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[Path, Path]:
+    """Tabulate lesson 04's model on :func:`digits_mlp_space` (run folder in ``work``), then write it.
 
-
-def lesson_times(*, folder: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Each lesson's wall time and peak memory at default budgets, measured on one core.
-
-    Read from ``nbtune/precomputed/lesson_times.json``, which
-    ``taskset -c 0 python scripts/budget_report.py --save ...`` writes; the
-    table's ``attrs`` say where and when (``machine``, ``measured``, ``note``).
-    This is the one source of the time statements of the lessons and
-    INSTRUCTORS.md.
-
-    Examples
-    --------
-    >>> times = lesson_times()
-    >>> list(times.columns)
-    ['seconds', 'peak_mib']
-    >>> times.attrs["machine"]["cpus_usable"]
-    1
+    What ``python -m nbtune tabulate`` runs: 3 seeds, 27 epochs. ``fast`` makes
+    ``digits-mlp-tiny`` instead (4 configurations, 2 seeds, 3 epochs), which the
+    tests and examples use.
     """
-    _, json_path = precomputed_paths(LESSON_TIMES, folder)
-    if not json_path.exists():
-        raise FileNotFoundError(
-            f"no lesson times: {json_path} does not exist. Make it with "
-            f"`taskset -c 0 python scripts/budget_report.py --save {json_path}`")
-    info = json.loads(json_path.read_text(encoding="utf-8"))
-    table = pd.DataFrame(info["lessons"]).set_index("lesson")[["seconds", "peak_mib"]]
-    table.attrs = {key: info[key] for key in ("measured", "machine", "note", "targets", "command")}
-    return table
+    folder = tabulate(digits_mlp_space(fast), build_digits_model, data.load_digits(),
+                      directory=work, project_name="digits-mlp-tiny" if fast else "digits-mlp",
+                      seeds=(0, 1) if fast else (0, 1, 2), max_epochs=3 if fast else 27,
+                      resume=resume, overwrite=overwrite, n_jobs=n_jobs, progress=progress)
+    about = {"data": "nbtune.data.load_digits(): train 1077, validation 360, test 360 rows",
+             "build_fn": "nbtune.lessons.digits.build_digits_model (Dense(units) -> Dropout -> softmax)",
+             "command": "python -m nbtune tabulate" + (" --fast" if fast else ""),
+             "timings": f"each fit timed while {n_jobs or 1} worker(s) shared the machine"}
+    return write(folder, out, "digits-mlp-tiny" if fast else "digits-mlp", about=about)

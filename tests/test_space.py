@@ -17,7 +17,7 @@ from nbtune.space import (
     LogUniformInt,
     SearchSpace,
 )
-from nbtune.space.build_fns import as_kwargs_build_fn, is_hp_build_fn
+from nbtune.space.build_fns import HpOrigin, as_kwargs_build_fn, hp_origin, is_hp_build_fn
 
 PLAIN = (int, float, str, bool, type(None))
 
@@ -505,7 +505,7 @@ def test_from_build_fn_converts_every_kind():
 
 def test_as_kwargs_build_fn_builds_the_requested_model():
     build = as_kwargs_build_fn(model_builder)
-    assert build.__name__ == "model_builder" and build.hp_build_fn is model_builder
+    assert build.__name__ == "model_builder" and hp_origin(build) == HpOrigin(model_builder, None, ())
     assert str(inspect.signature(build)) == "(*, units=32, learning_rate=0.01)"
     assert not is_hp_build_fn(build) and as_kwargs_build_fn(build) is build
 

@@ -17,10 +17,11 @@ ValueError: n_jobs=0 is not allowed: give the number of worker processes, a whol
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import check_cv
+from sklearn.model_selection import PredefinedSplit, check_cv, train_test_split
 from sklearn.utils.multiclass import type_of_target
 
 from nbtune.arguments import check_whole
@@ -201,15 +202,50 @@ def resolve_task(task: str, y: np.ndarray) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A search's inputs, checked once: what every strategy of a search trains on.
+
+    Attributes
+    ----------
+    build_fn : callable or keras_tuner.HyperModel
+        As the user gave it: the result keeps it, run folders fingerprint it.
+    model_fn : callable
+        Its keyword form, which nbtune's estimator calls (``build_fn`` itself,
+        or :func:`~nbtune.space.build_fns.as_kwargs_build_fn` of a ``build(hp)``).
+    space : SearchSpace
+        The space given, or the one a ``build(hp)`` declares.
+    X, y : numpy.ndarray
+        The training data (float32 features, 1-D targets).
+    task : str
+        ``"classification"`` or ``"regression"``.
+    """
+
+    build_fn: Any
+    model_fn: Any
+    space: SearchSpace
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+
+
 def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str, *,
-            strategy: str | None = None) -> tuple[Any, SearchSpace, np.ndarray, np.ndarray, str]:
-    """Checked build function (plain keyword form), space, data and task.
+            strategy: str | None = None) -> Prepared:
+    """The build function, space, data and task of a search, checked (:class:`Prepared`).
 
     ``build_fn`` may be a keyword build function, a keras-tuner style
     ``build(hp)`` or a ``keras_tuner.HyperModel`` instance; ``strategy`` (when
     it cross-validates nbtune's estimator: grid, random) refuses a HyperModel
     whose own ``fit`` it cannot honour.  Nothing is trained here: a ``build(hp)`` is called once (and a
     HyperModel's ``fit``, with ``model.fit`` stubbed out) to read its space.
+
+    Examples
+    --------
+    >>> from nbtune import Choice, SearchSpace
+    >>> prepared = prepare(lambda units=4: None, SearchSpace(Choice("units", [4, 8])),
+    ...                    [[0.0], [1.0]], [0, 1], "auto")
+    >>> prepared.X.dtype, prepared.task
+    (dtype('float32'), 'classification')
     """
     check_build_fn(build_fn, argument="build_fn")
     if strategy is not None and strategy_registry.get(strategy).cross_validated:
@@ -228,7 +264,7 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
         space = declared if space is None else space
         if declared is space:
             check_names_free(space)
-        kwargs_fn = as_kwargs_build_fn(build_fn)
+        model_fn = as_kwargs_build_fn(build_fn)
     else:
         if space is None:
             raise ValueError(
@@ -236,8 +272,48 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
                 "HyperModel; for build functions of keyword arguments give a SearchSpace, "
                 "e.g. SearchSpace(Int('units', 32, 256, step=32))"
             )
-        kwargs_fn = build_fn
-    return kwargs_fn, space, X, y, resolve_task(task, y)
+        model_fn = build_fn
+    return Prepared(build_fn, model_fn, space, X, y, resolve_task(task, y))
+
+
+def hold_out(prepared: Prepared, validation_data: Any, validation_split: Any,
+             random_state: Any) -> tuple[Prepared, tuple[np.ndarray, np.ndarray]]:
+    """The training part and the validation data: the given pair, or a stratified part held out.
+
+    Examples
+    --------
+    >>> from nbtune import Choice, SearchSpace
+    >>> prepared = prepare(lambda units=4: None, SearchSpace(Choice("units", [4, 8])),
+    ...                    np.arange(20.0).reshape(10, 2), [0, 1] * 5, "auto")
+    >>> train, (X_val, y_val) = hold_out(prepared, None, 0.2, 0)
+    >>> len(train.X), len(X_val)
+    (8, 2)
+    """
+    check_validation_split(validation_split, validation_data)
+    X, y = prepared.X, prepared.y
+    if validation_data is not None:
+        X_val, y_val = check_pair(validation_data, "validation_data", like=X)
+    else:
+        X, X_val, y, y_val = train_test_split(
+            X, y, test_size=validation_split, random_state=random_state,
+            stratify=y if prepared.task == "classification" else None)
+    if prepared.task == "classification":
+        unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()))
+        if unseen:
+            raise ValueError(f"validation_data has labels {unseen} that the training data does not have")
+    return replace(prepared, X=X, y=y), (X_val, y_val)
+
+
+def validation_fold(prepared: Prepared, validation: tuple[np.ndarray, np.ndarray]) -> tuple[Prepared, Any]:
+    """Training and validation rows as one data set, and a split whose one fold is the validation.
+
+    How grid and random search are scored on ``compare``'s validation data.
+    """
+    X_val, y_val = validation
+    one_split = PredefinedSplit(np.r_[np.full(len(prepared.X), -1), np.zeros(len(X_val))])
+    joined = replace(prepared, X=np.concatenate([prepared.X, X_val]),
+                     y=np.concatenate([prepared.y, y_val]))
+    return joined, one_split
 
 
 def refuse_own_fit(build_fn: Any, strategy: str) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.space import SearchSpace
+from nbtune.space.build_fns import hp_origin
 
 _PLAIN = (bool, int, float, str, np.generic)
 
@@ -52,7 +53,8 @@ def digest_arrays(arrays: Iterable[Any]) -> str:
 def _source_digest(obj: Any) -> str | None:
     """A digest of the source of a function (or a HyperModel's class), None when unknown."""
     target = obj if inspect.isroutine(obj) or inspect.isclass(obj) else type(obj)
-    target = getattr(target, "hp_build_fn", target)  # a build(hp) turned into keyword form
+    origin = hp_origin(target)  # a build(hp) turned into keyword form: the original's source
+    target = target if origin is None else origin.build_fn
     try:
         source = inspect.getsource(target)
     except (OSError, TypeError):
@@ -61,7 +63,8 @@ def _source_digest(obj: Any) -> str | None:
 
 
 def _qualified_name(obj: Any) -> str:
-    target = getattr(obj, "hp_build_fn", obj)
+    origin = hp_origin(obj)
+    target = obj if origin is None else origin.build_fn
     if not (inspect.isroutine(target) or inspect.isclass(target)):
         target = type(target)
     return f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))}"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,22 +37,22 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import PredefinedSplit, train_test_split
 
 from nbtune.backend import import_keras
 from nbtune.search import strategies as strategy_registry
 from nbtune.search.checks import (
-    check_data,
+    Prepared,
     check_fit_counts,
     check_folds,
     check_n_jobs,
     check_oracle_settings,
     check_pair,
     check_random_state,
-    check_validation_split,
+    hold_out,
     prepare,
     progress_object,
     refuse_own_fit,
+    validation_fold,
 )
 from nbtune.search.evaluators import CrossValidation, Holdout
 from nbtune.search.fingerprint import run_fingerprint
@@ -60,7 +61,7 @@ from nbtune.search.runlog import open_run_log
 from nbtune.search.strategies import Strategy
 from nbtune.search.trial_loop import run_trials
 from nbtune.space import SearchSpace
-from nbtune.space.build_fns import hypermodel_fit
+from nbtune.space.build_fns import hp_origin, hypermodel_fit
 from nbtune.training import engine
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
 
@@ -116,7 +117,7 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
         warnings.warn(
             f"{strategy} search interrupted after {done} finished trials; the result "
             "holds them and has complete=False",
-            stacklevel=4,
+            stacklevel=5,
         )
     if done and result.ok_trials.empty:
         raise SearchFailedError(f"{strategy} search: " + result.no_success_message(), result)
@@ -130,98 +131,110 @@ def _run_in_folder(strategy: Strategy, proposer, evaluator, header: dict, *, dir
     log, earlier = open_run_log(header, directory=directory, resume=resume, overwrite=overwrite,
                                 project_name=project_name or strategy.name)
     try:
-        return run_trials(strategy.name, proposer, evaluator, progress=progress, log=log,
-                          earlier=earlier, workers=workers)
+        with warnings.catch_warnings():
+            # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
+            # oracle warns when a length scale reaches its bound, routine on a few trials
+            warnings.filterwarnings("ignore", category=ConvergenceWarning,
+                                    module="sklearn.gaussian_process")
+            return run_trials(strategy.name, proposer, evaluator, progress=progress, log=log,
+                              earlier=earlier, workers=workers)
     finally:
         if log is not None:
             log.close()
 
 
-def _cross_validated(strategy: Strategy, build_fn, space, X, y, *, cv, budget: Mapping[str, Any],
-                     scoring=None, batch_size=32, task="auto", random_state=0, progress=True,
-                     directory=None, project_name=None, resume=False, overwrite=False,
-                     n_jobs=None, **fit_settings) -> SearchResult:
-    """Run a cross-validated strategy (grid, random): checks, folds, run folder, loop."""
-    kwargs_fn, space, X, y, task = prepare(build_fn, space, X, y, task, strategy=strategy.name)
-    check_random_state(random_state)
-    check_fit_counts(budget["epochs"], batch_size, space)
-    proposer = strategy.proposer(space, budget, random_state)
-    workers, progress = check_n_jobs(n_jobs), progress_object(progress)
-    fit_settings = dict(epochs=budget["epochs"], batch_size=batch_size,
-                        random_state=random_state, **fit_settings)
-    base = _estimator(kwargs_fn, task, **fit_settings)
-    _check_space_names(base, space)
-    splits = check_folds(cv, y, task)
-    header = run_fingerprint(
-        strategy.name, space, data=[X, y], folds=splits, build_fn=build_fn,
-        settings={**fit_settings, **_budget_settings(strategy, budget)},
-        callbacks=fit_settings.get("callbacks"), scoring=scoring_name(scoring, task))
-    records, stopped = _run_in_folder(
-        strategy, proposer, CrossValidation(base, X, y, splits, scoring), header,
-        directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, workers=workers)
-    return _finish(records, strategy=strategy.name, space=space, progress=progress,
-                   stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_settings,
-                   scoring=scoring_name(scoring, task))
+@dataclass(frozen=True)
+class _Evaluation:
+    """The one part of a search that varies: how each trial is scored, and what that used."""
+
+    evaluator: CrossValidation | Holdout
+    data: list  # the arrays the run folder fingerprints
+    folds: Any  # cross-validation's splits, () on a holdout
+    fit_params: dict[str, Any]  # what the result and the run folder record
+    callbacks: Any = None
+    workers: int = 1
 
 
-def _validation_split(X, y, validation_data, validation_split, task, random_state):
-    """(X, y, X_val, y_val): the given validation data, or a stratified part of X, y held out."""
-    check_validation_split(validation_split, validation_data)
-    if validation_data is not None:
-        return (X, y, *check_pair(validation_data, "validation_data", like=X))
-    X, X_val, y, y_val = train_test_split(
-        X, y, test_size=validation_split, random_state=random_state,
-        stratify=y if task == "classification" else None)
-    return X, y, X_val, y_val
+def _cross_validation(prepared: Prepared, budget: Mapping[str, Any], *, cv, scoring,
+                      batch_size, random_state, n_jobs, fit_settings) -> _Evaluation:
+    """Grid and random search: every configuration cross-validated by nbtune's estimator."""
+    workers = check_n_jobs(n_jobs)
+    fit_params = dict(epochs=budget["epochs"], batch_size=batch_size,
+                      random_state=random_state, **fit_settings)
+    base = _estimator(prepared.model_fn, prepared.task, **fit_params)
+    _check_space_names(base, prepared.space)
+    splits = check_folds(cv, prepared.y, prepared.task)
+    evaluator = CrossValidation(base, prepared.X, prepared.y, splits, scoring)
+    return _Evaluation(evaluator, [prepared.X, prepared.y], splits, fit_params,
+                       fit_params.get("callbacks"), workers)
 
 
-def _check_validation_labels(y, y_val, task: str) -> None:
-    if task != "classification":
-        return
-    unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()))
-    if unseen:
-        raise ValueError(f"validation_data has labels {unseen} that the training data does not have")
-
-
-def _on_holdout(strategy: Strategy, build_fn, space, X, y, *, budget: Mapping[str, Any],
-                validation_data=None, validation_split=0.2, batch_size=32, scoring=None,
-                task="auto", random_state=0, directory=None, project_name=None, resume=False,
-                overwrite=False, progress=True, callbacks=None) -> SearchResult:
-    """Run a holdout strategy (Hyperband, Bayesian, successive halving): checks, loop."""
-    kwargs_fn, space, X, y, task = prepare(build_fn, space, X, y, task)
-    check_random_state(random_state)
-    decides_epochs = strategy.decides_epochs
-    check_fit_counts(1 if decides_epochs else budget["epochs"], batch_size, space)
-    proposer = strategy.proposer(space, budget, random_state)
-    X, y, X_val, y_val = _validation_split(X, y, validation_data, validation_split, task,
-                                           random_state)
-    _check_validation_labels(y, y_val, task)
-    progress = progress_object(progress)
-    base = _estimator(kwargs_fn, task, epochs=budget["epochs"], batch_size=batch_size,
-                      random_state=random_state)
-    _check_space_names(base, space)
-    own_fit = getattr(kwargs_fn, "fit", None) if hasattr(kwargs_fn, "hp_build_fn") else None
-    evaluator = Holdout(base, X, y, X_val, y_val, scoring=scoring, callbacks=callbacks,
-                        own_fit=own_fit, own_fit_names=getattr(kwargs_fn, "fit_names", ()))
+def _holdout(strategy: Strategy, prepared: Prepared, validation: tuple, budget: Mapping[str, Any],
+             *, scoring, batch_size, random_state, callbacks) -> _Evaluation:
+    """Hyperband, Bayesian optimisation, successive halving: one model per trial, scored on
+    the validation data (through a HyperModel's own fit, when it has one)."""
+    base = _estimator(prepared.model_fn, prepared.task, epochs=budget["epochs"],
+                      batch_size=batch_size, random_state=random_state)
+    _check_space_names(base, prepared.space)
+    origin = hp_origin(prepared.model_fn)
+    evaluator = Holdout(base, prepared.X, prepared.y, *validation, scoring=scoring,
+                        callbacks=callbacks, own_fit=origin.fit if origin else None,
+                        own_fit_names=origin.fit_names if origin else ())
     fit_params = {"batch_size": batch_size, "random_state": random_state}
-    if not decides_epochs:
+    if not strategy.decides_epochs:
         fit_params["epochs"] = budget["epochs"]
+    return _Evaluation(evaluator, [prepared.X, prepared.y, *validation], (), fit_params, callbacks)
+
+
+def _run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
+         validation: tuple | None = None, cv=3, validation_data=None, validation_split=0.2,
+         scoring=None, batch_size=32, random_state=0, progress=True, directory=None,
+         project_name=None, resume=False, overwrite=False, n_jobs=None, callbacks=None,
+         **fit_settings) -> SearchResult:
+    """The one path of every search: checks, the strategy's proposer, its evaluator, the loop.
+
+    ``validation`` is validation data already checked (``compare``'s);
+    otherwise a holdout strategy checks ``validation_data`` or holds out
+    ``validation_split`` of the training data.
+    """
+    check_random_state(random_state)
+    check_fit_counts(1 if strategy.decides_epochs else budget["epochs"], batch_size,
+                     prepared.space)
+    proposer = strategy.proposer(prepared.space, budget, random_state)
+    if strategy.cross_validated:
+        if callbacks is not None:
+            fit_settings["callbacks"] = callbacks
+        evaluation = _cross_validation(prepared, budget, cv=cv, scoring=scoring,
+                                       batch_size=batch_size, random_state=random_state,
+                                       n_jobs=n_jobs, fit_settings=fit_settings)
+    else:
+        if validation is None:
+            prepared, validation = hold_out(prepared, validation_data, validation_split,
+                                            random_state)
+        evaluation = _holdout(strategy, prepared, validation, budget, scoring=scoring,
+                              batch_size=batch_size, random_state=random_state,
+                              callbacks=callbacks)
+    progress = progress_object(progress)
     header = run_fingerprint(
-        strategy.name, space, data=[X, y, X_val, y_val], build_fn=build_fn,
-        settings={**fit_params, **_budget_settings(strategy, budget)}, callbacks=callbacks,
-        scoring=scoring_name(scoring, task))
-    with warnings.catch_warnings():
-        # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
-        # oracle warns when a length scale reaches its bound, routine on a few trials
-        warnings.filterwarnings("ignore", category=ConvergenceWarning,
-                                module="sklearn.gaussian_process")
-        records, stopped = _run_in_folder(
-            strategy, proposer, evaluator, header, directory=directory,
-            project_name=project_name, resume=resume, overwrite=overwrite, progress=progress)
-    return _finish(records, strategy=strategy.name, space=space, progress=progress,
-                   stopped=stopped, build_fn=build_fn, task=task, fit_params=fit_params,
-                   scoring=scoring_name(scoring, task))
+        strategy.name, prepared.space, data=evaluation.data, folds=evaluation.folds,
+        build_fn=prepared.build_fn, settings={**evaluation.fit_params,
+                                              **_budget_settings(strategy, budget)},
+        callbacks=evaluation.callbacks, scoring=scoring_name(scoring, prepared.task))
+    records, stopped = _run_in_folder(
+        strategy, proposer, evaluation.evaluator, header, directory=directory,
+        project_name=project_name, resume=resume, overwrite=overwrite, progress=progress,
+        workers=evaluation.workers)
+    return _finish(records, strategy=strategy.name, space=prepared.space, progress=progress,
+                   stopped=stopped, build_fn=prepared.build_fn, task=prepared.task,
+                   fit_params=evaluation.fit_params, scoring=scoring_name(scoring, prepared.task))
+
+
+def _search(name: str, build_fn, space, X, y, *, task="auto", budget: Mapping[str, Any],
+            **settings) -> SearchResult:
+    """A public helper's search: its inputs prepared, then :func:`_run` with the registry's entry."""
+    strategy = strategy_registry.get(name)
+    prepared = prepare(build_fn, space, X, y, task, strategy=name)
+    return _run(strategy, prepared, {**strategy_registry.budget_defaults(), **budget}, **settings)
 
 
 def grid_search(
@@ -317,9 +330,9 @@ def grid_search(
     >>> len(result.trials)
     2
     """
-    return _cross_validated(
-        strategy_registry.get("grid"), build_fn, space, X, y, cv=cv,
-        budget={**strategy_registry.budget_defaults(), "points": points, "epochs": epochs},
+    return _search(
+        "grid", build_fn, space, X, y, cv=cv,
+        budget={"points": points, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
         overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
@@ -369,9 +382,9 @@ def random_search(
     >>> result.trials["units"].between(4, 64).all()
     np.True_
     """
-    return _cross_validated(
-        strategy_registry.get("random"), build_fn, space, X, y, cv=cv,
-        budget={**strategy_registry.budget_defaults(), "n_iter": n_iter, "epochs": epochs},
+    return _search(
+        "random", build_fn, space, X, y, cv=cv,
+        budget={"n_iter": n_iter, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
         overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
@@ -465,9 +478,9 @@ def hyperband(
     >>> sorted(result.trials["bracket"].unique().tolist())
     [0, 1]
     """
-    return _on_holdout(
-        strategy_registry.get("hyperband"), build_fn, space, X, y,
-        budget={**strategy_registry.budget_defaults(), "max_epochs": max_epochs, "factor": factor,
+    return _search(
+        "hyperband", build_fn, space, X, y,
+        budget={"max_epochs": max_epochs, "factor": factor,
                 "hyperband_iterations": hyperband_iterations},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
@@ -545,9 +558,9 @@ def bayesian(
     2
     """
     check_oracle_settings(num_initial_points, alpha, beta)
-    return _on_holdout(
-        strategy_registry.get("bayesian"), build_fn, space, X, y,
-        budget={**strategy_registry.budget_defaults(), "max_trials": max_trials, "epochs": epochs,
+    return _search(
+        "bayesian", build_fn, space, X, y,
+        budget={"max_trials": max_trials, "epochs": epochs,
                 "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
@@ -621,9 +634,9 @@ def successive_halving(
     >>> result.trials.groupby("round")["train_epochs"].agg(["size", "max"]).values.tolist()
     [[3, 1], [1, 3]]
     """
-    return _on_holdout(
-        strategy_registry.get("successive_halving"), build_fn, space, X, y,
-        budget={**strategy_registry.budget_defaults(), "max_epochs": max_epochs, "factor": factor},
+    return _search(
+        "successive_halving", build_fn, space, X, y,
+        budget={"max_epochs": max_epochs, "factor": factor},
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
@@ -676,24 +689,26 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
     2
     """
     strategy = strategy_registry.get(name)
+    prepared = prepare(build_fn, space, X, y, settings.pop("task", "auto"), strategy=name)
+    validation = None
+    if not strategy.cross_validated:
+        settings["validation_data"] = validation_data  # checked, or held out, by _run
+    elif cv is None and validation_data is not None:
+        validation = check_pair(validation_data, "validation_data", like=prepared.X)
+    return _run_prepared(strategy, prepared, validation, cv=cv, budget=budget, **settings)
+
+
+def _run_prepared(strategy: Strategy, prepared: Prepared, validation: tuple | None, *, cv=None,
+                  budget: Mapping[str, Any] | None = None, **settings) -> SearchResult:
+    """One strategy on prepared data: grid and random search are scored on ``validation`` as
+    one fold when ``cv`` is None, the others on ``validation`` (held out when None)."""
     budget = {**strategy_registry.budget_defaults(), **(budget or {})}
-    if strategy.cross_validated:
-        X, y, folds = _folds(X, y, validation_data, cv)
-        settings = {k: v for k, v in settings.items() if k != "callbacks"}
-        return _cross_validated(strategy, build_fn, space, X, y, cv=folds, budget=budget,
-                                **settings)
-    return _on_holdout(strategy, build_fn, space, X, y, budget=budget,
-                       validation_data=validation_data, **settings)
-
-
-def _folds(X, y, validation_data, cv):
-    """X, y and folds for a cross-validated search: ``cv`` folds, or the validation set as one."""
-    if cv is not None or validation_data is None:
-        return X, y, 3 if cv is None else cv
-    X, y = check_data(X, y)
-    X_val, y_val = check_pair(validation_data, "validation_data", like=X)
-    one_split = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(X_val))])
-    return np.concatenate([X, X_val]), np.concatenate([y, y_val]), one_split
+    if not strategy.cross_validated:
+        return _run(strategy, prepared, budget, validation=validation, **settings)
+    settings.pop("callbacks", None)  # keras-tuner's trial callbacks: not the estimator's fit
+    if cv is None and validation is not None:
+        prepared, cv = validation_fold(prepared, validation)
+    return _run(strategy, prepared, budget, cv=3 if cv is None else cv, **settings)
 
 
 # ------------------------------------------------------------------- compare
@@ -822,31 +837,30 @@ def compare(
             "out and retrain the best configuration with your fit: "
             "hypermodel.fit(hp, hypermodel.build(hp), X, y) with hp.values = result.best_params"
         )
-    _, space, X, y, task = prepare(build_fn, space, X, y, task)
+    prepared = prepare(build_fn, space, X, y, task)
     check_random_state(random_state)
-    check_fit_counts(epochs, batch_size, space)
-    X, y, X_val, y_val = _validation_split(X, y, validation_data, validation_split, task,
-                                           random_state)
+    check_fit_counts(epochs, batch_size, prepared.space)
+    prepared, validation = hold_out(prepared, validation_data, validation_split, random_state)
     # checked before any search runs, so a wrong test set cannot waste them
-    test = None if test_data is None else check_pair(test_data, "test_data", like=X)
+    test = None if test_data is None else check_pair(test_data, "test_data", like=prepared.X)
     budget = dict(epochs=epochs, points=points, n_iter=n_iter, max_epochs=max_epochs,
                   factor=factor, hyperband_iterations=hyperband_iterations,
                   max_trials=max_trials, num_initial_points=num_initial_points,
                   alpha=alpha, beta=beta)
-    settings = dict(batch_size=batch_size, scoring=scoring, task=task,
-                    random_state=random_state, progress=progress, directory=directory,
-                    resume=resume, overwrite=overwrite, callbacks=callbacks)
+    settings = dict(batch_size=batch_size, scoring=scoring, random_state=random_state,
+                    progress=progress, directory=directory, resume=resume,
+                    overwrite=overwrite, callbacks=callbacks)
     _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
     results = []
     for strategy in strategies:
-        result = run_strategy(strategy, build_fn, space, X, y, validation_data=(X_val, y_val),
-                              budget=budget, **settings)
+        result = _run_prepared(strategy_registry.get(strategy), prepared, validation, budget=budget,
+                               **settings)
         results.append(result)
         if not result.complete:
             break  # the user stopped it: do not start the next strategy
     combined = SearchResult.combine(results)
     if test is not None and combined.complete:
-        X_test, y_test = test
+        X, y, (X_test, y_test) = prepared.X, prepared.y, test
         scorer = get_scorer(scoring) if scoring is not None else None
         with engine.reusing_models():  # winners of the same structure share traced graphs
             for result in results:

@@ -4,7 +4,8 @@ nbtune's searches and estimators take a plain build function of keyword
 arguments; this module recognises the keras-tuner forms (:func:`is_hp_build_fn`,
 :func:`check_build_fn`, :func:`hypermodel_fit`), reads the space they declare
 (:func:`declared_dimensions`, which :meth:`nbtune.SearchSpace.from_build_fn` wraps) and
-turns them into a keyword build function (:func:`as_kwargs_build_fn`).
+turns them into a keyword build function (:func:`as_kwargs_build_fn`), whose
+:class:`HpOrigin` (read with :func:`hp_origin`) says where it came from.
 
 Examples
 --------
@@ -17,10 +18,42 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.space.dimensions import Choice, Dimension, Fixed, Float, Int
+
+
+@dataclass(frozen=True)
+class HpOrigin:
+    """Where a keyword build function made by :func:`as_kwargs_build_fn` came from.
+
+    Attributes
+    ----------
+    build_fn : callable or keras_tuner.HyperModel
+        The original ``build(hp)`` or HyperModel (run folders fingerprint its source).
+    fit : callable or None
+        The HyperModel's own ``fit`` (see :func:`hypermodel_fit`), which the
+        holdout searches call for each trial; None for a plain ``build(hp)``.
+    fit_names : tuple of str
+        The hyperparameters only that ``fit`` declares (the build ignores them).
+    """
+
+    build_fn: Any
+    fit: Callable | None
+    fit_names: tuple[str, ...]
+
+
+def hp_origin(fn: Any) -> HpOrigin | None:
+    """The :class:`HpOrigin` of a function made by :func:`as_kwargs_build_fn`, else None.
+
+    Examples
+    --------
+    >>> hp_origin(lambda units=32: None) is None
+    True
+    """
+    return getattr(fn, "_hp_origin", None)
 
 
 def _is_hp_signature(fn: Any) -> bool:
@@ -50,7 +83,7 @@ def is_hp_build_fn(fn: Any) -> bool:
     >>> is_hp_build_fn(lambda hp: None), is_hp_build_fn(lambda units=32: None)
     (True, False)
     """
-    if hasattr(fn, "hp_build_fn"):
+    if hp_origin(fn) is not None:
         return False
     if _is_hypermodel(fn):
         return _is_hp_signature(fn.build)
@@ -281,12 +314,12 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     ``inspect.signature`` tells which parameters it accepts. Calling it builds
     the model by calling ``fn`` with a ``HyperParameters`` whose values are the
     given params (numpy scalars converted to plain Python); missing ones take
-    keras-tuner's defaults. It carries ``hp_build_fn`` (the original ``fn``).
+    keras-tuner's defaults. :func:`hp_origin` gives back the original ``fn``.
 
     For a ``keras_tuner.HyperModel`` it builds with ``build(hp)``; the names
     its own ``fit`` declares are parameters too (the build ignores them), and
-    it also carries ``fit`` (that fit, or None: see :func:`hypermodel_fit`) and
-    ``fit_names`` (the names declared only by the fit).
+    its :class:`HpOrigin` also holds that fit (or None: see
+    :func:`hypermodel_fit`) and the names declared only by the fit.
 
     Examples
     --------
@@ -298,7 +331,7 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     <Signature (*, units=32)>
     >>> model = build(units=64)
     """
-    if hasattr(fn, "hp_build_fn"):
+    if hp_origin(fn) is not None:
         return fn
     dimensions, defaults, fit_names = _record(fn)
     by_name = {dim.name: dim for dim in dimensions}
@@ -329,9 +362,7 @@ def as_kwargs_build_fn(fn: Callable) -> Callable[..., Any]:
     build.__doc__ = getattr(fn, "__doc__", None)
     build.__module__ = getattr(fn, "__module__", __name__)
     build.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    build.hp_build_fn = fn  # type: ignore[attr-defined]
-    build.fit = hypermodel_fit(fn)  # type: ignore[attr-defined]
-    build.fit_names = fit_names  # type: ignore[attr-defined]
+    build._hp_origin = HpOrigin(fn, hypermodel_fit(fn), fit_names)  # type: ignore[attr-defined]
     return build
 
 

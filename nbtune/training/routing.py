@@ -26,6 +26,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from nbtune.space.build_fns import hp_origin
+
 #: Arguments of ``keras.Model.fit`` that can be estimator parameters (routed to ``fit``).
 #: ``tests/test_wrapper_compat.py`` checks them against Keras's own signature.
 FIT_PARAMS = (
@@ -168,7 +170,8 @@ def check_build_names(fn: Callable, names: Iterable[str], *, estimator: str,
 
 
 def _unknown_name_message(fn: Callable, key: str, estimator: str, accepted: list[str]) -> str:
-    original = getattr(fn, "hp_build_fn", fn)  # space.as_kwargs_build_fn keeps it
+    origin = hp_origin(fn)  # a build(hp) in keyword form: name the original
+    original = fn if origin is None else origin.build_fn
     fn_name = getattr(original, "__name__", "build_fn")
     if original is not fn:
         fix = f"declare it in {fn_name}(hp), e.g. hp.Choice({key!r}, [...])"

@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV, ParameterSampler
 
 import nbtune
 from nbtune import Choice, Float, Int, SearchSpace
-from nbtune.search.helpers import SearchFailedError
+from nbtune.search.pipeline import SearchFailedError
 from nbtune.search.proposers import Proposer
 from nbtune.search.schedule import hyperband_schedule
 

@@ -4,9 +4,11 @@ A search helper call walks these modules in this order:
 
 * :mod:`nbtune.search.helpers`: the public helpers (:func:`grid_search`,
   :func:`random_search`, :func:`hyperband`, :func:`bayesian`,
-  :func:`successive_halving`, :func:`compare`) and the one path they share;
-* :mod:`nbtune.search.checks`: every argument checked, and the data prepared,
-  before anything trains;
+  :func:`successive_halving`, :func:`compare`);
+* :mod:`nbtune.search.checks`: every argument checked, and the data prepared
+  once (a :class:`~nbtune.search.checks.Prepared`), before anything trains;
+* :mod:`nbtune.search.pipeline`: the one path every search takes, whose only
+  varying part is the evaluator;
 * :mod:`nbtune.search.strategies`: the registry, one entry per strategy (its
   labels, colour, budget, plan and proposer);
 * :mod:`nbtune.search.proposers`: which configuration to try next

@@ -31,9 +31,9 @@ import ipywidgets as widgets
 
 from nbtune.formatting import format_value
 from nbtune.plots import column_size, plot_best_so_far
-from nbtune.search import helpers, strategies
+from nbtune.search import helpers, pipeline, strategies
 from nbtune.search.checks import check_data, resolve_task
-from nbtune.search.helpers import SearchFailedError
+from nbtune.search.pipeline import SearchFailedError
 from nbtune.search.results import SearchResult
 from nbtune.space import SearchSpace
 from nbtune.ui.editor import SpaceEditor
@@ -376,7 +376,7 @@ class SearchPanel(widgets.VBox):
         will carry (the search's own rule, from the task its data gives), found once a run."""
         if self._score_label is None:
             _, y = check_data(self.X, self.y)  # a trial has run: the search accepted the data
-            self._score_label = helpers.scoring_name(self.scoring, resolve_task("auto", y))
+            self._score_label = pipeline.scoring_name(self.scoring, resolve_task("auto", y))
         return self._score_label
 
     def should_stop(self) -> bool:

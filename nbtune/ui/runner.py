@@ -30,7 +30,7 @@ import pandas as pd
 
 from nbtune.display import Progress, SearchProgress
 from nbtune.formatting import format_seconds
-from nbtune.search.helpers import SearchFailedError
+from nbtune.search.pipeline import SearchFailedError
 from nbtune.search.results import SearchResult
 
 

@@ -1,0 +1,235 @@
+"""The one path every search takes: checks, proposer, evaluator, the trial loop, a result.
+
+:func:`run` is it. What varies between strategies is only how a trial is
+scored, an :class:`Evaluation`: cross-validation of nbtune's estimator (grid and
+random search) or one model per trial on a holdout (Hyperband, Bayesian
+optimisation, successive halving). :func:`run_on` picks the validation data
+each kind uses; the helpers of :mod:`nbtune.search.helpers` and ``compare``
+call it with inputs prepared once (:func:`nbtune.search.checks.prepare`).
+
+Examples
+--------
+>>> from nbtune import Choice, SearchSpace, data
+>>> from nbtune.search import strategies
+>>> from nbtune.search.checks import prepare
+>>> def build(units=4):
+...     import keras
+...     model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
+...                               keras.layers.Dense(2, activation="softmax")])
+...     model.compile("adam", "sparse_categorical_crossentropy")
+...     return model
+>>> cancer = data.load_breast_cancer()
+>>> prepared = prepare(build, SearchSpace(Choice("units", [4, 8])), *cancer.train, "auto")
+>>> result = run_on(strategies.get("grid"), prepared, cancer.validation,
+...                 budget={"epochs": 1}, progress=False)
+>>> len(result.trials), result.fit_params["epochs"]
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+from nbtune.search import strategies as strategy_registry
+from nbtune.search.checks import (
+    Prepared,
+    check_fit_counts,
+    check_folds,
+    check_n_jobs,
+    check_random_state,
+    hold_out,
+    progress_object,
+    validation_fold,
+)
+from nbtune.search.evaluators import CrossValidation, Holdout
+from nbtune.search.fingerprint import run_fingerprint
+from nbtune.search.results import SearchResult
+from nbtune.search.runlog import open_run_log
+from nbtune.search.strategies import Strategy
+from nbtune.search.trial_loop import run_trials
+from nbtune.space import SearchSpace
+from nbtune.space.build_fns import hp_origin
+from nbtune.training.estimator import KerasClassifier, KerasRegressor
+
+
+class SearchFailedError(RuntimeError):
+    """Every trial of a search failed.  ``.result`` holds the failed trials."""
+
+    def __init__(self, message: str, result: SearchResult):
+        super().__init__(message)
+        self.result = result
+
+
+def _estimator(build_fn, task, **settings):
+    kind = KerasRegressor if task == "regression" else KerasClassifier
+    return kind(model=build_fn, **settings)
+
+
+def _check_space_names(base, space: SearchSpace) -> None:
+    """Fail before training if the build function or fit cannot take a space name."""
+    clone(base).set_params(**space.defaults())
+
+
+def scoring_name(scoring, task: str) -> str | None:
+    """The name a search's result gives its scores: the scorer's, or the task's default.
+
+    Examples
+    --------
+    >>> scoring_name(None, "classification"), scoring_name("f1", "classification")
+    ('accuracy', 'f1')
+    """
+    if scoring is None:
+        return "accuracy" if task == "classification" else "r2"
+    return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", None)
+
+
+def _budget_settings(strategy: Strategy, budget: Mapping[str, Any]) -> dict[str, Any]:
+    """The budget values a strategy reads, as the run folder's header records them."""
+    return {k: budget[k] if budget[k] is None or isinstance(budget[k], (int, float, str))
+            else str(budget[k]) for k in strategy.budget}
+
+
+def _finish(records, *, strategy, space, progress, stopped, **settings) -> SearchResult:
+    """The SearchResult of finished trials; ``stopped`` is None, "interrupt" or "request"."""
+    result = SearchResult(
+        pd.DataFrame(records) if records else pd.DataFrame(columns=["strategy", *space.names]),
+        param_names=list(space.names),
+        complete=stopped is None,
+        **settings,
+    )
+    done = len(result.trials)
+    progress.end(f"stopped: kept {done} finished trials" if stopped else "")
+    if stopped == "interrupt":
+        warnings.warn(
+            f"{strategy} search interrupted after {done} finished trials; the result "
+            "holds them and has complete=False",
+            stacklevel=5,
+        )
+    if done and result.ok_trials.empty:
+        raise SearchFailedError(f"{strategy} search: " + result.no_success_message(), result)
+    return result
+
+
+def _run_in_folder(strategy: Strategy, proposer, evaluator, header: dict, *, directory,
+                   project_name, resume: bool, overwrite: bool, progress,
+                   workers: int = 1) -> tuple[list[dict], str | None]:
+    """The trial loop, in the run folder (taken before the first trial, given up after the last)."""
+    log, earlier = open_run_log(header, directory=directory, resume=resume, overwrite=overwrite,
+                                project_name=project_name or strategy.name)
+    try:
+        with warnings.catch_warnings():
+            # Bayesian optimisation: scikit-learn's Gaussian process inside keras-tuner's
+            # oracle warns when a length scale reaches its bound, routine on a few trials
+            warnings.filterwarnings("ignore", category=ConvergenceWarning,
+                                    module="sklearn.gaussian_process")
+            return run_trials(strategy.name, proposer, evaluator, progress=progress, log=log,
+                              earlier=earlier, workers=workers)
+    finally:
+        if log is not None:
+            log.close()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The one part of a search that varies: how each trial is scored, and what that used."""
+
+    evaluator: CrossValidation | Holdout
+    data: list  # the arrays the run folder fingerprints
+    folds: Any  # cross-validation's splits, () on a holdout
+    fit_params: dict[str, Any]  # what the result and the run folder record
+    callbacks: Any = None
+    workers: int = 1
+
+
+def _cross_validation(prepared: Prepared, budget: Mapping[str, Any], *, cv, scoring,
+                      batch_size, random_state, n_jobs, fit_settings) -> Evaluation:
+    """Grid and random search: every configuration cross-validated by nbtune's estimator."""
+    workers = check_n_jobs(n_jobs)
+    fit_params = dict(epochs=budget["epochs"], batch_size=batch_size,
+                      random_state=random_state, **fit_settings)
+    base = _estimator(prepared.model_fn, prepared.task, **fit_params)
+    _check_space_names(base, prepared.space)
+    splits = check_folds(cv, prepared.y, prepared.task)
+    evaluator = CrossValidation(base, prepared.X, prepared.y, splits, scoring)
+    return Evaluation(evaluator, [prepared.X, prepared.y], splits, fit_params,
+                       fit_params.get("callbacks"), workers)
+
+
+def _holdout(strategy: Strategy, prepared: Prepared, validation: tuple, budget: Mapping[str, Any],
+             *, scoring, batch_size, random_state, callbacks) -> Evaluation:
+    """Hyperband, Bayesian optimisation, successive halving: one model per trial, scored on
+    the validation data (through a HyperModel's own fit, when it has one)."""
+    base = _estimator(prepared.model_fn, prepared.task, epochs=budget["epochs"],
+                      batch_size=batch_size, random_state=random_state)
+    _check_space_names(base, prepared.space)
+    origin = hp_origin(prepared.model_fn)
+    evaluator = Holdout(base, prepared.X, prepared.y, *validation, scoring=scoring,
+                        callbacks=callbacks, own_fit=origin.fit if origin else None,
+                        own_fit_names=origin.fit_names if origin else ())
+    fit_params = {"batch_size": batch_size, "random_state": random_state}
+    if not strategy.decides_epochs:
+        fit_params["epochs"] = budget["epochs"]
+    return Evaluation(evaluator, [prepared.X, prepared.y, *validation], (), fit_params, callbacks)
+
+
+def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
+         validation: tuple | None = None, cv=3, validation_data=None, validation_split=0.2,
+         scoring=None, batch_size=32, random_state=0, progress=True, directory=None,
+         project_name=None, resume=False, overwrite=False, n_jobs=None, callbacks=None,
+         **fit_settings) -> SearchResult:
+    """The one path of every search: checks, the strategy's proposer, its evaluator, the loop.
+
+    ``validation`` is validation data already checked (``compare``'s);
+    otherwise a holdout strategy checks ``validation_data`` or holds out
+    ``validation_split`` of the training data.
+    """
+    check_random_state(random_state)
+    check_fit_counts(1 if strategy.decides_epochs else budget["epochs"], batch_size,
+                     prepared.space)
+    proposer = strategy.proposer(prepared.space, budget, random_state)
+    if strategy.cross_validated:
+        if callbacks is not None:
+            fit_settings["callbacks"] = callbacks
+        evaluation = _cross_validation(prepared, budget, cv=cv, scoring=scoring,
+                                       batch_size=batch_size, random_state=random_state,
+                                       n_jobs=n_jobs, fit_settings=fit_settings)
+    else:
+        if validation is None:
+            prepared, validation = hold_out(prepared, validation_data, validation_split,
+                                            random_state)
+        evaluation = _holdout(strategy, prepared, validation, budget, scoring=scoring,
+                              batch_size=batch_size, random_state=random_state,
+                              callbacks=callbacks)
+    progress = progress_object(progress)
+    header = run_fingerprint(
+        strategy.name, prepared.space, data=evaluation.data, folds=evaluation.folds,
+        build_fn=prepared.build_fn, settings={**evaluation.fit_params,
+                                              **_budget_settings(strategy, budget)},
+        callbacks=evaluation.callbacks, scoring=scoring_name(scoring, prepared.task))
+    records, stopped = _run_in_folder(
+        strategy, proposer, evaluation.evaluator, header, directory=directory,
+        project_name=project_name, resume=resume, overwrite=overwrite, progress=progress,
+        workers=evaluation.workers)
+    return _finish(records, strategy=strategy.name, space=prepared.space, progress=progress,
+                   stopped=stopped, build_fn=prepared.build_fn, task=prepared.task,
+                   fit_params=evaluation.fit_params, scoring=scoring_name(scoring, prepared.task))
+
+
+def run_on(strategy: Strategy, prepared: Prepared, validation: tuple | None, *, cv=None,
+                  budget: Mapping[str, Any] | None = None, **settings) -> SearchResult:
+    """One strategy on prepared data: grid and random search are scored on ``validation`` as
+    one fold when ``cv`` is None, the others on ``validation`` (held out when None)."""
+    budget = {**strategy_registry.budget_defaults(), **(budget or {})}
+    if not strategy.cross_validated:
+        return run(strategy, prepared, budget, validation=validation, **settings)
+    settings.pop("callbacks", None)  # keras-tuner's trial callbacks: not the estimator's fit
+    if cv is None and validation is not None:
+        prepared, cv = validation_fold(prepared, validation)
+    return run(strategy, prepared, budget, cv=3 if cv is None else cv, **settings)

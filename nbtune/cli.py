@@ -8,7 +8,7 @@ strategy, so a late error loses nothing) and the comparison plots to files.
 ``precompute`` runs lesson 04's comparison (the model, space and budget of
 :mod:`nbtune.lessons`, which the notebook imports too) and writes the results
 nbtune ships in ``nbtune/lessons/precomputed/``, for classes that cannot wait for a
-search (see :func:`nbtune.lessons.shipped.load_precomputed`).
+search (see :func:`nbtune.lessons.load_precomputed`).
 
 Both check every argument before any work: counts are whole numbers of 1 or
 more (:func:`count`), and the ``--out`` folder is created and written to
@@ -26,25 +26,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nbtune.backend import import_keras, quiet_tensorflow
+from nbtune.backend import quiet_tensorflow
 from nbtune.search import strategies
 
 STRATEGIES = list(strategies.names())  # what --strategies accepts
-
-
-def dense_classifier(units: int = 64, learning_rate: float = 1e-3, dropout_rate: float = 0.0,
-                     *, n_classes: int = 2):
-    """A one-hidden-layer classifier: Dense(units) -> Dropout -> softmax."""
-    keras = import_keras()
-
-    model = keras.Sequential([
-        keras.layers.Dense(units, activation="relu"),
-        keras.layers.Dropout(dropout_rate),
-        keras.layers.Dense(n_classes, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
 
 
 def default_space(fast: bool = False):
@@ -226,7 +211,7 @@ def _add_precompute(commands) -> None:
         description="Run lesson 04's comparison (digits; grid, random, Hyperband, Bayesian; "
                     "the model, space and budget of nbtune.lessons) and write "
                     "comparison_digits.csv and comparison_digits.json, which "
-                    "nbtune.lessons.shipped.load_precomputed() reads.",
+                    "nbtune.lessons.load_precomputed() reads.",
     )
     pre.add_argument("--out", type=Path, default=None,
                      help="folder for the files, created if missing "
@@ -247,7 +232,7 @@ def _add_tabulate(commands) -> None:
         "tabulate",
         help="train every configuration of the digits table and write nbtune's benchmark files",
         description="Train lesson 04's model on every configuration of "
-                    "nbtune.lessons.digits.digits_mlp_space() with 3 seeds for 27 epochs, keeping "
+                    "nbtune.lessons.digits_mlp_space() with 3 seeds for 27 epochs, keeping "
                     "every epoch's validation accuracy, losses and seconds in a run folder "
                     "(--work; --resume continues it), then write digits-mlp.json and "
                     "digits-mlp.csv.gz, which nbtune.benchmarks.load('digits-mlp') reads.",
@@ -313,6 +298,7 @@ def _check(args) -> None:
 def _compare(args) -> int:
     from nbtune import data  # deferred: the arguments were checked first, cheaply
     from nbtune.display import SearchProgress
+    from nbtune.lessons.digits import dense_classifier
     from nbtune.search.helpers import compare
     from nbtune.search.results import SearchResult
 
@@ -325,7 +311,8 @@ def _compare(args) -> int:
     }
 
     def build(units=64, learning_rate=1e-3, dropout_rate=0.0):
-        return dense_classifier(units, learning_rate, dropout_rate, n_classes=dataset.n_classes)
+        return dense_classifier(units, learning_rate, dropout_rate=dropout_rate,
+                                n_features=dataset.X_train.shape[1], n_classes=dataset.n_classes)
 
     results = []
     for strategy in args.strategies:  # one at a time, the tables written after each

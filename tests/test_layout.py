@@ -110,3 +110,22 @@ def test_the_wings_exist_and_hold_what_the_map_says():
 def test_the_top_level_stays_small():
     top_level = [path.name for path in PACKAGE.glob("*.py")]
     assert len(top_level) <= 8, top_level
+
+
+def test_architecture_md_names_only_modules_and_functions_that_exist():
+    """Every ``wing/module.py`` (and ``module.py::name``) ARCHITECTURE.md names is there."""
+    import re
+
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = re.findall(r"\b((?:[a-z_]+/)?[a-z_]+\.py)(?:::([A-Za-z_]+))?", text)
+    assert len(named) > 30
+    for path, name in named:
+        if path.startswith(("tests/", "scripts/")):
+            assert (PACKAGE.parent / path).is_file(), path
+            continue
+        found = [p for p in PACKAGE.rglob(path.split("/")[-1]) if p.as_posix().endswith(path)]
+        assert found, f"ARCHITECTURE.md names {path}, which is not in nbtune/"
+        if name:
+            assert re.search(rf"^(def|class) {name}\b", found[0].read_text(), re.M), (path, name)
+    for wing in WINGS:
+        assert wing == "top" or f"\n {wing}" in text, f"ARCHITECTURE.md does not draw the {wing} wing"

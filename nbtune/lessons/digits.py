@@ -57,9 +57,9 @@ _BUDGETS = (1, 2, 3)
 
 
 # ----------------------------------------------------------------- the model
-def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
-                       activation: str = "relu", dropout_rate: float = 0.0):
-    """A small classifier for the 8 x 8 digits: Dense(units) -> Dropout -> 10-way softmax.
+def dense_classifier(units: int = 64, learning_rate: float = 1e-3, activation: str = "relu",
+                     dropout_rate: float = 0.0, *, n_features: int = 64, n_classes: int = 10):
+    """The lessons' classifier for any table of numbers: Dense(units) -> Dropout -> softmax.
 
     Parameters
     ----------
@@ -71,6 +71,8 @@ def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
         Activation of the hidden layer.
     dropout_rate : float, default 0.0
         Fraction of the hidden layer's outputs dropped while training.
+    n_features, n_classes : int, default 64 and 10
+        Inputs and classes (the digits': 8 x 8 pixels, 10 digits).
 
     Returns
     -------
@@ -80,17 +82,23 @@ def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
     keras = import_keras()
 
     model = keras.Sequential([
-        keras.Input(shape=(64,)),
+        keras.Input(shape=(n_features,)),
         keras.layers.Dense(units, activation=activation),
         keras.layers.Dropout(dropout_rate),
-        keras.layers.Dense(10, activation="softmax"),
+        keras.layers.Dense(n_classes, activation="softmax"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-# ------------------------------------------------------ lesson 04's comparison
+def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
+                       activation: str = "relu", dropout_rate: float = 0.0):
+    """The model every strategy tunes in the lessons: :func:`dense_classifier` for the 8 x 8
+    digits (64 inputs, 10 classes); its arguments are the hyperparameters a search may set."""
+    return dense_classifier(units, learning_rate, activation, dropout_rate)
+
+
 def _check_budget(budget: Any) -> int:
     if isinstance(budget, bool) or budget not in _BUDGETS:
         raise ValueError(

@@ -13,7 +13,7 @@ own notebook at its default budget and saves what its search cell made:
   the lesson's later cells use as they use the fitted search;
 - :func:`save_results` writes nbtune :class:`~nbtune.SearchResult` objects
   (lesson 06) as lesson 04's files are written, so that
-  :func:`nbtune.lessons.shipped.load_precomputed` reads them.
+  :func:`nbtune.lessons.load_precomputed` reads them.
 
 Importing this module is cheap: scikit-learn's ``clone`` and the training
 happen only in :func:`load_cv_search`.
@@ -99,12 +99,13 @@ def _simple_params(estimator) -> dict[str, Any]:
             if isinstance(to_python(value), _SIMPLE)}
 
 
-def _plain(values: Any) -> Any:
-    """Lists and dicts of Python values (numpy scalars and arrays converted)."""
+def _json_tree(values: Any) -> Any:
+    """Lists and dicts of Python values, numpy scalars and arrays converted, NaN kept: the
+    shipped files hold cv_results_ as scikit-learn made it (a run folder writes null instead)."""
     if isinstance(values, Mapping):
-        return {key: _plain(value) for key, value in values.items()}
+        return {key: _json_tree(value) for key, value in values.items()}
     if isinstance(values, (list, tuple, np.ndarray)):
-        return [_plain(value) for value in values]
+        return [_json_tree(value) for value in values]
     return to_python(values)
 
 
@@ -161,15 +162,15 @@ def save_cv_search(search, name: str, *, lesson: str, X, y, settings: Mapping[st
         if key.startswith("param_"):
             cv_results[key] = [None if np.ma.is_masked(v) else to_python(v) for v in values]
         else:
-            cv_results[key] = _plain(values)
-    search_params = {key: _plain(value) for key, value in search.get_params(deep=False).items()
+            cv_results[key] = _json_tree(values)
+    search_params = {key: _json_tree(value) for key, value in search.get_params(deep=False).items()
                      if key in ("cv", "n_iter", "random_state", "refit", "scoring", "n_jobs")
                      and isinstance(to_python(value), _SIMPLE)}
     space = getattr(search, "param_grid", None) or getattr(search, "param_distributions", None)
     info = {
         **_provenance(name, lesson, command, settings, seconds),
         "search": {"class": type(search).__name__, **search_params,
-                   "space": _plain(space) if isinstance(space, Mapping) else None},
+                   "space": _json_tree(space) if isinstance(space, Mapping) else None},
         "estimator": {"class": type(search.estimator).__name__,
                       "params": _simple_params(search.estimator)},
         "data": data_fingerprint(X, y),
@@ -317,7 +318,7 @@ def load_cv_search(name: str, estimator, X, y, *,
     info = precomputed_info(name, folder=folder)
     if "cv_results" not in info:
         raise ValueError(f"{name!r} is not a shipped scikit-learn search (no cv_results); "
-                         f"read it with nbtune.lessons.shipped.load_precomputed({name!r})")
+                         f"read it with nbtune.lessons.load_precomputed({name!r})")
     given = data_fingerprint(X, y)
     if given != info["data"]:
         raise ValueError(
@@ -344,7 +345,7 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
 
     The results are combined (:meth:`SearchResult.combine`; give them
     different strategies) and read back with
-    ``nbtune.lessons.shipped.load_precomputed(name)``, then ``.for_strategy(...)``.
+    ``nbtune.lessons.load_precomputed(name)``, then ``.for_strategy(...)``.
 
     Parameters
     ----------

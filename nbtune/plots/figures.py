@@ -4,6 +4,11 @@ Each ``plot_...`` takes ``ax=None`` (a new figure when None), draws, and
 returns the Axes (:func:`plot_comparison`: the Figure). None calls
 ``plt.show()`` or changes matplotlib's global style.
 
+Why one module of about 780 lines: it is a catalogue, one short draw function per
+data function of :mod:`nbtune.plots.tables`, in the order of the table in
+:mod:`nbtune.plots`; what they share (colours, sizes, axes) is in
+:mod:`nbtune.plots.style`, and replays' many-run plots in :mod:`nbtune.plots.many_runs`.
+
 Examples
 --------
 >>> import pandas as pd

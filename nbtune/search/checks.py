@@ -27,7 +27,7 @@ from sklearn.utils.multiclass import type_of_target
 from nbtune.arguments import check_whole
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
 from nbtune.search import strategies as strategy_registry
-from nbtune.search.results import OPTIONAL_COLUMNS, TRIAL_COLUMNS
+from nbtune.search.results import check_param_names
 from nbtune.space import Float, Int, SearchSpace
 from nbtune.space.build_fns import (
     as_kwargs_build_fn,
@@ -175,16 +175,6 @@ def check_folds(cv: Any, y: np.ndarray, task: str) -> list[tuple[np.ndarray, np.
     return list(check_cv(cv, y, classifier=task == "classification").split(np.zeros(len(y)), y))
 
 
-def check_names_free(space: SearchSpace) -> None:
-    """Hyperparameter names may not be columns of the trials table (score, round, ...)."""
-    clashes = sorted(set(space.names) & {*TRIAL_COLUMNS, *OPTIONAL_COLUMNS})
-    if clashes:
-        raise ValueError(
-            f"the space's names {clashes} are columns of the trials table {list(TRIAL_COLUMNS)}; "
-            "rename them in the search space and the build function"
-        )
-
-
 def resolve_task(task: str, y: np.ndarray) -> str:
     allowed = ("auto", "classification", "regression")
     if task not in allowed:
@@ -257,13 +247,13 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
         )
     X, y = check_data(X, y)
     if space is not None:
-        check_names_free(space)  # before a build(hp) is called to read its own space
+        check_param_names(space.names)  # before a build(hp) is called to read its own space
     if is_hp_build_fn(build_fn):
         # read with the training data, so that a HyperModel's fit can run on it
         declared = SearchSpace.from_build_fn(build_fn, x=X, y=y)
         space = declared if space is None else space
         if declared is space:
-            check_names_free(space)
+            check_param_names(space.names)
         model_fn = as_kwargs_build_fn(build_fn)
     else:
         if space is None:

@@ -77,7 +77,8 @@ def _callback(callback: Any) -> dict[str, Any]:
     return {"class": _qualified_name(type(callback)), **settings}
 
 
-def _plain(settings: dict[str, Any]) -> dict[str, Any]:
+def _plain_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings a header can compare: plain values kept, the rest left out (not converted)."""
     return {k: v for k, v in settings.items() if v is None or isinstance(v, _PLAIN)}
 
 
@@ -107,7 +108,7 @@ def run_fingerprint(strategy: str, space: SearchSpace, *, data: Sequence[Any],
         "space": space.to_dict(),
         "data": digest_arrays(data),
         "folds": digest_arrays(index for fold in folds for index in fold),
-        "settings": _plain(settings),
+        "settings": _plain_settings(settings),
         "callbacks": [_callback(c) for c in callbacks or ()],
         "scoring": scoring,
         "build_fn": {"name": _qualified_name(build_fn), "source": _source_digest(build_fn)},

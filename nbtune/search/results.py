@@ -49,6 +49,25 @@ _STRATEGY_FROM_TUNER = {
 }
 
 
+def check_param_names(names: Iterable[str]) -> None:
+    """The one name-clash rule: a hyperparameter may not be named like a column of the trials
+    table (``score``, ``round``, ...), or its values and the trial's would be mixed.
+
+    Examples
+    --------
+    >>> check_param_names(["units", "score"])
+    Traceback (most recent call last):
+    ...
+    ValueError: the hyperparameter names ['score'] are columns of the trials table ...
+    """
+    clashes = sorted(set(names) & {*TRIAL_COLUMNS, *OPTIONAL_COLUMNS})
+    if clashes:
+        raise ValueError(
+            f"the hyperparameter names {clashes} are columns of the trials table "
+            f"{list(TRIAL_COLUMNS)}; rename them in the search space and the build function"
+        )
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -109,12 +128,7 @@ class SearchResult:
             param_names = [c for c in trials.columns
                            if c not in TRIAL_COLUMNS and c not in OPTIONAL_COLUMNS]
         self.param_names = list(param_names)
-        clashes = sorted(set(self.param_names) & {*TRIAL_COLUMNS, *OPTIONAL_COLUMNS})
-        if clashes:
-            raise ValueError(
-                f"hyperparameter names {clashes} clash with columns of the trials "
-                f"table {list(TRIAL_COLUMNS)}; rename them in the search space"
-            )
+        check_param_names(self.param_names)
         defaults = {
             "strategy": "search",
             "trial": range(len(trials)),

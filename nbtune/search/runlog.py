@@ -37,8 +37,9 @@ _HELD: set[Path] = set()  # lock files this process holds (a search in another t
 _HELD_GUARD = threading.Lock()
 
 
-def _jsonable(value: Any) -> Any:
-    """Plain JSON values: NaN and infinities become null, numpy scalars Python ones."""
+def _standard_json(value: Any) -> Any:
+    """A run folder value as standard JSON: NaN and infinities become null (other tools read
+    these files; lessons.shipped keeps NaN instead), numpy scalars Python ones."""
     value = to_python(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -84,7 +85,7 @@ class RunLog:
     def __init__(self, directory: Any, project_name: str, header: dict) -> None:
         self.directory = Path(directory)
         self.folder = self.directory / project_name
-        self.header = {"format": _FORMAT, **json.loads(json.dumps(header, default=_jsonable))}
+        self.header = {"format": _FORMAT, **json.loads(json.dumps(header, default=_standard_json))}
 
     @property
     def trials_file(self) -> Path:
@@ -217,7 +218,7 @@ class RunLog:
 
     def append(self, record: dict) -> None:
         """Write one finished trial, flushed to disk before returning."""
-        line = json.dumps({k: _jsonable(v) for k, v in record.items()})
+        line = json.dumps({k: _standard_json(v) for k, v in record.items()})
         with self.trials_file.open("a") as handle:
             handle.write(line + "\n")
             handle.flush()

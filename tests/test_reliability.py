@@ -211,7 +211,7 @@ def test_nothing_is_left_in_the_temp_directory(cancer, monkeypatch):
     before = leftovers()
     nbtune.hyperband(tiny_build, SPACE, *cancer.train, validation_data=cancer.validation,
                      max_epochs=3, progress=False)
-    with pytest.raises(nbtune.search.pipeline.SearchFailedError):  # every trial fails
+    with pytest.raises(nbtune.search.results.SearchFailedError):  # every trial fails
         nbtune.bayesian(lambda units=4: 1 / 0, SPACE, *cancer.train, max_trials=2, epochs=1,
                         progress=False)
     assert leftovers() <= before

@@ -79,7 +79,7 @@ def test_combine_and_unknown_strategy():
 
 
 def test_param_name_clashing_with_a_column_is_refused():
-    with pytest.raises(ValueError, match=r"\['score'\] clash"):
+    with pytest.raises(ValueError, match=r"names \['score'\] are columns of the trials table"):
         SearchResult(pd.DataFrame({"score": [0.5]}), param_names=["score"])
 
 

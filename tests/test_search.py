@@ -7,8 +7,8 @@ from sklearn.model_selection import GridSearchCV, ParameterSampler
 
 import nbtune
 from nbtune import Choice, Float, Int, SearchSpace
-from nbtune.search.pipeline import SearchFailedError
 from nbtune.search.proposers import Proposer
+from nbtune.search.results import SearchFailedError
 from nbtune.search.schedule import hyperband_schedule
 
 SPACE = SearchSpace(Choice("units", [4, 16]), Choice("learning_rate", [1e-2, 1e-3]))

@@ -38,6 +38,7 @@ from sklearn.metrics import get_scorer
 from nbtune.backend import import_keras
 from nbtune.search import strategies as strategy_registry
 from nbtune.search.checks import (
+    Prepared,
     check_fit_counts,
     check_oracle_settings,
     check_pair,
@@ -637,18 +638,7 @@ def compare(
     >>> result.strategies
     ['grid', 'random']
     """
-    strategies = strategy_registry.check_names(strategies)
-    check_oracle_settings(num_initial_points, alpha, beta)
-    for strategy in strategies:
-        if strategy_registry.get(strategy).cross_validated:
-            refuse_own_fit(build_fn, strategy)
-    if test_data is not None and hypermodel_fit(build_fn) is not None:
-        raise TypeError(
-            f"test_data with build_fn={build_fn!r}: each winner is retrained by nbtune's "
-            f"estimator, which cannot call {type(build_fn).__name__}.fit(); leave test_data "
-            "out and retrain the best configuration with your fit: "
-            "hypermodel.fit(hp, hypermodel.build(hp), X, y) with hp.values = result.best_params"
-        )
+    strategies = _check_compare(build_fn, strategies, test_data, num_initial_points, alpha, beta)
     prepared = prepare(build_fn, space, X, y, task)
     check_random_state(random_state)
     check_fit_counts(epochs, batch_size, prepared.space)
@@ -666,19 +656,45 @@ def compare(
     results = []
     for strategy in strategies:
         result = run_on(strategy_registry.get(strategy), prepared, validation, budget=budget,
-                               **settings)
+                        **settings)
         results.append(result)
         if not result.complete:
             break  # the user stopped it: do not start the next strategy
     combined = SearchResult.combine(results)
     if test is not None and combined.complete:
-        X, y, (X_test, y_test) = prepared.X, prepared.y, test
-        scorer = get_scorer(scoring) if scoring is not None else None
-        with engine.reusing_models():  # winners of the same structure share traced graphs
-            for result in results:
-                if result.ok_trials.empty:
-                    continue
-                fitted = result.refit_best(X, y)  # scored at once: a later winner may reuse its model
-                score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
-                combined.test_scores[result.strategies[0]] = float(score)
+        combined.test_scores.update(_test_winners(results, prepared, test, scoring))
     return combined
+
+
+def _check_compare(build_fn, strategies, test_data, num_initial_points, alpha, beta) -> list[str]:
+    """``compare``'s own checks: the strategies, and what they need of the build function."""
+    strategies = strategy_registry.check_names(strategies)
+    check_oracle_settings(num_initial_points, alpha, beta)
+    for strategy in strategies:
+        if strategy_registry.get(strategy).cross_validated:
+            refuse_own_fit(build_fn, strategy)
+    if test_data is not None and hypermodel_fit(build_fn) is not None:
+        raise TypeError(
+            f"test_data with build_fn={build_fn!r}: each winner is retrained by nbtune's "
+            f"estimator, which cannot call {type(build_fn).__name__}.fit(); leave test_data "
+            "out and retrain the best configuration with your fit: "
+            "hypermodel.fit(hp, hypermodel.build(hp), X, y) with hp.values = result.best_params"
+        )
+    return strategies
+
+
+def _test_winners(results: list[SearchResult], prepared: Prepared, test: tuple,
+                  scoring) -> dict[str, float]:
+    """Each strategy's best configuration retrained on the training rows, scored on ``test``."""
+    X_test, y_test = test
+    scorer = get_scorer(scoring) if scoring is not None else None
+    scores = {}
+    with engine.reusing_models():  # winners of the same structure share traced graphs
+        for result in results:
+            if result.ok_trials.empty:
+                continue
+            # scored at once: a later winner may reuse this model
+            fitted = result.refit_best(prepared.X, prepared.y)
+            score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
+            scores[result.strategies[0]] = float(score)
+    return scores

@@ -50,21 +50,13 @@ from nbtune.search.checks import (
 )
 from nbtune.search.evaluators import CrossValidation, Holdout
 from nbtune.search.fingerprint import run_fingerprint
-from nbtune.search.results import SearchResult
+from nbtune.search.results import SearchFailedError, SearchResult
 from nbtune.search.runlog import open_run_log
 from nbtune.search.strategies import Strategy
 from nbtune.search.trial_loop import run_trials
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hp_origin
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
-
-
-class SearchFailedError(RuntimeError):
-    """Every trial of a search failed.  ``.result`` holds the failed trials."""
-
-    def __init__(self, message: str, result: SearchResult):
-        super().__init__(message)
-        self.result = result
 
 
 def _estimator(build_fn, task, **settings):

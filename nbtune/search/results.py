@@ -520,3 +520,11 @@ class SearchResult:
         name = getattr(objective, "name", None)
         scoring = f"neg_{name}" if sign < 0 and name else name
         return cls(pd.DataFrame(rows), param_names=names, scoring=scoring)
+
+
+class SearchFailedError(RuntimeError):
+    """Every trial of a search failed.  ``.result`` holds the failed trials."""
+
+    def __init__(self, message: str, result: SearchResult):
+        super().__init__(message)
+        self.result = result

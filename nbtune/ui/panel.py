@@ -33,8 +33,7 @@ from nbtune.formatting import format_value
 from nbtune.plots import column_size, plot_best_so_far
 from nbtune.search import helpers, pipeline, strategies
 from nbtune.search.checks import check_data, resolve_task
-from nbtune.search.pipeline import SearchFailedError
-from nbtune.search.results import SearchResult
+from nbtune.search.results import SearchFailedError, SearchResult
 from nbtune.space import SearchSpace
 from nbtune.ui.editor import SpaceEditor
 from nbtune.ui.runner import SearchRunner, status_parts

@@ -30,8 +30,7 @@ import pandas as pd
 
 from nbtune.display import Progress, SearchProgress
 from nbtune.formatting import format_seconds
-from nbtune.search.pipeline import SearchFailedError
-from nbtune.search.results import SearchResult
+from nbtune.search.results import SearchFailedError, SearchResult
 
 
 def status_parts(tally: SearchProgress, final: str = "") -> list[str]:

@@ -1,7 +1,8 @@
-"""The slow searches of lessons 01, 03 and 06, shipped precomputed.
+"""Results shipped with nbtune, made by the lessons' own code: the slow searches, and lesson times.
 
-Lesson 04's comparison ships as ``comparison_digits`` (:mod:`nbtune.lessons`).
-The searches of lessons 01, 03 and 06 that take more than 30 s on one core
+Lesson 04's comparison ships as ``comparison_digits`` (:func:`precompute`
+makes it, :func:`load_precomputed` reads it), and each lesson's measured wall
+time and memory as ``lesson_times`` (:func:`lesson_times`). The searches of lessons 01, 03 and 06 that take more than 30 s on one core
 ship too, made by ``scripts/precompute_lessons.py``, which runs each lesson's
 own notebook at its default budget and saves what its search cell made:
 

@@ -32,3 +32,25 @@ def test_in_memory_oracles_override_keras_tuners_own_trial_writer(tmp_path, monk
     oracle.end_trial(trial)
     assert oracle.trials[trial.trial_id].score == 0.5
     assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+def test_keras_default_seeds_come_from_the_threads_own_stream():
+    """Inside keras_seeds(s), Keras's default seeds are those of random.seed(s), whatever
+    another draw from the global random does in between; outside, Keras draws as before."""
+    import random
+
+    from keras.src.random import seed_generator
+
+    def initial_kernel():
+        layer = keras.layers.Dense(3)
+        layer.build((None, 2))
+        return layer.kernel.numpy().tolist()
+
+    random.seed(5)
+    expected = initial_kernel()  # what keras.utils.set_random_seed(5) then a build gives
+    with compat.keras_seeds(5):
+        random.seed(123)  # another thread moving the global generator
+        assert initial_kernel() == expected
+    assert seed_generator.make_default_seed.__module__ == compat.__name__  # the shim is in place
+    random.seed(5)
+    assert initial_kernel() == expected  # outside: Keras's own draws from the global random

@@ -2,8 +2,8 @@
 
 Lesson 04's comparison ships as ``comparison_digits`` (:func:`precompute`
 makes it, :func:`load_precomputed` reads it), and each lesson's measured wall
-time and memory as ``lesson_times`` (:func:`lesson_times`). The searches of lessons 01, 03 and 06 that take more than 30 s on one core
-ship too, made by ``scripts/precompute_lessons.py``, which runs each lesson's
+time and memory as ``lesson_times`` (:func:`lesson_times`). The searches of
+lessons 01, 03 and 06 that take more than 30 s on one core ship too, made by ``scripts/precompute_lessons.py``, which runs each lesson's
 own notebook at its default budget and saves what its search cell made:
 
 - :func:`save_cv_search` writes a fitted ``GridSearchCV`` /

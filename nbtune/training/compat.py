@@ -19,11 +19,16 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import random
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from typing import Any
 
-from nbtune.backend import import_keras_tuner, import_tensorflow
+from nbtune.backend import import_keras, import_keras_tuner, import_tensorflow
 
 
 def tensorflow_gradient_registry() -> dict[str, Any] | None:
@@ -88,3 +93,69 @@ def in_memory_oracle(oracle_class: type) -> type:
 
     InMemory.__name__ = InMemory.__qualname__ = f"InMemory{oracle_class.__name__}"
     return InMemory
+
+
+_THREAD = threading.local()  # this thread's stream of Keras default seeds (keras_seeds)
+
+
+@functools.cache
+def _thread_default_seeds() -> bool:
+    """Point Keras's ``make_default_seed`` at this thread's stream, wherever it is bound.
+
+    Keras draws a default seed for every weight initialiser and ``Dropout``
+    without one from Python's process-global ``random``
+    (``keras.src.random.seed_generator.make_default_seed``, checked on Keras
+    3.7 to 3.15; the TensorFlow backend's ``random`` module binds the same
+    function by name), so any other thread's ``random.random()`` moves them:
+    keras-team/keras has no per-call or per-thread default-seed hook. The
+    stand-in draws as Keras does, ``randint(1, 10**9)``, from the stream
+    :func:`keras_seeds` opened in this thread, and calls Keras's own function
+    everywhere else. False if a release has moved the name (then seeds are
+    drawn as Keras draws them).
+    """
+    import_keras()
+    from keras.src.random import seed_generator  # private module: deferred on purpose
+
+    original = getattr(seed_generator, "make_default_seed", None)
+    if not callable(original):
+        return False
+
+    def make_default_seed() -> int:
+        stream = getattr(_THREAD, "seeds", None)
+        return original() if stream is None else stream.randint(1, int(1e9))
+
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "").startswith("keras.src")
+                and getattr(module, "make_default_seed", None) is original):
+            module.make_default_seed = make_default_seed
+    return True
+
+
+@contextlib.contextmanager
+def keras_seeds(seed: int | None) -> Iterator[None]:
+    """Inside, the Keras default seeds this thread draws come from ``random.Random(seed)``.
+
+    They are the seeds Keras would draw right after ``random.seed(seed)`` (so
+    scores are those of ``keras.utils.set_random_seed(seed)`` followed by the
+    same build), but no other thread's draws can move them. ``seed=None``
+    changes nothing.
+
+    Examples
+    --------
+    >>> import keras
+    >>> with keras_seeds(7):
+    ...     first = keras.layers.Dropout(0.5).seed_generator.state.numpy().tolist()
+    >>> with keras_seeds(7):
+    ...     again = keras.layers.Dropout(0.5).seed_generator.state.numpy().tolist()
+    >>> first == again
+    True
+    """
+    if seed is None or not _thread_default_seeds():
+        yield
+        return
+    previous = getattr(_THREAD, "seeds", None)
+    _THREAD.seeds = random.Random(seed)
+    try:
+        yield
+    finally:
+        _THREAD.seeds = previous

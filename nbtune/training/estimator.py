@@ -53,7 +53,7 @@ from nbtune.arguments import check_whole
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import as_kwargs_build_fn, hypermodel_fit, is_hp_build_fn
-from nbtune.training import engine, routing
+from nbtune.training import compat, engine, routing
 from nbtune.training.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
 # Predictions are computed in blocks of this many rows, the last block padded with
@@ -377,7 +377,8 @@ class _KerasEstimator(BaseEstimator):
         n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
-        with engine.tracking_gradients(model), engine.quiet_retracing():
+        with engine.tracking_gradients(model), engine.quiet_retracing(), \
+                compat.keras_seeds(None if seed is None else seed + done):
             history = model.fit(X, self.encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_finite_loss(history, fit_kwargs.get("epochs"), first=done + 1)
@@ -438,7 +439,8 @@ class _KerasEstimator(BaseEstimator):
         keras.backend.clear_session()  # global Keras state otherwise grows over a search
         if seed is not None:
             keras.utils.set_random_seed(seed)
-        model = fn(**kwargs)
+        with compat.keras_seeds(seed):  # no other thread's draws can move the initial weights
+            model = fn(**kwargs)
         if not isinstance(model, keras.Model):
             raise TypeError(
                 f"The build function must return a Keras model, got {type(model).__name__}. "

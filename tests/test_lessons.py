@@ -118,3 +118,15 @@ def test_compare_no_plots(tmp_path):
     run_cli("compare", "--fast", "--quiet", "--no-plots", "--strategies", "grid",
             "--dataset", "breast_cancer", "--out", str(tmp_path))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv", "trials.csv"]
+
+
+def test_lesson_02_is_right_about_the_old_kerastuner_name():
+    """Lesson 02: `import kerastuner` still imports (kt-legacy) but is deprecated and warns."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "notebooks" / "02_keras_tuner_hyperband.ipynb").read_text()
+    assert "that old name still" in text and "deprecated and warns" in text
+    check = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", "import kerastuner"],
+                           capture_output=True, text=True)
+    assert check.returncode != 0 and "`import kerastuner` is deprecated" in check.stderr
+    assert subprocess.run([sys.executable, "-c", "import kerastuner"]).returncode == 0

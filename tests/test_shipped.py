@@ -109,3 +109,17 @@ def test_lesson_runs_on_its_shipped_result_with_the_search_skipped(lesson, monke
         assert {name: sorted(set(fine.trials[name])) for name in grid} == \
             {name: sorted(values) for name, values in grid.items()}
         assert namespace["test"].between(0.9, 1).all()  # both winners refitted and scored
+
+
+def test_readme_and_instructors_name_the_slowest_lesson_the_times_measure():
+    """README and INSTRUCTORS.md quote the same fact as lesson_times.json: which lesson is slowest."""
+    from pathlib import Path
+
+    times = lessons.lesson_times()["seconds"]
+    slowest, seconds = times.idxmax()[:2], times.max()
+    phrase = f"lesson {slowest} is the slowest (about {round(seconds / 10) * 10:.0f} s)"
+    root = Path(__file__).parent.parent
+    for doc in ("README.md", "notebooks/INSTRUCTORS.md"):
+        text = " ".join((root / doc).read_text(encoding="utf-8").split())
+        assert phrase in text, f"{doc} should say {phrase!r} (nbtune/lessons/precomputed/lesson_times.json)"
+    assert seconds <= times.attrs["targets"]["seconds"]  # README: every lesson within about 90 s

@@ -192,6 +192,11 @@ def test_lesson_07s_strategy_check_fails_as_given_and_passes_with_the_hint():
     assert "Not yet" in _run_cell(check, namespace)
     _run_cell(hint, namespace)
     assert "Yours beats random search." in _run_cell(check, namespace)
+    # a "search" that tries every configuration of the table is refused, not declared a winner
+    _run_cell("def my_search(table, rng, trials=9):\n    return list(table.configs['config'])\n",
+              namespace)
+    with pytest.raises(ValueError, match="returned 252 configuration numbers: give at most 9"):
+        _run_cell(check, namespace)
 
 
 def test_lesson_07s_prediction_check_waits_for_a_prediction_and_then_checks_it():

@@ -53,3 +53,37 @@ def test_the_check_waits_accepts_the_answer_and_refuses_a_wrong_one(lesson, name
     wrong = dict(zip(names, [value + 1 for value in right]))
     with pytest.raises(AssertionError, match="not quite"):
         run(check, **wrong)
+
+
+def test_lesson_05s_editor_check_checks_settings_and_the_widest_grid():
+    """Try it 2 of lesson 05 checks the folds, the epochs and the number of unit counts."""
+    from nbtune import Choice, Float, Int, SearchSpace, SpaceEditor
+
+    cells = json.loads((NOTEBOOKS / "05_editing_the_search_space.ipynb").read_text())["cells"]
+    check = next("".join(c["source"]) for c in cells if c["cell_type"] == "code"
+                 and "".join(c["source"]).startswith("cost, space = editor.cost"))
+    space = SearchSpace(Int("units", 32, 512, step=32), Float("learning_rate", 1e-4, 1e-1, log=True),
+                        Choice("activation", ["relu", "tanh", "sigmoid"]),
+                        Float("dropout_rate", 0.0, 0.5, step=0.1))
+    # 18 activation x dropout values x 2 learning rates = 36 configurations per unit count, each
+    # 0.5 s + 3 folds x 5 epochs x 0.05 s: 45 s per unit count, so 2 fit in 2 minutes
+    editor = SpaceEditor(space, cv=3, epochs=5, fit_overhead=0.5, seconds_per_epoch=0.05,
+                         max_minutes=2)
+    editor.rows["learning_rate"].slider.value = (1e-3, 1e-2)
+    editor.rows["learning_rate"].points_box.value = 2
+
+    def verdict(units: tuple[int, int]) -> str:
+        editor.rows["units"].slider.value = units
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(check, {"editor": editor})
+        return printed.getvalue()
+
+    assert "Right: 2 unit counts" in verdict((32, 64))
+    assert "Still too long" in verdict((32, 96))
+    assert "2 unit counts would fit too: you have 1" in verdict((32, 32))
+    editor.rows["dropout_rate"].slider.value = (0.0, 0.2)
+    assert "Not yet: bring back" in verdict((32, 64))
+    editor.rows["dropout_rate"].slider.value = (0.0, 0.5)
+    editor.cv_input.value = 2
+    assert "Not yet: the question is for cv=3" in verdict((32, 64))

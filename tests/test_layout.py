@@ -29,8 +29,8 @@ WINGS = {
 BASE = {"nbtune.backend", "nbtune.formatting", "nbtune.display", "nbtune.data", "nbtune.arguments"}
 TOP = {"nbtune", "nbtune.cli", "nbtune.__main__"}  # the public face and the command line
 #: inside the space wing, one way: the package -> search_space -> build_fns -> dimensions
-SPACE_ORDER = ["nbtune.space.dimensions", "nbtune.space.build_fns", "nbtune.space.search_space",
-               "nbtune.space"]
+SPACE_ORDER = ["nbtune.space.dimensions", "nbtune.space.edges", "nbtune.space.build_fns",
+               "nbtune.space.search_space", "nbtune.space"]
 
 
 def wing_of(module: str) -> str | None:

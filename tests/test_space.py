@@ -548,3 +548,35 @@ def test_docstring_examples_run():
         attempted += result.attempted
     assert attempted > 20
     keras.backend.clear_session()
+
+
+def test_the_boundary_rule_against_positions_computed_by_hand():
+    """A value is at an edge when it lies in the outer 5 % of the range (log scale for log)."""
+    from nbtune.space.edges import edge_of
+
+    units = Int("units", 16, 512, step=16)
+    # (v - 16) / 496: 0.048 -> low, 0.065 -> none, 0.952 -> high
+    assert [edge_of(units, v) for v in (16, 40, 48, 256, 488, 512)] == \
+        ["low", "low", None, None, "high", "high"]
+    lr = Float("learning_rate", 1e-5, 1.0, log=True)
+    # log10 position over 5 decades: 1.1e-5 -> 0.008, 1e-4 -> 0.2, 0.5 -> 0.94, 0.6 -> 0.956
+    assert [edge_of(lr, v) for v in (1.1e-5, 1e-4, 0.5, 0.6)] == ["low", None, None, "high"]
+    assert edge_of(Choice("lr", [1e-3, 1e-2, 1e-1]), 1e-3) == "low"
+    assert edge_of(Choice("lr", [1e-3, 1e-2, 1e-1]), 1e-2) is None
+    assert edge_of(Choice("act", ["relu", "tanh", "elu"]), "relu") is None  # labels have no edges
+    assert edge_of(Choice("units", [8, 16]), 16) is None  # two values: each is an edge, no news
+    space = SearchSpace(units, lr, Choice("act", ["relu", "tanh"]))
+    assert space.edges({"units": 512, "learning_rate": 1.1e-5, "act": "relu"}) == \
+        {"units": "high", "learning_rate": "low"}
+
+
+def test_a_result_names_each_strategys_winner_at_an_edge():
+    import pandas as pd
+
+    from nbtune import SearchResult
+
+    trials = pd.DataFrame({"strategy": ["grid", "grid", "random", "random"],
+                           "units": [16, 512, 256, 200], "score": [0.8, 0.9, 0.95, 0.7]})
+    edges = SearchResult(trials).edges(SearchSpace(Int("units", 16, 512)))
+    assert edges.to_dict("records") == [{"strategy": "grid", "name": "units", "value": 512,
+                                         "edge": "high"}]

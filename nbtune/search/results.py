@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.base import is_regressor
 
 from nbtune.formatting import to_python
+from nbtune.space import SearchSpace
 from nbtune.space.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.training.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
 
@@ -228,6 +229,31 @@ class SearchResult:
         )
 
     # ---------------------------------------------------------------- subsets
+    def edges(self, space: SearchSpace, *, margin: float = 0.05) -> pd.DataFrame:
+        """Each strategy's best value that sits at an edge of ``space``: widen the space there.
+
+        The Playbook's boundary rule (:mod:`nbtune.space.edges`): a winner at
+        the edge of a range says the best may lie beyond it.
+
+        Examples
+        --------
+        >>> from nbtune import Int, SearchSpace
+        >>> result = SearchResult(pd.DataFrame({"strategy": "grid", "units": [16, 512],
+        ...                                     "score": [0.8, 0.9]}))
+        >>> result.edges(SearchSpace(Int("units", 16, 512)))
+          strategy   name  value  edge
+        0     grid  units    512  high
+        """
+        rows = []
+        for strategy in self.strategies:
+            part = self.for_strategy(strategy)
+            if part.ok_trials.empty:
+                continue
+            best = part.best_params
+            for name, side in space.edges(best, margin=margin).items():
+                rows.append({"strategy": strategy, "name": name, "value": best[name], "edge": side})
+        return pd.DataFrame(rows, columns=["strategy", "name", "value", "edge"])
+
     def for_strategy(self, strategy: str) -> SearchResult:
         """The trials of one strategy as a result of their own."""
         if strategy not in self.strategies:

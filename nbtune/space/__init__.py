@@ -5,10 +5,12 @@
 * :mod:`nbtune.space.search_space`: :class:`SearchSpace`, an ordered set of
   them that speaks to scikit-learn and keras-tuner;
 * :mod:`nbtune.space.build_fns`: keras-tuner style build functions
-  (``build(hp)``, ``HyperModel``) read as dimensions and called with keywords.
+  (``build(hp)``, ``HyperModel``) read as dimensions and called with keywords;
+* :mod:`nbtune.space.edges`: the boundary rule, whether a best value sits at
+  the edge of its range (:meth:`SearchSpace.edges`).
 
-Imports flow one way: ``search_space`` uses ``build_fns``, which uses
-``dimensions``. Nothing here imports TensorFlow when imported.
+Imports flow one way: ``search_space`` uses ``build_fns`` and ``edges``,
+which use ``dimensions``. Nothing here imports TensorFlow when imported.
 
 Examples
 --------

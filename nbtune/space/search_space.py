@@ -37,6 +37,7 @@ from nbtune.backend import import_keras_tuner
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import declared_dimensions
 from nbtune.space.dimensions import TYPES, Choice, Dimension, Fixed, Float, Int, check_number  # noqa: F401  (the examples use them)
+from nbtune.space.edges import edges as edges_of
 
 
 def _kt() -> Any:
@@ -321,6 +322,20 @@ class SearchSpace:
         return cls(*declared_dimensions(fn, x, y))
 
     # -- coarse-to-fine -------------------------------------------------------
+    def edges(self, params: Mapping[str, Any], *, margin: float = 0.05) -> dict[str, str]:
+        """The dimensions whose value in ``params`` is at an edge of this space (the boundary rule).
+
+        A best value at an edge says: widen the space on that side before
+        narrowing it or trusting the winner (:mod:`nbtune.space.edges`).
+
+        Examples
+        --------
+        >>> space = SearchSpace(Int("units", 16, 512, step=16), Float("lr", 1e-5, 1.0, log=True))
+        >>> space.edges({"units": 512, "lr": 1e-2})
+        {'units': 'high'}
+        """
+        return edges_of(self._dims, params, margin=margin)
+
     def narrow(
         self, best_params: Mapping[str, Any], *, fraction: float = 0.5, keep_choices: bool = False
     ) -> SearchSpace:

@@ -1,0 +1,83 @@
+"""The boundary rule: is the best value at the edge of the space?
+
+Google's Deep Learning Tuning Playbook: when the best trial sits near the
+boundary of a dimension's range, the optimum may lie beyond it, so widen the
+space before narrowing it or trusting its winner. :func:`edge_of` says which
+edge a value is at, :func:`edges` does so for a whole configuration;
+:meth:`nbtune.SearchSpace.edges` and :meth:`nbtune.SearchResult.edges` use them.
+
+A value is at an edge when it lies in the outer ``margin`` (default 5 %) of the
+dimension's range, measured on a log scale for a log dimension. For a Choice of
+three or more numbers, the smallest and the largest are the edges; a Choice of
+labels, a Choice of two values and a Fixed value have none.
+
+Examples
+--------
+>>> from nbtune.space.dimensions import Choice, Float, Int
+>>> edge_of(Int("units", 16, 512, step=16), 512), edge_of(Int("units", 16, 512, step=16), 256)
+('high', None)
+>>> edge_of(Float("learning_rate", 1e-5, 1.0, log=True), 1.2e-5)
+'low'
+>>> edge_of(Choice("learning_rate", [1e-3, 1e-2, 1e-1]), 1e-1)
+'high'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import Any
+
+from nbtune.space.dimensions import Choice, Dimension, Float, Int
+
+
+def _position(low: float, high: float, value: float, log: bool) -> float | None:
+    """Where ``value`` lies between ``low`` (0) and ``high`` (1), on a log scale if ``log``."""
+    if log:
+        low, high, value = math.log(low), math.log(high), math.log(value)
+    return None if high == low else (value - low) / (high - low)
+
+
+def _numbers(values: Iterable[Any]) -> list[float] | None:
+    values = list(values)
+    if all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
+        return [float(v) for v in values]
+    return None
+
+
+def edge_of(dimension: Dimension, value: Any, *, margin: float = 0.05) -> str | None:
+    """``"low"`` or ``"high"`` when ``value`` is at that edge of ``dimension``, else None."""
+    if isinstance(dimension, (Int, Float)):
+        if not isinstance(value, Real) or (dimension.log and value <= 0):
+            return None
+        position = _position(dimension.low, dimension.high, float(value), dimension.log)
+    elif isinstance(dimension, Choice):
+        numbers = _numbers(dimension.values)
+        if numbers is None or len(set(numbers)) < 3 or not isinstance(value, Real):
+            return None
+        position = 0.0 if value == min(numbers) else 1.0 if value == max(numbers) else 0.5
+    else:
+        return None
+    if position is None:
+        return None
+    return "low" if position <= margin else "high" if position >= 1 - margin else None
+
+
+def edges(dimensions: Iterable[Dimension], params: Mapping[str, Any], *,
+          margin: float = 0.05) -> dict[str, str]:
+    """Each dimension whose value in ``params`` is at an edge: name -> ``"low"`` or ``"high"``.
+
+    Examples
+    --------
+    >>> from nbtune.space.dimensions import Float, Int
+    >>> edges([Int("units", 16, 512), Float("lr", 1e-4, 1e-1, log=True)], {"units": 20, "lr": 0.09})
+    {'units': 'low', 'lr': 'high'}
+    """
+    found = {}
+    for dimension in dimensions:
+        if dimension.name in params:
+            side = edge_of(dimension, params[dimension.name], margin=margin)
+            if side is not None:
+                found[dimension.name] = side
+    return found

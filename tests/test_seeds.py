@@ -21,7 +21,8 @@ SPACE = SearchSpace(Choice("units", [4, 8]), Choice("learning_rate", [1e-2, 3e-3
 def build(units=8, learning_rate=1e-2):
     import keras
 
-    model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(units, activation="relu"),
+    # no keras.Input: the weights are made at the first call, after the build function returns
+    model = keras.Sequential([keras.layers.Dense(units, activation="relu"),
                               keras.layers.Dropout(0.3), keras.layers.Dense(2, activation="softmax")])
     model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy")
     return model

@@ -439,8 +439,14 @@ class _KerasEstimator(BaseEstimator):
         keras.backend.clear_session()  # global Keras state otherwise grows over a search
         if seed is not None:
             keras.utils.set_random_seed(seed)
-        with compat.keras_seeds(seed):  # no other thread's draws can move the initial weights
-            model = fn(**kwargs)
+        # the build and the first call (where a model without keras.Input makes its weights)
+        # draw Keras's default seeds from this trial's stream: no other thread can move them
+        with compat.keras_seeds(seed):
+            return self._checked_and_compiled(fn(**kwargs), X, steps)
+
+    def _checked_and_compiled(self, model: Any, X: np.ndarray, steps: int) -> Any:
+        """The built model, called once on X (which builds it), checked and compiled."""
+        keras = _keras()
         if not isinstance(model, keras.Model):
             raise TypeError(
                 f"The build function must return a Keras model, got {type(model).__name__}. "

@@ -10,7 +10,9 @@ that installing nbtune changes; the kernel imports ``google.colab`` at start,
 as Colab's does, so a lesson's set-up cell takes its Colab branch.
 
 nbtune is not preinstalled.  Each lesson is copied alone into an empty folder
-and executed in fast mode (``NBTUNE_FAST=1``); its set-up cell installs nbtune
+and executed in fast mode (``NBTUNE_FAST=1``), or with ``--budget default`` at
+the budgets a student runs, where every ``claim(...)`` cell checks what the
+lesson concludes (CI does this); its set-up cell installs nbtune
 from the wheel built from this checkout (``NBTUNE_SOURCE``), not editable, and
 nbtune is uninstalled again before the next lesson.  A lesson passes when no
 cell errors, no stderr output appears and the set-up cell says it installed
@@ -21,6 +23,7 @@ Usage::
 
     python scripts/colab_check.py                 # every lesson (about 10 minutes)
     python scripts/colab_check.py 00 05           # some lessons
+    python scripts/colab_check.py --budget default   # as students run them (CI; ~17 minutes)
     python scripts/colab_check.py --tensorflow 2.20.0 --python 3.13   # Colab since 2026-08
 
 The kernel's environment is a student's: no ``TF_*``, ``NBTUNE_*`` (but the
@@ -57,6 +60,8 @@ COLAB_PINS = {
     "matplotlib": "3.10.0",
 }
 KERNEL = "colab-like"
+# a stderr output that is only nbtune's EdgeWarning (file:line: EdgeWarning: ..., source line)
+EDGE_WARNING = re.compile(r"(\S+:\d+: EdgeWarning: [^\n]*\n(  [^\n]*\n)?)+")
 # the kernel imports google.colab first, as Colab's kernel does, then starts as ipykernel_launcher
 KERNEL_START = "import google.colab; from ipykernel import kernelapp; kernelapp.launch_new_instance()"
 
@@ -126,11 +131,11 @@ def kernel_spec(folder: Path, py: Path) -> None:
     os.environ["JUPYTER_PATH"] = str(folder)
 
 
-def student_environment(py: Path, wheel: Path) -> dict[str, str]:
-    """A Colab student's environment, with the runtime first on PATH."""
+def student_environment(py: Path, wheel: Path, fast: bool = True) -> dict[str, str]:
+    """A Colab student's environment, with the runtime first on PATH; ``fast`` sets NBTUNE_FAST."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("TF_", "NBTUNE_", "PIP_", "VIRTUAL_ENV", "PYTHON", "MPLBACKEND"))}
-    env.update(PATH=f"{py.parent}{os.pathsep}{env.get('PATH', '')}", NBTUNE_FAST="1",
+    env.update(PATH=f"{py.parent}{os.pathsep}{env.get('PATH', '')}", NBTUNE_FAST="1" if fast else "0",
                NBTUNE_SOURCE=str(wheel), PIP_CONFIG_FILE=os.devnull,
                PIP_DISABLE_PIP_VERSION_CHECK="1",
                # ipykernel 6.17's debugger prints a frozen-modules warning to the kernel's own
@@ -162,7 +167,9 @@ def run_lesson(path: Path, py: Path, env: dict[str, str], timeout: int) -> dict:
         error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])[:200]
     seconds = time.perf_counter() - started
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
-    stderr = [o["text"] for o in outputs if o.get("name") == "stderr"]
+    # nbtune's EdgeWarning is the lesson's advice (tests/test_notebooks.py::is_edge_warning)
+    stderr = [o["text"] for o in outputs if o.get("name") == "stderr"
+              and not EDGE_WARNING.fullmatch(o["text"])]
     errors = [o for o in outputs if o["output_type"] == "error"]
     setup = "".join(o.get("text", "") for o in notebook.cells[1].get("outputs", []))
     installed = setup.startswith("set-up: installed nbtune ")
@@ -180,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tensorflow", default="2.16.1",
                         help="the full tensorflow to preinstall (default: the oldest nbtune supports)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--budget", choices=("fast", "default"), default="fast",
+                        help="fast: NBTUNE_FAST=1 (tiny budgets); default: the students' budgets, "
+                             "where the lessons' claims are checked")
     args = parser.parse_args(argv)
     lessons = [p for p in LESSONS if not args.lessons or p.stem[:2] in args.lessons]
     if not lessons:
@@ -192,10 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         py = make_runtime(work / "venv", find_python(args.python), args.tensorflow, work)
         kernel_spec(work / "jupyter", py)
         print(f"runtime: {run(py, '--version').stdout.strip()}, tensorflow {args.tensorflow}, "
-              f"ipywidgets {COLAB_PINS['ipywidgets']}, ipython {COLAB_PINS['ipython']} "
+              f"ipywidgets {COLAB_PINS['ipywidgets']}, ipython {COLAB_PINS['ipython']}, "
+              f"{args.budget} budgets "
               f"({time.perf_counter() - started:.0f} s to make); wheel {wheel.name}", flush=True)
         cuda_before = built_with_cuda(py)
-        env = student_environment(py, wheel)
+        env = student_environment(py, wheel, fast=args.budget == "fast")
         rows = []
         for path in lessons:
             rows.append(run_lesson(path, py, env, args.timeout))

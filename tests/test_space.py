@@ -580,3 +580,49 @@ def test_a_result_names_each_strategys_winner_at_an_edge():
     edges = SearchResult(trials).edges(SearchSpace(Int("units", 16, 512)))
     assert edges.to_dict("records") == [{"strategy": "grid", "name": "units", "value": 512,
                                          "edge": "high"}]
+
+
+def test_narrow_warns_when_the_best_sits_at_an_edge_and_names_it():
+    import warnings
+
+    from nbtune.space import EdgeWarning
+
+    space = SearchSpace(Int("units", 16, 512, step=16), Float("lr", 1e-4, 1e-1, log=True))
+    with pytest.warns(EdgeWarning) as caught:
+        narrowed = space.narrow({"units": 512, "lr": 1e-2})
+    [warning] = caught
+    assert "units=512" in str(warning.message) and "high edge" in str(warning.message)
+    assert warning.filename == __file__  # points at the caller's line, not nbtune's
+    assert narrowed["units"].high == 512  # the window is still clipped: the warning says so
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EdgeWarning)
+        space.narrow({"units": 256, "lr": 3e-3})  # inside: no warning
+
+
+def dense_model(units=16, learning_rate=1e-3):
+    """conftest's tiny classifier, for the ten digits."""
+    from conftest import tiny_build
+
+    return tiny_build(units, learning_rate, n_classes=10)
+
+
+def test_a_finished_search_warns_about_a_winner_on_the_edge(digits):
+    """A real grid search on digits whose learning rates stop at 1e-3: the best is the top one."""
+    import warnings
+
+    import nbtune
+    from nbtune.space import EdgeWarning
+
+    X, y = digits.train
+    space = SearchSpace(Choice("learning_rate", [1e-5, 1e-4, 1e-3]), Fixed("units", 16))
+    with pytest.warns(EdgeWarning, match="learning_rate=0.001 sits at the high edge") as caught:
+        result = nbtune.grid_search(dense_model, space, X[:300], y[:300], epochs=2, cv=2,
+                                    progress=False)
+    assert result.best_params["learning_rate"] == 1e-3
+    assert caught[0].filename == __file__
+    assert result.edges(space).to_dict("records") == [
+        {"strategy": "grid", "name": "learning_rate", "value": 1e-3, "edge": "high"}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EdgeWarning)
+        nbtune.grid_search(dense_model, space.with_values(learning_rate=1e-3), X[:300], y[:300],
+                           epochs=1, cv=2, progress=False)  # a Fixed value has no edge

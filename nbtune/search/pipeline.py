@@ -56,6 +56,7 @@ from nbtune.search.strategies import Strategy
 from nbtune.search.trial_loop import run_trials
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hp_origin
+from nbtune.space.edges import warn_at_edges
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
 
 
@@ -106,6 +107,8 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
         )
     if done and result.ok_trials.empty:
         raise SearchFailedError(f"{strategy} search: " + result.no_success_message(), result)
+    if done and stopped is None:  # a stopped search's best is not its answer yet
+        warn_at_edges(f"{strategy} search's best", space, result.best_params, stacklevel=5)
     return result
 
 

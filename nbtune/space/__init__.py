@@ -20,6 +20,8 @@ Examples
 """
 
 from nbtune.space.dimensions import Choice, Dimension, Fixed, Float, Int, LogUniformInt
+from nbtune.space.edges import EdgeWarning
 from nbtune.space.search_space import SearchSpace
 
-__all__ = ["Choice", "Dimension", "Fixed", "Float", "Int", "LogUniformInt", "SearchSpace"]
+__all__ = ["Choice", "Dimension", "EdgeWarning", "Fixed", "Float", "Int", "LogUniformInt",
+           "SearchSpace"]

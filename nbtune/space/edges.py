@@ -11,6 +11,12 @@ dimension's range, measured on a log scale for a log dimension. For a Choice of
 three or more numbers, the smallest and the largest are the edges; a Choice of
 labels, a Choice of two values and a Fixed value have none.
 
+A search that ends with its best value at an edge, and :meth:`SearchSpace.narrow
+<nbtune.space.SearchSpace.narrow>` asked to narrow around one, say so with an
+:class:`EdgeWarning` (:func:`warn_at_edges`) instead of silently clipping the
+window to the old range. Silence it as any warning:
+``warnings.simplefilter("ignore", nbtune.space.EdgeWarning)``.
+
 Examples
 --------
 >>> from nbtune.space.dimensions import Choice, Float, Int
@@ -25,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
@@ -80,4 +87,38 @@ def edges(dimensions: Iterable[Dimension], params: Mapping[str, Any], *,
             side = edge_of(dimension, params[dimension.name], margin=margin)
             if side is not None:
                 found[dimension.name] = side
+    return found
+
+
+class EdgeWarning(UserWarning):
+    """A best value sits at the edge of its range: the best may lie beyond it, widen the space."""
+
+
+def warn_at_edges(who: str, dimensions: Iterable[Dimension], params: Mapping[str, Any], *,
+                  stacklevel: int = 2, margin: float = 0.05) -> dict[str, str]:
+    """Warn (:class:`EdgeWarning`) for each value of ``params`` at an edge; return :func:`edges`.
+
+    ``who`` starts the message, e.g. ``"grid search's best"``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from nbtune.space.dimensions import Float
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_at_edges("the best", [Float("lr", 1e-4, 1e-2, log=True)], {"lr": 0.01})
+    {'lr': 'high'}
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    the best lr=0.01 sits at the high edge of Float('lr', 0.0001, 0.01, log=True): ...
+    """
+    dimensions = list(dimensions)
+    found = edges(dimensions, params, margin=margin)
+    by_name = {dimension.name: dimension for dimension in dimensions}
+    for name, side in found.items():
+        beyond = "above" if side == "high" else "below"
+        warnings.warn(EdgeWarning(
+            f"{who} {name}={params[name]!r} sits at the {side} edge of {by_name[name]!r}: "
+            f"the best may lie {beyond} it. Widen the range there before narrowing it or "
+            "trusting the winner (the Tuning Playbook's boundary rule)."
+        ), stacklevel=stacklevel + 1)
     return found

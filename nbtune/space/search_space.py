@@ -38,6 +38,7 @@ from nbtune.formatting import to_python
 from nbtune.space.build_fns import declared_dimensions
 from nbtune.space.dimensions import TYPES, Choice, Dimension, Fixed, Float, Int, check_number  # noqa: F401  (the examples use them)
 from nbtune.space.edges import edges as edges_of
+from nbtune.space.edges import warn_at_edges
 
 
 def _kt() -> Any:
@@ -350,6 +351,10 @@ class SearchSpace:
         ``keep_choices=True``); Fixed stays. Every non-Fixed name of the space
         must be in ``best_params``; extra names there are ignored.
 
+        A best value at the edge of its range (:meth:`edges`) gives an
+        :class:`~nbtune.space.edges.EdgeWarning`: the window is clipped there, and
+        the best may lie beyond the range, so widen it first.
+
         Examples
         --------
         >>> space = SearchSpace(Int("units", 32, 512, step=32), Choice("act", ["relu", "tanh"]),
@@ -373,6 +378,7 @@ class SearchSpace:
                 f"narrow: best_params has no value for {missing}; pass the best parameters of a "
                 f"search over this space (names {list(self.names)})."
             )
+        warn_at_edges("narrow: the best", self._dims, best_params, stacklevel=2)
         return SearchSpace(*(
             dim.narrowed(best_params.get(dim.name), fraction, keep_choices) for dim in self._dims
         ))

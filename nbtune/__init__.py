@@ -48,11 +48,16 @@ _LAZY = {
     "measure_speed": "nbtune.training.speed",
     "SearchPanel": "nbtune.ui.panel",
     "hyperband_schedule": "nbtune.search.schedule",
+    "importance": "nbtune.analysis.importance",
+    "isolation": "nbtune.analysis.isolation",
+    "lr_range_test": "nbtune.analysis.lr_range",
+    "parallel_coordinates": "nbtune.analysis.parallel",
+    "sampling_spread": "nbtune.analysis.sampling",
 }
 #: the shared modules and the wings (``import nbtune`` imports none of them)
 _SUBMODULES = (
     "backend", "formatting", "display", "data",
-    "space", "training", "search", "benchmarks", "plots", "ui", "lessons",
+    "space", "training", "search", "analysis", "benchmarks", "plots", "ui", "lessons",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

@@ -20,11 +20,13 @@ WINGS = {
     "space": {"base"},
     "training": {"base", "space"},
     "search": {"base", "space", "training"},
+    "analysis": {"base", "space", "training", "search"},  # reads benchmarks, never imports them
     "benchmarks": {"base", "space", "training", "search"},
-    "plots": {"base", "space", "search"},
-    "ui": {"base", "space", "training", "search", "plots"},
-    "lessons": {"base", "space", "training", "search", "benchmarks", "plots"},
-    "top": {"base", "space", "training", "search", "benchmarks", "plots", "ui", "lessons"},
+    "plots": {"base", "space", "search", "analysis"},
+    "ui": {"base", "space", "training", "search", "analysis", "plots"},
+    "lessons": {"base", "space", "training", "search", "analysis", "benchmarks", "plots"},
+    "top": {"base", "space", "training", "search", "analysis", "benchmarks", "plots", "ui",
+            "lessons"},
 }
 BASE = {"nbtune.backend", "nbtune.formatting", "nbtune.display", "nbtune.data", "nbtune.arguments"}
 TOP = {"nbtune", "nbtune.cli", "nbtune.__main__"}  # the public face and the command line

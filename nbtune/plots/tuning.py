@@ -210,6 +210,10 @@ def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
     """Every trial as a line across one vertical axis per hyperparameter and the score,
     coloured by its score (the best drawn last, on top).
 
+    The colours run from the median score to the best, so the better half of
+    the trials can be told apart; the worse half shares the darkest colour
+    (the colour bar's arrow).
+
     Parameters
     ----------
     data : Benchmark, SearchResult or DataFrame
@@ -234,7 +238,8 @@ def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
     ax = new_axes(ax, style, size=(8.0, 4.4))
     wide = lines.pivot(index="line", columns="axis", values="position")[[a["name"] for a in axes]]
     scores = lines.groupby("line")["score"].first().loc[wide.index]
-    norm = Normalize(float(scores.min()), float(scores.max()))
+    low, best = float(scores.median()), float(scores.max())
+    norm = Normalize(low if low < best else float(scores.min()), best, clip=True)
     colormap = plt.get_cmap(cmap)
     xs = np.arange(len(axes))
     for line in scores.sort_values(kind="stable").index:
@@ -252,7 +257,8 @@ def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
     decorate_axes(ax, style, title=f"{len(wide)} trials, coloured by score", xlabel="", ylabel="",
                   grid="")
     ax.tick_params(axis="x", labelrotation=15)
-    bar = ax.figure.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, pad=0.01)
+    bar = ax.figure.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, pad=0.01,
+                             extend="min" if norm.vmin > scores.min() else "neither")
     bar.set_label("score", fontsize=style.font)
     bar.ax.tick_params(labelsize=style.small)
     return ax

@@ -1,6 +1,6 @@
-"""Lesson 08's "Try it" checks really check: not yet as given, right with the lesson's answer.
+"""Lesson 09's "Try it" checks really check: not yet as given, right with the lesson's answer.
 
-Each test takes a check cell from ``notebooks/08_what_comes_next.ipynb`` as it is
+Each test takes a check cell from ``notebooks/09_what_comes_next.ipynb`` as it is
 committed and runs it (with real, tiny training where the check trains) three
 ways: with the student's blanks as given, with the answer the lesson itself
 gives in its ``<details>`` block, and with a wrong answer.
@@ -22,7 +22,7 @@ kt = pytest.importorskip("keras_tuner")
 import nbtune  # noqa: E402
 from nbtune import data, lessons  # noqa: E402
 
-NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "08_what_comes_next.ipynb"
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "09_what_comes_next.ipynb"
 
 
 def _cells():

@@ -130,3 +130,124 @@ def test_lesson_02_is_right_about_the_old_kerastuner_name():
                            capture_output=True, text=True)
     assert check.returncode != 0 and "`import kerastuner` is deprecated" in check.stderr
     assert subprocess.run([sys.executable, "-c", "import kerastuner"]).returncode == 0
+
+
+def _lesson_cells(pattern: str) -> list[tuple[str, str, str]]:
+    """(id, type, source) of each cell of the lesson whose file name matches ``pattern``."""
+    from pathlib import Path
+
+    path = next((Path(__file__).parent.parent / "notebooks").glob(pattern))
+    return [(c["id"], c["cell_type"], "".join(c["source"]))
+            for c in json.loads(path.read_text())["cells"]]
+
+
+def _instructors() -> str:
+    """INSTRUCTORS.md with its line breaks and indents folded into single spaces."""
+    from pathlib import Path
+
+    return " ".join((Path(__file__).parent.parent / "notebooks" / "INSTRUCTORS.md").read_text().split())
+
+
+def test_instructors_and_lessons_05_to_08_give_the_same_answers():
+    """Where INSTRUCTORS.md quotes a Try it answer of lessons 05-08, the lesson gives the same one,
+    and the answer is what the lesson's own code computes."""
+    import contextlib
+    import io
+    import re
+
+    import numpy as np
+
+    import nbtune
+    from nbtune import benchmarks, plots
+    from nbtune.space import Float, Int
+
+    guide = _instructors()
+
+    # 05: the source's model_builder grid
+    cells = _lesson_cells("05_*.ipynb")
+    builder = next(s for _, kind, s in cells if kind == "code" and "def model_builder(hp)" in s)
+    namespace = {}
+    exec(builder.split("kt_editor =")[0], namespace)
+    size = SearchSpace.from_build_fn(namespace["model_builder"]).size
+    answer = next(s for i, _, s in cells if i == "try-it-1-answer")
+    assert f"**{size} configurations**" in answer and f"**{3 * size} fits**" in answer
+    assert f"({size} configurations, {3 * size} fits with 3 folds)" in guide
+
+    # 06: the fine grid with fraction=0.5, the rerun with random_state=1, the truncated range
+    cells = {i: s for i, _, s in _lesson_cells("06_*.ipynb")}
+    coarse = lessons.load_precomputed("coarse_to_fine_digits").for_strategy("random")
+    wide = SearchSpace(Int("units", 16, 512, step=16), Float("learning_rate", 1e-5, 1.0, log=True))
+    half = wide.narrow(coarse.best_params, fraction=0.5).grid_size(points=3)
+    assert f"**{half} configurations**" in cells["try-it-1-answer"]
+    assert f"({half} configurations with the shipped coarse stage)" in guide
+    assert "496 units" in cells["try-it-2-look"] and "496 units instead of 160" in guide
+    assert "`0.00316`" in cells["try-it-3-hint"] and "`3.2e-3`" in cells["try-it-3-hint"]
+    assert "(0.00316 with the lesson's wide range; a range that stops at 3.2e-3" in guide
+
+    # 07: the two replayed verdicts
+    cells = _lesson_cells("07_*.ipynb")
+    bench = benchmarks.load("digits-mlp")
+    printed = io.StringIO()
+    namespace = dict(bench=bench, EPOCHS=9, REPEATS=100, np=np, pd=pd, nbtune=nbtune, plots=plots,
+                     my_prediction="tie")
+    with contextlib.redirect_stdout(printed):
+        exec(next(s for _, kind, s in cells if kind == "code" and "my_prediction not in" in s), namespace)
+        exec(re.search(r"```python\n(.*?)```", next(s for _, kind, s in cells if kind == "markdown"
+                                                     and "def my_search" in s), re.S).group(1), namespace)
+        exec(next(s for _, kind, s in cells if kind == "code" and "def best_of" in s), namespace)
+    short, mine = re.findall(r"= (0\.\d\d) \(95 % interval (0\.\d\d) to (0\.\d\d)", printed.getvalue())
+    assert "Right." in printed.getvalue() and "Yours beats random search." in printed.getvalue()
+    assert "the table's answer: a tie, {} with an interval from {} to {}".format(*short) in guide
+    assert "passes with {} ({} to {})".format(*mine) in guide
+
+    # 08 (or 09, once renumbered): early stopping and the variable-depth space
+    cells = _lesson_cells("*_what_comes_next.ipynb")
+    answers = " ".join(s for _, kind, s in cells if kind == "markdown" and "<summary>Answer</summary>" in s)
+    stop, best = (int(re.search(rf"{name} = (\d+)", answers).group(1)) for name in ("my_stop_epoch", "my_best_epoch"))
+    assert f"(answer: stops after {stop}, restores {best})" in guide
+    names = re.search(r"my_names = (\[.*?\])", answers).group(1)
+    layers = int(re.search(r"my_dense_layers = (\d+)", answers).group(1))
+    words = {4: "four", 5: "Five"}
+    assert f"({words[len(eval(names))]} names, {words[layers]} layers.)" in guide
+
+
+def test_instructors_and_lessons_00_to_04_give_the_same_answers():
+    """Where INSTRUCTORS.md quotes a Try it answer of lessons 00-04, the lesson's Answer blocks give
+    the same (tests/test_try_it.py checks that each lesson's check cell accepts them)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    guide = " ".join((root / "notebooks" / "INSTRUCTORS.md").read_text().split())
+
+    def bold_of_answers(stem: str) -> list[str]:
+        cells = json.loads((root / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
+        sources = ["".join(cell["source"]) for cell in cells]
+        text = " ".join(re.findall(r"<summary>Answer</summary>(.*?)</details>", "\n".join(sources), re.S))
+        return [" ".join(bold.split()) for bold in re.findall(r"\*\*(.*?)\*\*", text, re.S)]
+
+    quoted = {
+        "00_start_here": (["19 200 configurations", "57 600 fits"], "(19 200 and 57 600;"),
+        "01_grid_search_cv": (["31 models"], "(31: 10 configurations x 3 folds + 1;"),
+        "02_keras_tuner_hyperband": (["70 trials, 375 epochs"], "(70 trials, 375 epochs:"),
+        "03_random_search_cv": (["1/3", "0.009"], "(1/3 against 0.009,"),
+        "04_comparing_strategies": (["6 of 23", "2", "8", "6", "18"], "(6 of 23;"),
+    }
+    for stem, (answers, in_guide) in quoted.items():
+        assert bold_of_answers(stem) == answers, stem
+        assert in_guide in guide, stem
+    assert "(2 and 8 in the shipped results;" in guide
+    assert "(6 learning rates for the grid, 18 configurations for random search;" in guide
+
+
+def test_instructors_is_right_about_lesson_04s_first_grid_trial():
+    """INSTRUCTORS.md: TensorFlow's start-up is not paid by the grid's first trial (shipped seconds)."""
+    from pathlib import Path
+
+    guide = " ".join((Path(__file__).parent.parent / "notebooks" / "INSTRUCTORS.md").read_text().split())
+    seconds = lessons.load_precomputed().for_strategy("grid").trials["seconds"]
+    first, others = seconds.iloc[0], seconds.iloc[1:]
+    assert first <= seconds.median()
+    quote = f"(shipped: {first:.1f} s, the grid's others {others.min():.1f} to {others.max():.1f} s)"
+    assert quote in guide, quote
+

@@ -76,7 +76,7 @@ def title_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def test_the_lessons_are_the_ones_readme_lists():
     readme = (ROOT / "README.md").read_text()
     listed = re.findall(r"^\| `notebooks/(\d\d_\w+)\.ipynb` \|", readme, flags=re.M)
-    assert len(listed) == 9 and [p.stem for p in NOTEBOOKS] == listed
+    assert len(listed) == 10 and [p.stem for p in NOTEBOOKS] == listed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -13,6 +13,13 @@ Usage::
     python scripts/render_figures.py --trials out/trials.csv      # draw from a saved table
     python scripts/render_figures.py --trials out/trials.csv --presentation --dpi 100
     python scripts/render_figures.py --save-trials tests/data/compare_cancer.csv
+    python scripts/render_figures.py --lessons --out /tmp/figs        # every lesson's figures
+    python scripts/render_figures.py --lessons 04 07 --out /tmp/figs  # two lessons' figures
+
+``--lessons`` runs each lesson notebook as a student does, at its default
+budget (a copy in a new temporary folder, ``NBTUNE_FAST`` unset), and writes
+each figure it shows as ``<lesson>_<n>.png`` (``04_1.png``: lesson 04's first
+figure), printing the cell each came from: 10 to 70 s a lesson.
 
 The table ``tests/data/compare_cancer.csv`` (and its ``.json`` settings) that
 ``tests/test_plots.py`` draws was written by the last command.
@@ -163,6 +170,63 @@ def render(result: SearchResult, out: Path, cv_search=None, *, presentation: boo
     return [save(drawn, out / f"{name}.png", dpi) for name, drawn in named]
 
 
+def render_lessons(lessons: list[str], out: Path, *, timeout: int = 900) -> list[Path]:
+    """Run each lesson (``"04"`` or a notebook's path) at its default budget; write its figures.
+
+    Each lesson runs from a copy in a new temporary folder, so its run folders
+    and files land there; ``NBTUNE_FAST`` is unset for it.  Every ``image/png``
+    output becomes ``<out>/<lesson>_<n>.png``, numbered from 1 in the order the
+    notebook shows them.  Returns the files written.
+    """
+    import base64
+    import shutil
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    folder = Path(__file__).resolve().parent.parent / "notebooks"
+    notebooks = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    chosen = [n for n in notebooks if not lessons or any(n.name.startswith(k) or str(n) == k for k in lessons)]
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    # the kernel inherits this process' environment: no fast mode, and the notebook's own
+    # (inline) backend, not the Agg this script draws with
+    saved = {name: os.environ.pop(name, None) for name in ("NBTUNE_FAST", "MPLBACKEND")}
+    try:
+        for notebook in chosen:
+            lesson = notebook.name[:2]
+            if not notebook.exists():  # renamed since the list was made
+                print(f"{notebook.name}: gone, skipped")
+                continue
+            with tempfile.TemporaryDirectory() as temporary:
+                copy = Path(temporary) / notebook.name
+                shutil.copy(notebook, copy)
+                nb = nbformat.read(copy, as_version=4)
+                started = time.perf_counter()
+                NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                               resources={"metadata": {"path": temporary}}).execute()
+                print(f"{notebook.name}: ran in {time.perf_counter() - started:.0f} s")
+            for index, cell in enumerate(nb.cells):  # the figures after an error are drawn too
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "error":
+                        print(f"{notebook.name}: cell {index} (id {cell.get('id')}) failed: "
+                              f"{output.get('ename')}: {output.get('evalue', '')[:200]}")
+            n = 0
+            for index, cell in enumerate(nb.cells):
+                for output in cell.get("outputs", []):
+                    png = output.get("data", {}).get("image/png")
+                    if png:
+                        n += 1
+                        path = out / f"{lesson}_{n}.png"
+                        path.write_bytes(base64.b64decode(png))
+                        written.append(path)
+                        print(f"{path}  (cell {index}, id {cell.get('id')})")
+    finally:
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("out/figures"), help="folder for the PNG files")
@@ -172,8 +236,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw every plot with presentation=True (files named ..._presentation.png)")
     parser.add_argument("--dpi", type=float, default=110,
                         help="pixels per inch of the PNG files (the notebook shows 100)")
+    parser.add_argument("--lessons", nargs="*", metavar="LESSON",
+                        help="run these lessons (e.g. 04 07; none: all) and write their figures instead")
     args = parser.parse_args(argv)
 
+    if args.lessons is not None:
+        render_lessons(args.lessons, args.out)
+        return 0
     started = time.perf_counter()
     cv_search = None
     if args.trials:

@@ -10,6 +10,7 @@ The draw functions are also run on a real comparison: ``tests/data/compare_cance
 import doctest
 import json
 import math
+import re
 import subprocess
 import sys
 import warnings
@@ -47,6 +48,11 @@ def real():
 
 def make(rows, **settings) -> SearchResult:
     return SearchResult(pd.DataFrame(rows), **settings)
+
+
+def points_of(ax: Axes) -> list:
+    """The scatter collections of the trials themselves (not those drawn on the bottom edge)."""
+    return [c for c in ax.collections if c.get_gid() not in ("below", "failed")]
 
 
 @pytest.fixture
@@ -256,7 +262,7 @@ def test_every_draw_function_draws_the_real_comparison(real):
     assert dict(epochs) == dict(real.trials.groupby("strategy")["epochs_spent"].sum())
 
     ax = plots.plot_score_by_param(real, "learning_rate")
-    assert ax.get_xscale() == "log" and len(ax.collections) == len(strategies)
+    assert ax.get_xscale() == "log" and len(points_of(ax)) == len(strategies)
     ax = plots.plot_sampled_points(real, "learning_rate", "activation")
     assert len(ax.collections) == len(strategies)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["relu", "tanh"]
@@ -391,7 +397,9 @@ def cut_off(figure: Figure) -> bool:
 
 
 def test_every_plot_is_drawn_for_every_draw_function():
-    named = {name for name in plots.__all__ if name.startswith("plot_")}
+    mine = ("nbtune.plots.figures", "nbtune.plots.many_runs")  # the other modules test their own
+    named = {name for name in plots.__all__
+             if name.startswith("plot_") and getattr(plots, name).__module__ in mine}
     assert {f"plot_{name}" for name in DRAWN} == named
 
 
@@ -431,3 +439,198 @@ def test_value_ticks_only_where_labels_cannot_overlap():
     assert _well_apart(np.array([32, 64, 96, 128]), log=False)
     assert not _well_apart(np.array([0.001126, 0.001314, 0.05]), log=False)
     assert not _well_apart(np.array([0.001126, 0.001314, 0.05]), log=True)
+
+
+# ----------------------------------------------------------------- what a figure shows
+@pytest.fixture(scope="module")
+def close_bests():
+    """Bests within 0.01 of each other (a few validation images), and trials far below them."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for strategy, best in (("grid", 0.972), ("random", 0.969), ("hyperband", 0.966)):
+        rates = [1e-4, 1e-3, 1e-2, 1e-1] if strategy == "grid" else list(10 ** rng.uniform(-4, -1, 4))
+        scores = [0.12, best - 0.008, best - 0.004, best]
+        for trial, (rate, score) in enumerate(zip(rates, scores)):
+            rows.append({"strategy": strategy, "trial": trial, "learning_rate": rate,
+                         "units": [16, 64][trial % 2], "score": score, "train_epochs": 9,
+                         "epochs_spent": 9, "seconds": 1.0, "bracket": 0, "round": 0})
+    return make(rows, scoring="accuracy", test_scores={"grid": 0.958, "random": 0.961})
+
+
+def below_count(ax: Axes) -> int:
+    return sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() == "below")
+
+
+@pytest.mark.parametrize("draw", [
+    lambda r: plots.plot_trial_scores(r),
+    lambda r: plots.plot_best_so_far(r, x="epochs"),
+    lambda r: plots.plot_score_by_param(r, "learning_rate"),
+    lambda r: plots.plot_comparison(r).axes[1],
+], ids=["trial_scores", "best_so_far", "score_by_param", "comparison"])
+def test_score_axes_zoom_to_the_bests_without_cutting_one_off(draw, close_bests):
+    ax = draw(close_bests)
+    low, high = ax.get_ylim()
+    bests = close_bests.trials.groupby("strategy")["score"].max()
+    assert low < bests.min() and bests.max() < high  # every best inside, not on the edge
+    assert high - low < 0.1  # an axis from 0.1 to 1 would show 0.966 and 0.972 1 % apart
+    assert (high - low) / (bests.max() - bests.min()) < 20  # ... here over 5 % of the height
+
+
+def test_points_below_the_zoom_are_drawn_on_its_edge_and_counted(close_bests):
+    ax = plots.plot_trial_scores(close_bests)
+    low = ax.get_ylim()[0]
+    far = int((close_bests.trials["score"] < low).sum())
+    assert far == 3 and below_count(ax) == far  # the 0.12 of each strategy
+    assert any(t.get_text().startswith(f"{far} below") for t in ax.get_legend().get_texts())
+    tests = close_bests.test_scores.values()
+    assert all(low < score < ax.get_ylim()[1] for score in tests)  # the diamonds are inside too
+    ax = plots.plot_score_by_param(close_bests, "learning_rate")
+    edge = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections if c.get_gid() == "below"])
+    far_rates = close_bests.trials.loc[close_bests.trials["score"] < ax.get_ylim()[0], "learning_rate"]
+    assert sorted(edge) == pytest.approx(sorted(far_rates))  # at their own learning rate
+
+
+def test_zoom_limits_rule():
+    from nbtune.plots.style import zoom_limits
+
+    low, high = zoom_limits([0.1, 0.5, 0.95, 0.96, 0.97], focus=[0.95, 0.97])
+    assert low < 0.95 and high > 0.97 and high - low < 0.04  # 0.1 and 0.5 far below: left out
+    low, high = zoom_limits([0.93, 0.95, 0.97], focus=[0.95, 0.97])
+    assert low < 0.93  # less than half a window width below: taken in
+    assert zoom_limits([0.92, 0.95, 0.97], focus=[0.95, 0.97])[0] > 0.92  # further: left out
+    low, high = zoom_limits([0.969, 0.97], focus=[0.97])
+    assert high - low >= 0.015  # never narrower than half of 3 % of the score
+    assert zoom_limits([0.5, 0.9], focus=[]) == pytest.approx((0.468, 0.932))  # no focus: all
+
+
+def test_no_point_is_moved_off_its_value_on_a_numeric_axis(mixed, close_bests):
+    for result in (mixed, close_bests):
+        trials = result.trials
+        ok = (trials["status"] == "ok") & trials["score"].notna()
+        ax = plots.plot_score_by_param(result, "learning_rate")
+        for collection, strategy in zip(points_of(ax), result.strategies):
+            assert collection.get_offset_transform() == ax.transData
+            mine = trials[ok & (trials["strategy"] == strategy)]
+            assert sorted(collection.get_offsets()[:, 0]) == pytest.approx(sorted(mine["learning_rate"]))
+        ax = plots.plot_sampled_points(result, "learning_rate", "units")
+        for collection, strategy in zip(points_of(ax), result.strategies):
+            assert collection.get_offset_transform() == ax.transData
+            mine = trials[trials["strategy"] == strategy]
+            drawn = sorted(map(tuple, collection.get_offsets().tolist()))
+            true = sorted(zip(mine["learning_rate"], mine["units"].astype(float)))
+            np.testing.assert_allclose(np.array(drawn), np.array(true))
+    xmin, xmax = ax.get_xlim()  # the searched range, and the points on it
+    assert xmin < close_bests.trials["learning_rate"].min() <= close_bests.trials["learning_rate"].max() < xmax
+
+
+def test_on_a_categorical_axis_strategies_share_the_category_slot(mixed):
+    ax = plots.plot_score_by_param(mixed, "activation")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["relu", "tanh"]
+    for collection in points_of(ax):
+        xs = collection.get_offsets()[:, 0]
+        assert np.all(np.abs(xs - np.round(xs)) <= 0.25)  # within the slot of relu (0) or tanh (1)
+    grid, random = (points_of(ax)[i].get_offsets()[:, 0] for i in (0, 1))
+    assert set(np.round(grid)) == {0, 1} and not set(grid) & set(random)
+
+
+def test_regret_is_counted_in_images_on_a_symlog_axis(runs):
+    ax = plots.plot_regret(runs, 0.96, images=360)
+    assert ax.get_yscale() == "symlog" and ax.get_ylabel() == "regret (validation images)"
+    regret = plots.final_regret(runs, 0.96)
+    dots = np.concatenate([c.get_offsets()[:, 1] for c in ax.collections])
+    assert sorted(dots) == pytest.approx(sorted(360 * regret["regret"]))
+    low, high = ax.get_ylim()
+    assert low <= 0 and high >= dots.max()
+    assert plots.plot_regret(runs, 0.96).get_ylabel() == "regret (score)"
+
+
+@pytest.mark.parametrize("name", sorted(DRAWN))
+def test_presentation_fonts_are_projector_size(name, real, runs):
+    from nbtune.plots.style import PROJECTOR_POINTS
+
+    big = drawn_figure(name, real, runs, presentation=True)
+    small = [(t.get_text(), t.get_fontsize()) for t in shown_texts(big) if t.get_fontsize() < PROJECTOR_POINTS]
+    assert small == []
+
+
+def test_plot_style_draws_a_hand_made_figure_for_a_projector_and_restores_matplotlib():
+    from nbtune.plots.style import PROJECTOR_POINTS
+
+    before = dict(matplotlib.rcParams)
+    with plots.plot_style(presentation=True):
+        figure, ax = plt.subplots()
+        ax.plot([1, 2, 3], [0.9, 0.95, 0.96], label="validation accuracy")
+        ax.set(title="A hand-made figure", xlabel="epoch", ylabel="accuracy")
+        ax.legend()
+        figure.suptitle("Lesson")
+        figure.canvas.draw()  # ticks take their size when drawn (plt.show() in a notebook)
+    assert min(font_sizes(figure)) >= PROJECTOR_POINTS
+    assert figure.get_figwidth() <= plots.COLUMN_INCHES and not cut_off(figure)
+    assert ax.get_lines()[0].get_linewidth() == pytest.approx(plots.style.style_for(True).line)
+    after = dict(matplotlib.rcParams)
+    assert {k for k in before if before[k] != after[k]} == set()
+    with plots.plot_style(presentation=False):
+        figure, ax = plt.subplots()
+        ax.set_title("normal")
+    assert ax.title.get_fontsize() < PROJECTOR_POINTS
+
+
+def test_plot_style_leaves_what_the_notebook_turned_on_inside_it():
+    """The inline backend turns interactive mode on when a notebook's first figure is drawn; if that
+    is inside plot_style, it must stay on, or no later figure of the notebook shows by itself."""
+    was = matplotlib.is_interactive()
+    try:
+        with plots.plot_style(presentation=True):
+            matplotlib.interactive(not was)
+        assert matplotlib.is_interactive() is (not was)
+    finally:
+        matplotlib.interactive(was)
+
+
+# ----------------------------------------------------------------- the lessons' figures
+LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def figure_cells() -> list[tuple[str, str, str]]:
+    """(lesson, cell id, source) of every code cell of the lessons that draws a figure."""
+    import nbformat
+
+    draws = re.compile(r"plt\.(subplots|figure|plot|scatter|bar)\(|plots\.plot_\w+\(")
+    return [(path.stem, cell.get("id", ""), cell.source)
+            for path in LESSONS for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code" and draws.search(cell.source)]
+
+
+def nbtune_calls(source: str) -> list[tuple[str, str]]:
+    """(name, arguments) of every ``plots.plot_...(...)`` call in ``source``, parentheses balanced."""
+    calls = []
+    for match in re.finditer(r"plots\.(plot_\w+)\(", source):
+        depth, end = 1, match.end()
+        while depth and end < len(source):
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        calls.append((match.group(1), source[match.end():end - 1]))
+    return calls
+
+
+def test_every_figure_of_the_lessons_is_drawn_for_a_projector():
+    """nbtune's draw functions with presentation=True; figures made by hand inside plot_style;
+    none wider than the notebook's column (a wider one is shrunk, and its fonts with it)."""
+    cells = figure_cells()
+    assert len(cells) >= 15
+    for lesson, cell_id, source in cells:
+        where = f"{lesson}, cell {cell_id}"
+        draws = [(name, arguments) for name, arguments in nbtune_calls(source) if name != "plot_style"]
+        for name, arguments in draws:
+            assert "presentation=True" in arguments, (where, name)
+        if re.search(r"plt\.(subplots|figure)\(", source):  # a figure made here
+            onto = [name for name, arguments in draws if re.search(r"\bax=", arguments)]
+            assert "plots.plot_style(" in source or onto, where
+        for width in re.findall(r"figsize=\(\s*([\d.]+)", source):
+            assert float(width) <= plots.COLUMN_INCHES, (where, width)
+
+
+def test_nbtune_calls_reads_nested_parentheses():
+    source = 'plots.plot_regret(hundred, f(x), images=len(y), presentation=True);\nplots.plot_style()'
+    assert nbtune_calls(source) == [("plot_regret", "hundred, f(x), images=len(y), presentation=True"),
+                                    ("plot_style", "")]

@@ -38,7 +38,10 @@ The package has three modules: :mod:`nbtune.plots.tables` (the data
 functions; importing it does not import matplotlib), :mod:`nbtune.plots.style`
 (colours, sizes, axes) and :mod:`nbtune.plots.figures` (the draw functions), and
 :mod:`nbtune.plots.many_runs` (the draw functions for many runs of a replay:
-median bands, regret, the probability that one strategy beats another).
+median bands, regret, the probability that one strategy beats another), and
+:mod:`nbtune.plots.tuning` (what to tune first: importance, the isolation study,
+the learning-rate range test, parallel coordinates, the spread of a search's
+outcome against its trials; their numbers come from :mod:`nbtune.analysis`).
 Names are imported from them when first used.
 
 Examples
@@ -63,6 +66,7 @@ __all__ = [
     "color_for",
     "COLUMN_INCHES",
     "column_size",
+    "plot_style",
     "trial_scores",
     "plot_trial_scores",
     "best_so_far",
@@ -84,14 +88,21 @@ __all__ = [
     "win_probability",
     "who_wins",
     "plot_win_probability",
+    "plot_importance",
+    "plot_isolation",
+    "plot_lr_range",
+    "plot_parallel_coordinates",
+    "plot_sampling_spread",
 ]
 
 _MODULES = {
     "tables": ("trial_scores", "best_so_far", "score_by_param", "sampled_points",
                "hyperband_rounds", "cv_results_table", "best_so_far_bands", "final_regret",
                "win_probability", "who_wins"),
-    "style": ("STRATEGY_COLORS", "color_for", "COLUMN_INCHES", "column_size"),
+    "style": ("STRATEGY_COLORS", "color_for", "COLUMN_INCHES", "column_size", "plot_style"),
     "many_runs": ("plot_best_so_far_bands", "plot_regret", "plot_win_probability"),
+    "tuning": ("plot_importance", "plot_isolation", "plot_lr_range", "plot_parallel_coordinates",
+               "plot_sampling_spread"),
 }
 
 

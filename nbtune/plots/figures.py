@@ -35,19 +35,21 @@ from nbtune.plots.style import (
     FAILED_COLOR,
     add_legend,
     axis_for,
+    below_handle,
+    category_offsets,
     color_for,
     crowded,
     decorate_axes,
-    dodge,
-    failed_level,
     figure_size,
-    include_points,
+    mark_outside,
+    marker_for,
     marker_handle,
     new_axes,
     score_label,
     set_axis,
     style_for,
     wrap,
+    zoom_limits,
 )
 from nbtune.plots.tables import (
     X_COST_COLUMN,
@@ -69,9 +71,15 @@ from nbtune.search.schedule import hyperband_schedule
 def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentation: bool = False) -> Axes:
     """A strip plot of every trial's score, one column per strategy.
 
-    Failed trials are drawn as crosses below the lowest score, the best trial
-    of each strategy as a star, and the test score of each strategy's best
-    configuration (when the result has one) as an open diamond beside it.
+    The best trial of each strategy is a star, and the test score of each
+    strategy's best configuration (when the result has one) an open diamond
+    beside it.  The y axis is zoomed to what the figure compares: it spans the
+    stars and the diamonds, at least 3 % of the best score wide
+    (:func:`~nbtune.plots.style.zoom_limits`), so that bests a few validation
+    images apart look apart.  Trials scoring below it are drawn as triangles on
+    its bottom edge, failed trials as crosses there (both at their strategy's
+    column, counted in the legend).  Points are spread sideways within their
+    strategy's column only; their height is their score.
     A new figure is wider with more strategies, up to
     :data:`~nbtune.plots.COLUMN_INCHES`; past it they share that width.
 
@@ -107,10 +115,16 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
     # + the legend; past the notebook's column, the strategies share it, the figure no lower
     width = min(max(4.0, 1.6 * len(result.strategies) + 2.5) + 1.8, COLUMN_INCHES)
     ax = new_axes(ax, style, size=(width, 4.2))
-    rng = np.random.default_rng(0)  # the same jitter every time
-    failed_y = failed_level(table["score"])
+    rng = np.random.default_rng(0)  # the same jitter every time (along the strategies, not the scores)
     strategies = result.strategies
+    tests = [result.test_scores[s] for s in strategies if s in result.test_scores]
+    ok_all = ok_rows(table).to_numpy()
+    scores = table["score"].to_numpy(dtype=float)
+    low, high = zoom_limits(np.append(scores[ok_all], tests),
+                            focus=np.append(scores[table["best"].to_numpy() & ok_all], tests))
+    ax.set_ylim(low, high)
     any_failed = any_test = False
+    below = 0
     for position, strategy in enumerate(strategies):
         color = color_for(strategy)
         part = table[table["strategy"] == strategy]
@@ -121,10 +135,11 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
         best = part["best"].to_numpy()
         ax.scatter(jitter[best], part["score"][best], s=style.marker * 4, marker="*", color=color,
                    edgecolors="black", linewidths=0.8 * style.scale, zorder=3)
+        below += mark_outside(ax, jitter[ok], part["score"][ok], style, color=color)
         if (~ok).any():
             any_failed = True
-            ax.scatter(jitter[~ok], np.full((~ok).sum(), failed_y), s=style.marker * 1.2, marker="x",
-                       color=FAILED_COLOR, linewidths=style.line * 0.8, zorder=3)
+            mark_outside(ax, jitter[~ok], np.full((~ok).sum(), np.nan), style, color=FAILED_COLOR,
+                         marker="x", gid="failed")
         if strategy in result.test_scores:
             any_test = True
             ax.scatter([position + 0.32], [result.test_scores[strategy]], s=style.marker * 1.5, marker="D",
@@ -135,7 +150,6 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
     for label, strategy in zip(ax.get_xticklabels(), strategies):
         label.set_color(color_for(strategy))
     ax.set_xlim(-0.6, len(strategies) - 0.4)
-    ax.margins(y=0.08)  # the stars of scores at the top stay inside
     score = score_label(result.scoring)
     decorate_axes(ax, style, title=f"{score.capitalize()} of every trial, by strategy", xlabel="",
               ylabel=score)
@@ -143,6 +157,8 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
                                                               color="black", face="0.35", size=11)]
     if any_test:
         handles.append(marker_handle("test score of the best", style, marker="D", face="white", size=6))
+    if below:
+        handles.append(below_handle(below, style, low))
     if any_failed:
         handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
@@ -162,7 +178,11 @@ def plot_best_so_far(
     ``x="epochs"`` epochs trained (a Hyperband trial of 1 epoch costs less
     than a grid trial of 10) and ``x="seconds"`` wall time.  Dots mark the
     trials that improved the best score, crosses the failed trials (they cost
-    but do not improve it).
+    but do not improve it; on the bottom edge before any score).  The y axis
+    spans the strategies' final bests, at least 3 % of the best score wide
+    (:func:`~nbtune.plots.style.zoom_limits`): where they end, a few validation
+    images apart, is what it compares; a curve enters from below when its
+    strategy reaches that range.
 
     Parameters
     ----------
@@ -193,7 +213,8 @@ def plot_best_so_far(
     table = best_so_far(result, x=x)
     style = style_for(presentation)
     ax = new_axes(ax, style)
-    failed_y = failed_level(table["best_score"])
+    finals = table.groupby("strategy")["best_score"].max()
+    low, high = zoom_limits(table["best_score"], focus=finals)
     any_failed = False
     for strategy in result.strategies:
         part = table[(table["strategy"] == strategy) & table[x].notna()]
@@ -210,11 +231,16 @@ def plot_best_so_far(
         failed = part[part["status"] != "ok"]
         if not failed.empty:
             any_failed = True
-            ax.scatter(failed[x], failed["best_score"].fillna(failed_y), s=style.marker, marker="x",
+            scored = failed["best_score"].notna()
+            ax.scatter(failed.loc[scored, x], failed.loc[scored, "best_score"], s=style.marker, marker="x",
                        color=FAILED_COLOR, linewidths=style.line * 0.8, zorder=4)
+            ax.set_ylim(low, high)
+            mark_outside(ax, failed.loc[~scored, x], np.full((~scored).sum(), np.nan), style,
+                         color=FAILED_COLOR, marker="x", gid="failed")
     if x == "trials":
         ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     ax.set_xlim(left=0)
+    ax.set_ylim(low, high)
     titles = {"trials": "trials run", "epochs": "epochs trained", "seconds": "seconds spent"}
     score = score_label(result.scoring)
     decorate_axes(ax, style, title=f"Best so far against {titles[x]}", xlabel=axis_label(result, x),
@@ -234,8 +260,14 @@ def plot_score_by_param(
 
     The x axis is logarithmic when the values are positive and span a decade
     or more (learning rates), categorical for strings and booleans
-    (activations, optimizers).  Strategies that tried the same value are drawn
-    side by side; failed trials are crosses below the lowest score.
+    (activations, optimizers).  Every point is drawn at its value: strategies
+    that tried the same number overlap, told apart by their markers and seen
+    through their transparency; only on a categorical axis are they set side by
+    side within the category's slot.  The y axis spans each strategy's
+    better three quarters of scores, at least 3 % of the best score wide (:func:`~nbtune.plots.style.zoom_limits`): the shape of the good
+    region, with differences of a few validation images visible; lower scores
+    (at a bad value, or a short Hyperband trial) are triangles on its
+    bottom edge, failed trials crosses there, at their value.
 
     Parameters
     ----------
@@ -265,33 +297,43 @@ def plot_score_by_param(
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(8.0, 4.2))
     kind, categories, xs = axis_for(table[param])
-    failed_y = failed_level(table["score"])
     strategies = result.strategies
+    offsets = category_offsets(len(strategies)) if kind == "category" else np.zeros(len(strategies))
+    ok_all = ok_rows(table).to_numpy()
+    scores = table["score"].to_numpy(dtype=float)
+    good = scores[ok_all]
+    scored = table.loc[ok_all, ["strategy", "score"]]
+    quarter = scored.groupby("strategy")["score"].transform(lambda s: s.quantile(0.25))
+    upper = scored["score"][scored["score"] >= quarter]  # each strategy's better three quarters
+    low, high = zoom_limits(good, focus=upper)
+    ax.set_ylim(low, high)
     any_failed = False
+    below = 0
     for index, strategy in enumerate(strategies):
         mask = (table["strategy"] == strategy).to_numpy()
         part = table[mask]
         ok = ok_rows(part).to_numpy()
         color = color_for(strategy)
-        transform = dodge(ax, index, len(strategies), style)
-        ax.scatter(xs[mask][ok], part["score"][ok], s=style.marker, color=color, alpha=0.75,
-                   edgecolors="white", linewidths=0.5 * style.scale, transform=transform,
+        where = xs[mask] + offsets[index]  # a category's slot; a number's own value
+        ax.scatter(where[ok], part["score"][ok], s=style.marker * 1.2, color=color, alpha=0.6,
+                   marker=marker_for(strategy, index), edgecolors=color, linewidths=0.8 * style.scale,
                    label=f"{strategy} ({len(part)} trials)", zorder=2)
+        below += mark_outside(ax, where[ok], part["score"][ok], style, color=color)
         if (~ok).any():
             any_failed = True
-            ax.scatter(xs[mask][~ok], np.full((~ok).sum(), failed_y), s=style.marker, marker="x",
-                       color=FAILED_COLOR, linewidths=style.line * 0.8, transform=transform, zorder=3)
-    ok = ok_rows(table).to_numpy()
-    include_points(ax, xs, np.where(ok, table["score"].to_numpy(dtype=float), failed_y))
+            mark_outside(ax, where[~ok], np.full((~ok).sum(), np.nan), style, color=FAILED_COLOR,
+                         marker="x", gid="failed")
     set_axis(ax, "x", kind, categories, xs)
     if kind != "category":
         ax.margins(x=0.08)
-    ax.autoscale_view()
+    ax.set_ylim(low, high)
     score = score_label(result.scoring)
     scale_note = " (log scale)" if kind == "log" else ""
     decorate_axes(ax, style, title=f"{score.capitalize()} against {param}", xlabel=f"{param}{scale_note}",
               ylabel=score)
     handles, _ = ax.get_legend_handles_labels()
+    if below:
+        handles.append(below_handle(below, style, low))
     if any_failed:
         handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
@@ -310,9 +352,11 @@ def plot_sampled_points(
 
     Grid search fills a lattice, random search scatters, Hyperband starts many
     short trials and trains a few of them longer: the marker area grows with
-    the epochs a trial was trained for.  Strategies that sampled the same
-    point are drawn around it, not on top of each other; a failed trial has a
-    red edge.  Log and categorical axes are chosen as in
+    the epochs a trial was trained for.  Every point is drawn at its values:
+    strategies that sampled the same point overlap, told apart by their
+    markers and seen through their transparency (only on a categorical axis
+    are they set side by side within the category's slot); a failed trial has
+    a red edge.  Log and categorical axes are chosen as in
     :func:`plot_score_by_param`.
 
     Parameters
@@ -349,17 +393,19 @@ def plot_sampled_points(
     most = float(epochs.max()) if epochs.notna().any() else 1.0
     area = style.marker * (0.6 + 2.4 * (epochs.fillna(most) / most).to_numpy())
     strategies = result.strategies
+    # side by side only within a category's slot; a number is drawn at its value
+    x_offsets = category_offsets(len(strategies)) if x_kind == "category" else np.zeros(len(strategies))
+    y_offsets = category_offsets(len(strategies)) if y_kind == "category" else np.zeros(len(strategies))
     for index, strategy in enumerate(strategies):
         mask = (table["strategy"] == strategy).to_numpy()
         color = color_for(strategy)
         failed = ~ok_rows(table[mask]).to_numpy()
         order = np.argsort(-area[mask], kind="stable")  # small markers on top of large ones
-        ax.scatter(xs[mask][order], ys[mask][order], s=area[mask][order], color=color, alpha=0.45,
+        ax.scatter(xs[mask][order] + x_offsets[index], ys[mask][order] + y_offsets[index],
+                   s=area[mask][order], color=color, alpha=0.45, marker=marker_for(strategy, index),
                    edgecolors=np.where(failed[order], FAILED_COLOR, color),
                    linewidths=0.9 * style.scale,
-                   transform=dodge(ax, index, len(strategies), style, along="ring"),
                    label=f"{strategy} ({mask.sum()} trials)", zorder=2)
-    include_points(ax, xs, ys)
     set_axis(ax, "x", x_kind, x_categories, xs)
     set_axis(ax, "y", y_kind, y_categories, ys)
     if x_kind != "category":
@@ -390,7 +436,11 @@ def plot_hyperband_rounds(
     Each group of columns is a bracket, each column a round (with the epochs
     its models have been trained for); a line joins a configuration to its
     promoted self in the next round.  Scores of short trials are lower: they
-    are compared only with trials of the same round.  A new figure is at most
+    are compared only with trials of the same round.  The y axis spans the
+    trials Hyperband kept (promoted, or the best of their round), at least 3 %
+    of the best score wide (:func:`~nbtune.plots.style.zoom_limits`): where
+    each round's cut fell; trials far below it are triangles on its bottom
+    edge, in their round's column.  A new figure is at most
     :data:`~nbtune.plots.COLUMN_INCHES` wide; where its columns are too narrow
     for "round 0 / 1 ep", the rounds are labelled with their epochs alone, and a
     bracket's name too wide for its columns is shortened to b0, b1...
@@ -433,9 +483,14 @@ def plot_hyperband_rounds(
     xs = np.array([positions[key] for key in keys], dtype=float)
     xs = xs + np.random.default_rng(0).uniform(-0.15, 0.15, size=len(xs))  # the same jitter
     ok = ok_rows(table).to_numpy()
-    ys = np.where(ok, table["score"].to_numpy(dtype=float), failed_level(table["score"]))
+    ys = np.where(ok, table["score"].to_numpy(dtype=float), np.nan)
+    low, high = zoom_limits(ys, focus=_round_focus(table, ok))
+    ax.set_ylim(low, high + 0.14 * (high - low))  # room for the bracket names
     promotions = _draw_promotions(ax, table, xs, ys, color, style)
     _draw_round_points(ax, xs, ys, ok, color, style)
+    below = mark_outside(ax, xs[ok], ys[ok], style, color=color)
+    if (~ok).any():
+        mark_outside(ax, xs[~ok], ys[~ok], style, color=FAILED_COLOR, marker="x", gid="failed")
     ax.set_xlim(-1.0, end - 1.0)  # a column's margin at each end, as between brackets
     names = _name_brackets(ax, table, groups, style)
     score = score_label(result.scoring)
@@ -446,11 +501,23 @@ def plot_hyperband_rounds(
                marker_handle("promoted: same\nconfiguration,\ntrained longer", style, color=color,
                               marker="None", line="-"),
                marker_handle("best", style, marker="*", color="black", face=color, size=11)]
+    if below:
+        handles.append(below_handle(below, style, low))
     if (~ok).any():
         handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
     _shorten_crowded_labels(ax, short_ticks, names, style)
     return ax
+
+
+def _round_focus(table: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+    """The scores a Hyperband figure is about: the trials promoted to the next round, their
+    promoted selves, and the best of each round (the models it kept, and where each round's cut fell)."""
+    parents = set(table["parent"].dropna().astype(int))
+    kept = table["trial"].isin(parents).to_numpy() | table["parent"].notna().to_numpy()
+    scores = table["score"].where(ok)
+    best = scores == scores.groupby([table["iteration"], table["bracket"], table["round"]]).transform("max")
+    return scores[kept | best.to_numpy()].to_numpy(dtype=float)
 
 
 def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> tuple[dict, int, list]:
@@ -490,16 +557,13 @@ def _draw_promotions(ax: Axes, table: pd.DataFrame, xs: np.ndarray, ys: np.ndarr
 
 def _draw_round_points(ax: Axes, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray, color: Any,
                        style: Any) -> None:
-    """The trials as dots, the best as a star, failed ones as crosses."""
+    """The trials as dots, the best as a star (failed ones: :func:`mark_outside`)."""
     ax.scatter(xs[ok], ys[ok], s=style.marker, color=color, edgecolors="white",
                linewidths=0.5 * style.scale, zorder=2)
     if ok.any():
         best = int(np.nanargmax(np.where(ok, ys, -np.inf)))
         ax.scatter([xs[best]], [ys[best]], s=style.marker * 4, marker="*", color=color, edgecolors="black",
                    linewidths=0.8 * style.scale, zorder=3)
-    if (~ok).any():
-        ax.scatter(xs[~ok], ys[~ok], s=style.marker * 1.2, marker="x", color=FAILED_COLOR,
-                   linewidths=style.line * 0.8, zorder=3)
 
 
 def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> list[tuple]:
@@ -507,8 +571,6 @@ def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> l
 
     Returns, for each, its Text, shorter names to try if it is too wide (b0, b1...)
     and the x span (data) it may take: from separator to separator."""
-    bottom, top = ax.get_ylim()
-    ax.set_ylim(bottom, top + 0.14 * (top - bottom))  # room for the bracket names
     several = table["iteration"].nunique() > 1
     start, names = 0, []
     for iteration, bracket in groups:

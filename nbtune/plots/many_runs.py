@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from nbtune.plots.style import (
     add_legend,
@@ -28,6 +29,7 @@ from nbtune.plots.style import (
     new_axes,
     score_label,
     style_for,
+    zoom_limits,
 )
 from nbtune.plots.tables import axis_label, best_so_far_bands, final_regret, win_probability
 from nbtune.search.results import SearchResult
@@ -36,6 +38,11 @@ from nbtune.search.results import SearchResult
 def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes | None = None,
                            presentation: bool = False) -> Axes:
     """The median best score so far of each strategy's runs, with the middle half shaded.
+
+    The y axis spans where the strategies end: each one's median and middle
+    half at its last cost, at least 3 % of the best median wide
+    (:func:`~nbtune.plots.style.zoom_limits`), so that medians a validation
+    image apart look apart; the curves rise into it from below.
 
     Parameters
     ----------
@@ -53,26 +60,55 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
     table = best_so_far_bands(result, x=x)
     style = style_for(presentation)
     ax = new_axes(ax, style)
+    runs = {s: int(table.loc[table["strategy"] == s, "runs"].max()) if (table["strategy"] == s).any() else 0
+            for s in result.strategies}
+    alike = len(set(runs.values())) == 1
     for strategy in result.strategies:
         part = table[table["strategy"] == strategy]
         color = color_for(strategy)
-        runs = int(part["runs"].max()) if len(part) else 0
         ax.step(part[x], part["median"], where="post", color=color, linewidth=style.line,
-                label=f"{strategy} (median of {runs} runs)")
+                label=strategy if alike else f"{strategy} ({runs[strategy]} runs)")
         ax.fill_between(part[x], part["q25"], part["q75"], step="post", color=color, alpha=0.18,
                         linewidth=0)
+    ends = table.groupby("strategy").tail(1)
+    ax.set_ylim(*zoom_limits(table[["median", "q25", "q75"]].to_numpy(),
+                             focus=ends[["median", "q25", "q75"]].to_numpy()))
     ax.set_xlim(left=0)
     xlabel = axis_label(result, x)
-    decorate_axes(ax, style, title="Best so far: median and middle half of the runs",
+    each = f" of {next(iter(runs.values()))} runs" if alike and runs else ""
+    decorate_axes(ax, style, title=f"Best so far: the median{each} (line) and their middle half (band)",
                   xlabel=xlabel, ylabel=f"best {score_label(result.scoring)} so far",
                   grid="both")
-    add_legend(ax, style, loc="lower right")
+    add_legend(ax, style, outside=True)  # off the curves, which rise into the zoomed axis from below
     return ax
 
 
-def plot_regret(result: SearchResult, true_best: float, *, ax: Axes | None = None,
-                presentation: bool = False) -> Axes:
+def plot_regret(result: SearchResult, true_best: float, *, images: int | None = None,
+                ax: Axes | None = None, presentation: bool = False) -> Axes:
     """How far below the table's true best each strategy's runs ended: one box per strategy.
+
+    With ``images`` (the number of validation rows), the regret is counted in
+    validation images (or rows): ``regret * images``, so 1 means one image
+    fewer right than the true best.  The y axis is symmetric-log: linear from 0
+    to 1 image (or to the smallest regret above 0, without ``images``), then
+    logarithmic, so that runs 0, 1 and 2 images off are as far apart as runs
+    10, 20 and 40 off, and the long whiskers still fit.  Each run is a dot,
+    spread sideways within its strategy's column only.
+
+    Parameters
+    ----------
+    result : SearchResult
+        A replay's, with a ``repeat`` column.
+    true_best : float
+        The best score in the table (:func:`~nbtune.plots.tables.final_regret`).
+    images : int, optional
+        Validation rows the scores were counted on (360 for ``nbtune.data.load_digits``).
+    ax : matplotlib Axes, optional
+    presentation : bool, default False
+
+    Returns
+    -------
+    matplotlib Axes
 
     Examples
     --------
@@ -80,14 +116,16 @@ def plot_regret(result: SearchResult, true_best: float, *, ax: Axes | None = Non
     >>> from nbtune import SearchResult
     >>> result = SearchResult(pd.DataFrame({"strategy": "grid", "units": [8, 16],
     ...     "score": [0.9, 0.95], "repeat": [0, 1], "trial": [0, 0]}))
-    >>> [t.get_text() for t in plot_regret(result, 0.96).get_xticklabels()]
-    ['grid']
+    >>> ax = plot_regret(result, 0.96, images=100)
+    >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_yscale(), ax.get_ylabel()
+    (['grid'], 'symlog', 'regret (validation images)')
     """
     table = final_regret(result, true_best)
     style = style_for(presentation)
     ax = new_axes(ax, style)
     strategies = result.strategies
-    data = [table.loc[table["strategy"] == s, "regret"].dropna().to_numpy() for s in strategies]
+    unit = float(images) if images else 1.0
+    data = [unit * table.loc[table["strategy"] == s, "regret"].dropna().to_numpy() for s in strategies]
     boxes = ax.boxplot(data, widths=0.5, patch_artist=True, showfliers=False,
                        medianprops={"color": "black", "linewidth": style.line})
     for patch, strategy in zip(boxes["boxes"], strategies):
@@ -97,9 +135,20 @@ def plot_regret(result: SearchResult, true_best: float, *, ax: Axes | None = Non
         ax.scatter(i + jitter.uniform(-0.15, 0.15, values.size), values, s=style.marker * 0.4,
                    color=color_for(strategy), zorder=3, linewidths=0)
     ax.set_xticks(range(1, len(strategies) + 1), strategies)
-    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
-    decorate_axes(ax, style, title="Regret: the table's best minus each run's best",
-                  xlabel="strategy", ylabel="regret (0 = found the best)")
+    every = np.concatenate(data) if data else np.zeros(0)
+    positive = every[every > 0]
+    linear = 1.0 if images else (float(positive.min()) if positive.size else 1.0)
+    ax.set_yscale("symlog", linthresh=linear, linscale=0.6)
+    top = float(every.max()) if every.size else linear
+    ax.set_ylim(min(0.0, float(every.min()) if every.size else 0.0) - 0.1 * linear, max(top, linear) * 1.4)
+    if images:
+        ticks = [v for v in (0, 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300) if v <= max(top, 1) * 1.4]
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+        ax.set_yticklabels([str(v) for v in ticks])
+        ax.yaxis.set_minor_locator(NullLocator())
+    label = "regret (validation images)" if images else "regret (score)"
+    decorate_axes(ax, style, title="How far each run's choice is below the table's true best",
+                  xlabel="", ylabel=label)
     return ax
 
 

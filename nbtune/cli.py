@@ -23,11 +23,13 @@ import argparse
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 from nbtune.backend import quiet_tensorflow
 from nbtune.search import strategies
+from nbtune.space.edges import EdgeWarning
 
 STRATEGIES = list(strategies.names())  # what --strategies accepts
 
@@ -315,19 +317,32 @@ def _compare(args) -> int:
                                 n_features=dataset.X_train.shape[1], n_classes=dataset.n_classes)
 
     results = []
-    for strategy in args.strategies:  # one at a time, the tables written after each
-        results.append(compare(build, default_space(args.fast), *dataset.train,
-                               strategies=[strategy], **settings))
-        combined = SearchResult.combine(results)
-        written = write_tables(combined, args.out)
-        if not results[-1].complete:
-            break  # stopped (Ctrl-C): keep what finished, start nothing new
+    with warnings.catch_warnings(record=True) as caught:  # the main thread's: no search thread
+        warnings.simplefilter("always", EdgeWarning)
+        for strategy in args.strategies:  # one at a time, the tables written after each
+            results.append(compare(build, default_space(args.fast), *dataset.train,
+                                   strategies=[strategy], **settings))
+            combined = SearchResult.combine(results)
+            written = write_tables(combined, args.out)
+            if not results[-1].complete:
+                break  # stopped (Ctrl-C): keep what finished, start nothing new
     if not args.no_plots:
         written += write_plots(combined, args.out)
     print(f"\n{dataset}\n")
     print(combined.summary().to_string())
+    print_advice(caught)
     print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def print_advice(caught: list[warnings.WarningMessage]) -> None:
+    """The boundary rule's EdgeWarnings as lines of the report; other warnings shown as usual."""
+    advice = [str(w.message) for w in caught if issubclass(w.category, EdgeWarning)]
+    for w in caught:
+        if not issubclass(w.category, EdgeWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if advice:
+        print("\nat the edge of the space:\n" + "\n".join(f"- {line}" for line in advice))
 
 
 def _precompute(args) -> int:

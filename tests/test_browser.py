@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_notebooks import is_edge_warning
 
 from nbtune.backend import QUIET_ENVIRONMENT
 
@@ -215,7 +216,8 @@ def run_all(page, timeout_ms=600_000) -> None:
 
 
 def errors_in_outputs(page) -> list[str]:
-    return page.evaluate(
+    """Error and stderr outputs of the notebook, but for nbtune's EdgeWarning (advice, kept)."""
+    return [error for error in page.evaluate(
         """() => {
           const errors = [];
           for (const cell of window.jupyterapp.shell.currentWidget.content.model.cells) {
@@ -228,7 +230,7 @@ def errors_in_outputs(page) -> list[str]:
           }
           return errors;
         }"""
-    )
+    ) if not (error.startswith("stderr: ") and is_edge_warning(error.removeprefix("stderr: ")))]
 
 
 def in_kernel(page, code: str) -> str:

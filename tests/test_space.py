@@ -565,6 +565,11 @@ def test_the_boundary_rule_against_positions_computed_by_hand():
     assert edge_of(Choice("lr", [1e-3, 1e-2, 1e-1]), 1e-2) is None
     assert edge_of(Choice("act", ["relu", "tanh", "elu"]), "relu") is None  # labels have no edges
     assert edge_of(Choice("units", [8, 16]), 16) is None  # two values: each is an edge, no news
+    assert edge_of(Int("units", 16, 32, step=16), 32) is None  # the same for a stepped Int
+    assert edge_of(Int("units", 16, 48, step=16), 48) == "high"  # three values: 48 is the top
+    assert edge_of(Int("units", 16, 64, step=2, log=True), 64) == "high"  # 16, 32, 64
+    assert edge_of(Int("units", 16, 32, step=2, log=True), 32) is None  # 16, 32
+    assert edge_of(Float("dropout", 0.0, 0.5, step=0.25), 0.5) == "high"  # 0, 0.25, 0.5
     space = SearchSpace(units, lr, Choice("act", ["relu", "tanh"]))
     assert space.edges({"units": 512, "learning_rate": 1.1e-5, "act": "relu"}) == \
         {"units": "high", "learning_rate": "low"}

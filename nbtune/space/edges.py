@@ -9,7 +9,8 @@ edge a value is at, :func:`edges` does so for a whole configuration;
 A value is at an edge when it lies in the outer ``margin`` (default 5 %) of the
 dimension's range, measured on a log scale for a log dimension. For a Choice of
 three or more numbers, the smallest and the largest are the edges; a Choice of
-labels, a Choice of two values and a Fixed value have none.
+labels, a dimension of two values (a Choice, or a stepped Int or Float) and a
+Fixed value have none.
 
 A search that ends with its best value at an edge, and :meth:`SearchSpace.narrow
 <nbtune.space.SearchSpace.narrow>` asked to narrow around one, say so with an
@@ -53,9 +54,21 @@ def _numbers(values: Iterable[Any]) -> list[float] | None:
     return None
 
 
+def _grid_count(dimension: Int | Float) -> float:
+    """How many values a stepped dimension holds (infinity for a stepless Float)."""
+    step = dimension.step
+    if step is None:
+        return math.inf
+    if dimension.log and step > 1:
+        return math.floor(math.log(dimension.high / dimension.low) / math.log(step) + 1e-9) + 1
+    return math.floor((dimension.high - dimension.low) / step + 1e-9) + 1
+
+
 def edge_of(dimension: Dimension, value: Any, *, margin: float = 0.05) -> str | None:
     """``"low"`` or ``"high"`` when ``value`` is at that edge of ``dimension``, else None."""
     if isinstance(dimension, (Int, Float)):
+        if _grid_count(dimension) < 3:  # two values: each is an edge, no news (as for a Choice)
+            return None
         if not isinstance(value, Real) or (dimension.log and value <= 0):
             return None
         position = _position(dimension.low, dimension.high, float(value), dimension.log)

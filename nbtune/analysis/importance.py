@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nbtune.analysis.scores import scores_of
+from nbtune.analysis.scores import encode, scores_of
 
 METHODS = ("auto", "grid", "forest")
 #: The forest of Optuna's ``FanovaImportanceEvaluator`` (its defaults).
@@ -147,42 +147,6 @@ def importance(data: Any, *, epochs: int | None = None, params: Sequence[str] | 
 
 
 # ------------------------------------------------------------------ encoding
-def is_log_scaled(values: pd.Series) -> bool:
-    """True for positive numbers spanning a decade or more (a search samples them log-uniformly).
-
-    Examples
-    --------
-    >>> is_log_scaled(pd.Series([1e-4, 1e-3, 1e-2])), is_log_scaled(pd.Series([0.0, 0.2, 0.4]))
-    (True, False)
-    """
-    numbers = _numbers(values)
-    return bool(numbers is not None and numbers.min() > 0 and numbers.max() / numbers.min() >= 10)
-
-
-def encode(values: pd.Series) -> np.ndarray:
-    """A hyperparameter's values as floats: log10 when :func:`is_log_scaled`, category codes
-    (in sorted order) for strings and booleans, else the numbers themselves.
-
-    Examples
-    --------
-    >>> encode(pd.Series([1e-3, 1e-1])).tolist(), encode(pd.Series(["tanh", "relu"])).tolist()
-    ([-3.0, -1.0], [1.0, 0.0])
-    """
-    numbers = _numbers(values)
-    if numbers is None:
-        categories = sorted(set(values), key=str)
-        code = {c: i for i, c in enumerate(categories)}
-        return np.array([code[v] for v in values], dtype=float)
-    return np.log10(numbers) if is_log_scaled(values) else numbers
-
-
-def _numbers(values: pd.Series) -> np.ndarray | None:
-    if pd.api.types.is_bool_dtype(values) or any(isinstance(v, (bool, np.bool_, str)) for v in values):
-        return None
-    numbers = pd.to_numeric(values, errors="coerce")
-    return None if numbers.isna().any() else numbers.to_numpy(dtype=float)
-
-
 # ------------------------------------------------------------------ the exact grid
 def _is_full_grid(table: pd.DataFrame, names: list[str]) -> bool:
     keys = table[names].astype(str).drop_duplicates()

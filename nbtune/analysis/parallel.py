@@ -28,8 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nbtune.analysis.importance import _numbers, is_log_scaled
-from nbtune.analysis.scores import scores_of
+from nbtune.analysis.scores import category_codes, is_log_scaled, numbers_of, scores_of
 
 
 def parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
@@ -69,11 +68,9 @@ def parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
 
 
 def _axis(name: str, values: pd.Series) -> tuple[dict[str, Any], np.ndarray]:
-    numbers = _numbers(values)
+    numbers = numbers_of(values)
     if numbers is None:
-        categories = sorted(set(values), key=str)
-        code = {c: i for i, c in enumerate(categories)}
-        codes = np.array([code[v] for v in values], dtype=float)
+        categories, codes = category_codes(values)
         return ({"name": name, "kind": "category", "categories": categories},
                 codes / max(len(categories) - 1, 1) if len(categories) > 1 else codes + 0.5)
     kind = "log" if is_log_scaled(values) else "linear"

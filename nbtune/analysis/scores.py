@@ -108,3 +108,59 @@ def _benchmark_scores(bench: Any, epochs: int | None) -> tuple[pd.DataFrame, lis
     test = bench.fits.groupby("config")["test_accuracy"].mean()
     table = bench.configs.join(score, on="config").join(test, on="config")
     return table.reset_index(drop=True), list(bench.space.names)
+
+
+# ------------------------------------------------------------------ reading values
+def numbers_of(values: pd.Series) -> np.ndarray | None:
+    """A hyperparameter's values as floats, or None when they are labels (strings, booleans).
+
+    Examples
+    --------
+    >>> numbers_of(pd.Series([16, 64])).tolist(), numbers_of(pd.Series(["relu", "tanh"]))
+    ([16.0, 64.0], None)
+    """
+    if pd.api.types.is_bool_dtype(values) or any(isinstance(v, (bool, np.bool_, str)) for v in values):
+        return None
+    numbers = pd.to_numeric(values, errors="coerce")
+    return None if numbers.isna().any() else numbers.to_numpy(dtype=float)
+
+
+def is_log_scaled(values: pd.Series) -> bool:
+    """True for positive numbers spanning a decade or more (a search samples them log-uniformly).
+
+    Examples
+    --------
+    >>> is_log_scaled(pd.Series([1e-4, 1e-3, 1e-2])), is_log_scaled(pd.Series([0.0, 0.2, 0.4]))
+    (True, False)
+    """
+    numbers = numbers_of(values)
+    return bool(numbers is not None and numbers.min() > 0 and numbers.max() / numbers.min() >= 10)
+
+
+def category_codes(values: pd.Series) -> tuple[list[Any], np.ndarray]:
+    """Labels in sorted order, and each value's position among them (0, 1, ...) as floats.
+
+    Examples
+    --------
+    >>> categories, codes = category_codes(pd.Series(["tanh", "relu", "tanh"]))
+    >>> categories, codes.tolist()
+    (['relu', 'tanh'], [1.0, 0.0, 1.0])
+    """
+    categories = sorted(set(values), key=str)
+    code = {c: i for i, c in enumerate(categories)}
+    return categories, np.array([code[v] for v in values], dtype=float)
+
+
+def encode(values: pd.Series) -> np.ndarray:
+    """A hyperparameter's values as floats: log10 when :func:`is_log_scaled`, category codes
+    (in sorted order) for strings and booleans, else the numbers themselves.
+
+    Examples
+    --------
+    >>> encode(pd.Series([1e-3, 1e-1])).tolist(), encode(pd.Series(["tanh", "relu"])).tolist()
+    ([-3.0, -1.0], [1.0, 0.0])
+    """
+    numbers = numbers_of(values)
+    if numbers is None:
+        return category_codes(values)[1]
+    return np.log10(numbers) if is_log_scaled(values) else numbers

@@ -1,5 +1,7 @@
 """Shared test setup: quiet, deterministic TensorFlow on the CPU."""
 
+import contextlib
+import io
 import os
 
 from nbtune.backend import quiet_tensorflow
@@ -40,3 +42,11 @@ def digits():
     from nbtune import data
 
     return data.load_digits()
+
+
+def run_printed(source: str, namespace: dict) -> str:
+    """Execute a lesson cell's ``source`` in ``namespace``; return what it printed."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(source, namespace)
+    return printed.getvalue()

@@ -6,8 +6,6 @@ ways: with the student's blanks as given, with the answer the lesson itself
 gives in its ``<details>`` block, and with a wrong answer.
 """
 
-import contextlib
-import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_printed
 
 keras = pytest.importorskip("keras")
 kt = pytest.importorskip("keras_tuner")
@@ -45,13 +44,6 @@ def _answer(marker):
     return found[0]
 
 
-def _run_cell(source, namespace):
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(source, namespace)
-    return printed.getvalue()
-
-
 @pytest.fixture(scope="module")
 def digits():
     return data.load_digits()
@@ -67,13 +59,13 @@ def test_the_lesson_is_committed_without_outputs():
 
 def test_the_early_stopping_check_matches_keras_and_waits_for_an_answer():
     namespace = {"keras": keras, "np": np}
-    _run_cell(_code("made_up_val_loss = ["), namespace)
+    run_printed(_code("made_up_val_loss = ["), namespace)
     check = _code("def run_early_stopping")
-    assert "Not checked yet" in _run_cell(check, namespace)
-    _run_cell(_answer("my_stop_epoch = "), namespace)
-    assert "Right" in _run_cell(check, namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
+    run_printed(_answer("my_stop_epoch = "), namespace)
+    assert "Right" in run_printed(check, namespace)
     namespace["my_stop_epoch"] = 9          # all epochs: as if there were no early stopping
-    printed = _run_cell(check, namespace)
+    printed = run_printed(check, namespace)
     assert "Not yet" in printed and "Right" not in printed
     # the rule the check applies is Keras's own: patience 2 after the best epoch
     stop, best = namespace["run_early_stopping"]([1.0, 0.5, 0.6, 0.7, 0.4], 2)
@@ -83,12 +75,12 @@ def test_the_early_stopping_check_matches_keras_and_waits_for_an_answer():
 def test_the_callback_check_trains_with_the_students_class(digits):
     namespace = {"keras": keras, "lessons": lessons, "X_train": digits.X_train,
                  "y_train": digits.y_train}
-    _run_cell(_code("class MyClearTrainingOutput"), namespace)
+    run_printed(_code("class MyClearTrainingOutput"), namespace)
     check = _code("def check_clear_callback")
-    assert "Not yet: the class has no on_train_end" in _run_cell(check, namespace)
+    assert "Not yet: the class has no on_train_end" in run_printed(check, namespace)
 
-    _run_cell(_answer("class MyClearTrainingOutput"), namespace)   # the lesson's hint
-    assert "Right" in _run_cell(check, namespace)
+    run_printed(_answer("class MyClearTrainingOutput"), namespace)   # the lesson's hint
+    assert "Right" in run_printed(check, namespace)
 
     wrong = {   # what a student may write instead, and what the check then says
         "first argument must be self": "def on_train_end(*args, **kwargs):\n"      # lesson 02's bug
@@ -99,45 +91,45 @@ def test_the_callback_check_trains_with_the_students_class(digits):
                           "        self.ended = True",
     }
     for message, method in wrong.items():
-        _run_cell("import IPython\n\nclass MyClearTrainingOutput(keras.callbacks.Callback):\n"
+        run_printed("import IPython\n\nclass MyClearTrainingOutput(keras.callbacks.Callback):\n"
                   f"    {method}\n", namespace)
-        printed = _run_cell(check, namespace)
+        printed = run_printed(check, namespace)
         assert message in printed and "Right" not in printed, (message, printed)
 
     # `from IPython.display import clear_output` in the student's cell is recorded too
-    _run_cell("from IPython.display import clear_output\n\n"
+    run_printed("from IPython.display import clear_output\n\n"
               "class MyClearTrainingOutput(keras.callbacks.Callback):\n"
               "    def on_train_end(self, logs=None):\n"
               "        clear_output(wait=True)\n", namespace)
-    assert "Right" in _run_cell(check, namespace)
+    assert "Right" in run_printed(check, namespace)
 
 
 def test_the_keras_tuner_check_builds_the_deepest_model():
     namespace = {"keras": keras, "kt": kt, "lessons": lessons}
-    _run_cell(_code("def build_deep(hp)").split("deep_tuner =")[0], namespace)   # the build only
-    _run_cell(_code("my_dense_layers = None"), namespace)
+    run_printed(_code("def build_deep(hp)").split("deep_tuner =")[0], namespace)   # the build only
+    run_printed(_code("my_dense_layers = None"), namespace)
     check = _code('fixed.Fixed("num_layers", 3)')
-    assert "Not checked yet" in _run_cell(check, namespace)
-    _run_cell(_answer('my_names = ["num_layers"'), namespace)
-    assert "Right" in _run_cell(check, namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
+    run_printed(_answer('my_names = ["num_layers"'), namespace)
+    assert "Right" in run_printed(check, namespace)
     namespace["my_names"] = ["num_layers", "units", "learning_rate"]   # one width for all layers
-    printed = _run_cell(check, namespace)
+    printed = run_printed(check, namespace)
     assert "Not yet" in printed and "Right" not in printed
 
 
 def test_the_scikeras_check_wants_model_prefixes_for_build_arguments_only():
     namespace = {"lessons": lessons}
-    _run_cell(_code("my_scikeras_grid = None"), namespace)
+    run_printed(_code("my_scikeras_grid = None"), namespace)
     check = _code("build_arguments = set(")
-    assert "Not checked yet" in _run_cell(check, namespace)
-    _run_cell(_answer("my_scikeras_grid = "), namespace)
-    assert "Right" in _run_cell(check, namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
+    run_printed(_answer("my_scikeras_grid = "), namespace)
+    assert "Right" in run_printed(check, namespace)
     namespace["my_scikeras_grid"] = dict(namespace["nbtune_grid"])   # nbtune's plain names
-    printed = _run_cell(check, namespace)
+    printed = run_printed(check, namespace)
     assert "'model__units' is missing" in printed and "Right" not in printed
     namespace["my_scikeras_grid"] = {"model__units": [32, 64], "model__learning_rate": [1e-3, 1e-2],
                                      "model__batch_size": [16, 32]}
-    printed = _run_cell(check, namespace)
+    printed = run_printed(check, namespace)
     assert "no 'model__batch_size'" in printed and "Right" not in printed
 
 
@@ -148,16 +140,16 @@ def test_the_winners_curse_check_measures_the_students_own_search(digits):
                  "X_val": digits.X_val, "y_val": digits.y_val,
                  "X_test": digits.X_test, "y_test": digits.y_test,
                  "n_configs": 3, "search_epochs": 1, "REPEATS": 50}
-    _run_cell(_code("configs = list(ParameterSampler("), namespace)
+    run_printed(_code("configs = list(ParameterSampler("), namespace)
     assert namespace["right"].shape == (3, 720)
-    _run_cell(_code("def winners_gap("), namespace)
+    run_printed(_code("def winners_gap("), namespace)
     random_gap = namespace["winners_gap"](namespace["right"], 90)[1]
     assert abs(random_gap) < 0.05   # nothing chose it
-    _run_cell(_code("my_prediction = None"), namespace)
+    run_printed(_code("my_prediction = None"), namespace)
     check = _code("gap_of_two, _ = winners_gap(")
-    assert "Not checked yet" in _run_cell(check, namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
     answer = namespace["answer"]
     namespace["my_prediction"] = answer
-    assert "Right." in _run_cell(check, namespace)
+    assert "Right." in run_printed(check, namespace)
     namespace["my_prediction"] = "smaller" if answer == "larger" else "larger"
-    assert "Not this time" in _run_cell(check, namespace)
+    assert "Not this time" in run_printed(check, namespace)

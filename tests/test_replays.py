@@ -6,6 +6,7 @@ with nbtune and was made by ``python -m nbtune tabulate --fast``.
 
 import numpy as np
 import pytest
+from conftest import run_printed
 
 keras = pytest.importorskip("keras")
 kt = pytest.importorskip("keras_tuner")
@@ -164,16 +165,6 @@ def _lesson_07_cells():
     return [("".join(c["source"]), c["cell_type"]) for c in notebook["cells"]]
 
 
-def _run_cell(source, namespace):
-    import contextlib
-    import io
-
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(source, namespace)
-    return printed.getvalue()
-
-
 def test_lesson_07s_strategy_check_fails_as_given_and_passes_with_the_hint():
     import re
 
@@ -188,15 +179,15 @@ def test_lesson_07s_strategy_check_fails_as_given_and_passes_with_the_hint():
                 for s, kind in cells if kind == "markdown" and "def my_search" in s)
     namespace = dict(bench=benchmarks.load("digits-mlp"), EPOCHS=9, REPEATS=100, np=np, pd=pd,
                      nbtune=nbtune, plots=plots)
-    _run_cell(stub, namespace)
-    assert "Not yet" in _run_cell(check, namespace)
-    _run_cell(hint, namespace)
-    assert "Yours beats random search." in _run_cell(check, namespace)
+    run_printed(stub, namespace)
+    assert "Not yet" in run_printed(check, namespace)
+    run_printed(hint, namespace)
+    assert "Yours beats random search." in run_printed(check, namespace)
     # a "search" that tries every configuration of the table is refused, not declared a winner
-    _run_cell("def my_search(table, rng, trials=9):\n    return list(table.configs['config'])\n",
+    run_printed("def my_search(table, rng, trials=9):\n    return list(table.configs['config'])\n",
               namespace)
     with pytest.raises(ValueError, match="returned 252 configuration numbers: give at most 9"):
-        _run_cell(check, namespace)
+        run_printed(check, namespace)
 
 
 def test_lesson_07s_prediction_check_waits_for_a_prediction_and_then_checks_it():
@@ -206,9 +197,9 @@ def test_lesson_07s_prediction_check_waits_for_a_prediction_and_then_checks_it()
     check = next(s for s, kind in cells if kind == "code" and "my_prediction not in" in s)
     namespace = dict(bench=benchmarks.load("digits-mlp"), EPOCHS=9, REPEATS=100, nbtune=nbtune,
                      plots=plots, my_prediction=None)
-    assert "Not checked yet" in _run_cell(check, namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
     answer = namespace["answer"]
     namespace["my_prediction"] = answer
-    assert "Right." in _run_cell(check, namespace)
+    assert "Right." in run_printed(check, namespace)
     namespace["my_prediction"] = "random" if answer != "random" else "hyperband"
-    assert "Not this time" in _run_cell(check, namespace)
+    assert "Not this time" in run_printed(check, namespace)

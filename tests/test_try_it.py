@@ -1,13 +1,12 @@
 """The "Try it" checks of lessons 00-06 really check: they wait for an answer, accept the
 one the lesson's own Answer block gives, and refuse a wrong one. (Lesson 09's: test_lesson_09; lesson 08's: test_what_to_tune_first.)"""
 
-import contextlib
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from conftest import run_printed
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 
@@ -25,12 +24,9 @@ def try_it(lesson: str) -> tuple[str, str]:
 def run(check: str, namespace: dict | None = None, **answers) -> str:
     from nbtune import hyperband_schedule
 
-    printed = io.StringIO()
     namespace = {"hyperband_schedule": hyperband_schedule, **(namespace or {})}
-    with contextlib.redirect_stdout(printed):
-        exec(check.replace("= None", "= _given.pop(0)", len(answers)) if answers else check,
-             {**namespace, "_given": list(answers.values())})
-    return printed.getvalue()
+    return run_printed(check.replace("= None", "= _given.pop(0)", len(answers)) if answers else check,
+                       {**namespace, "_given": list(answers.values())})
 
 
 def lesson_06_namespace() -> dict:
@@ -103,10 +99,7 @@ def test_lesson_05s_editor_check_checks_settings_and_the_widest_grid():
 
     def verdict(units: tuple[int, int]) -> str:
         editor.rows["units"].slider.value = units
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(check, {"editor": editor})
-        return printed.getvalue()
+        return run_printed(check, {"editor": editor})
 
     assert "Right: 2 unit counts" in verdict((32, 64))
     assert "Still too long" in verdict((32, 96))
@@ -126,10 +119,7 @@ def test_lesson_06s_boundary_check_wants_a_range_widened_past_its_winner():
     namespace = lesson_06_namespace()
 
     def cell(cell_id: str) -> str:
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(by_id[cell_id], namespace)
-        return printed.getvalue()
+        return run_printed(by_id[cell_id], namespace)
 
     cell("try-it-3-truncated")
     assert namespace["found"].edges(namespace["truncated"])["edge"].tolist() == ["high"]
@@ -241,10 +231,7 @@ def test_lesson_06s_rerun_check_compares_a_new_seed_with_the_shipped_first_run()
 
     def check(coarse, fine, region, score) -> str:
         namespace.update(coarse=coarse, fine=fine, my_same_region=region, my_same_score=score)
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(by_id["try-it-2-check"], namespace)
-        return printed.getvalue()
+        return run_printed(by_id["try-it-2-check"], namespace)
 
     assert "my_same_region = None" in by_id["try-it-2-predict"]
     assert "Fill in" in check(shipped["coarse"], None, None, None)

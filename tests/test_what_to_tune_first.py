@@ -1,8 +1,6 @@
 """Lesson 08's "Try it" checks really check: not yet as given, right with the lesson's own
 answer, and not right with a wrong one. The cells are taken from the committed notebook."""
 
-import contextlib
-import io
 import json
 import re
 from pathlib import Path
@@ -10,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_printed
 
 import nbtune
 from nbtune import benchmarks, data
@@ -35,19 +34,12 @@ def _answer(cell_id):
     return re.search(r"```python\n(.*?)```", source, re.S).group(1)
 
 
-def _run(source, namespace):
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(source, namespace)
-    return printed.getvalue()
-
-
 @pytest.fixture(scope="module")
 def lesson():
     """The lesson's own cells up to the replays the exercises read (nothing trains)."""
     namespace = {"REPEATS": 100, "digits": data.load_digits()}
     for cell_id in ("load-table", "enough"):
-        _run(_code(cell_id), namespace)
+        run_printed(_code(cell_id), namespace)
     return namespace
 
 
@@ -61,11 +53,11 @@ def test_the_lesson_is_committed_without_outputs():
 def test_how_many_trials_waits_for_an_answer_accepts_the_hint_and_refuses_another(lesson):
     namespace = dict(lesson)
     check = _code("try-it-check")
-    _run(_code("try-it-answer"), namespace)
-    assert "Not checked yet" in _run(check, namespace)
-    _run(_answer("try-it-hint"), namespace)
+    run_printed(_code("try-it-answer"), namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
+    run_printed(_answer("try-it-hint"), namespace)
     answer = namespace["my_trials"]
-    assert "Right" in _run(check, namespace)
+    assert "Right" in run_printed(check, namespace)
     # the answer is what the question asks: three quarters of the runs within 3 images
     summary = namespace["summary"]
     within = summary["75 % of runs within"].round(6)   # a mean of 3 seeds: images in thirds
@@ -73,18 +65,18 @@ def test_how_many_trials_waits_for_an_answer_accepts_the_hint_and_refuses_anothe
     assert answer == 32
     for wrong in (1, 64):
         namespace["my_trials"] = wrong
-        printed = _run(check, namespace)
+        printed = run_printed(check, namespace)
         assert "Not yet" in printed and "Right" not in printed, (wrong, printed)
 
 
 def test_the_dropout_study_checks_the_roles_the_epochs_and_the_answer(lesson):
     namespace = {**lesson, "EPOCHS": 9, "nbtune": nbtune, "np": np, "pd": pd}
     check = _code("try-it-2-check")
-    _run(_code("try-it-2-answer"), namespace)
-    assert "Not checked yet" in _run(check, namespace)
-    _run(_answer("try-it-2-hint"), namespace)
+    run_printed(_code("try-it-2-answer"), namespace)
+    assert "Not checked yet" in run_printed(check, namespace)
+    run_printed(_answer("try-it-2-hint"), namespace)
     assert namespace["my_best_dropout"] == 0.0
-    assert "Right: dropout 0 is best for 16 units" in _run(check, namespace)
+    assert "Right: dropout 0 is best for 16 units" in run_printed(check, namespace)
 
     bench = benchmarks.load("digits-mlp")
     wrong = {
@@ -95,9 +87,9 @@ def test_the_dropout_study_checks_the_roles_the_epochs_and_the_answer(lesson):
     }
     for message, study in wrong.items():
         namespace["my_study"] = study
-        printed = _run(check, namespace)
+        printed = run_printed(check, namespace)
         assert message in printed and "Right" not in printed, (message, printed)
-    _run(_answer("try-it-2-hint"), namespace)
+    run_printed(_answer("try-it-2-hint"), namespace)
     namespace["my_best_dropout"] = 0.4
-    printed = _run(check, namespace)
+    printed = run_printed(check, namespace)
     assert "Not yet: the stars say 0" in printed and "Right" not in printed

@@ -530,12 +530,15 @@ def zoom_limits(values: Any, focus: Any, *, least: float = 0.03, pad: float = 0.
 
     1. The window spans the ``focus`` values, the points the figure is about
        (each strategy's best, the test scores, the better trials): none of them
-       is ever cut off.  It is at least ``least`` times the largest focus
-       value's size wide (3 %: about 0.03 of accuracy, 10 validation images of
-       360), grown downwards, where the other trials are.
-    2. It is stretched down to the lowest of ``values`` less than half its
-       width below it (and no lower than the lowest value): it hides only
-       points far from those the figure is about.
+       is ever cut off.  To look for other points near them, it is first made
+       at least ``least`` times the largest focus value's size wide (3 %: about
+       0.03 of accuracy, 10 validation images of 360), grown downwards, where
+       the other trials are.
+    2. Its bottom is then the lowest of the ``values`` less than half that
+       width below it (or the lowest focus value, when none is lower): it
+       hides only points far from those the figure is about, and leaves no
+       empty band below the lowest point it shows.  It is never narrower than
+       half of ``least`` times the size (1.5 %).
     3. ``pad`` times the width is added above and below.
 
     Scores of 0.96 to 0.97 on an axis from 0 to 1 differ by 1 % of its

@@ -74,7 +74,7 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
     The best trial of each strategy is a star, and the test score of each
     strategy's best configuration (when the result has one) an open diamond
     beside it.  The y axis is zoomed to what the figure compares: it spans the
-    stars and the diamonds, at least 3 % of the best score wide
+    stars and the diamonds, at least 1.5 % of the best score wide
     (:func:`~nbtune.plots.style.zoom_limits`), so that bests a few validation
     images apart look apart.  Trials scoring below it are drawn as triangles on
     its bottom edge, failed trials as crosses there (both at their strategy's
@@ -179,7 +179,7 @@ def plot_best_so_far(
     than a grid trial of 10) and ``x="seconds"`` wall time.  Dots mark the
     trials that improved the best score, crosses the failed trials (they cost
     but do not improve it; on the bottom edge before any score).  The y axis
-    spans the strategies' final bests, at least 3 % of the best score wide
+    spans the strategies' final bests, at least 1.5 % of the best score wide
     (:func:`~nbtune.plots.style.zoom_limits`): where they end, a few validation
     images apart, is what it compares; a curve enters from below when its
     strategy reaches that range.
@@ -264,7 +264,7 @@ def plot_score_by_param(
     that tried the same number overlap, told apart by their markers and seen
     through their transparency; only on a categorical axis are they set side by
     side within the category's slot.  The y axis spans each strategy's
-    better three quarters of scores, at least 3 % of the best score wide (:func:`~nbtune.plots.style.zoom_limits`): the shape of the good
+    better three quarters of scores, at least 1.5 % of the best score wide (:func:`~nbtune.plots.style.zoom_limits`): the shape of the good
     region, with differences of a few validation images visible; lower scores
     (at a bad value, or a short Hyperband trial) are triangles on its
     bottom edge, failed trials crosses there, at their value.
@@ -437,7 +437,7 @@ def plot_hyperband_rounds(
     its models have been trained for); a line joins a configuration to its
     promoted self in the next round.  Scores of short trials are lower: they
     are compared only with trials of the same round.  The y axis spans the
-    trials Hyperband kept (promoted, or the best of their round), at least 3 %
+    trials Hyperband kept (promoted, or the best of their round), at least 1.5 %
     of the best score wide (:func:`~nbtune.plots.style.zoom_limits`): where
     each round's cut fell; trials far below it are triangles on its bottom
     edge, in their round's column.  A new figure is at most

@@ -40,7 +40,7 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
     """The median best score so far of each strategy's runs, with the middle half shaded.
 
     The y axis spans where the strategies end: each one's median and middle
-    half at its last cost, at least 3 % of the best median wide
+    half at its last cost, at least 1.5 % of the best median wide
     (:func:`~nbtune.plots.style.zoom_limits`), so that medians a validation
     image apart look apart; the curves rise into it from below.
 

@@ -16,12 +16,15 @@ validation or test data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn import datasets as _sk_datasets
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
+
+from nbtune.arguments import check_real, check_whole
 
 NAMES = ("digits", "breast_cancer")
 
@@ -88,6 +91,7 @@ class Dataset:
 
 def _split(X, y, *, val_size, test_size, random_state):
     for arg, value in (("val_size", val_size), ("test_size", test_size)):
+        check_real(arg, value, hint=f" between 0 and 1, e.g. {arg}=0.2")
         if not 0 < value < 1:
             raise ValueError(
                 f"{arg}={value!r} is not a fraction: give a number between 0 and 1 "
@@ -98,6 +102,10 @@ def _split(X, y, *, val_size, test_size, random_state):
             f"val_size + test_size = {val_size + test_size:g} leaves no training data: "
             "keep their sum below 1, e.g. val_size=0.2, test_size=0.2"
         )
+    if random_state is not None:  # None: new splits every time, as in scikit-learn
+        check_whole("random_state", random_state, minimum=0, maximum=2**32 - 1,
+                    hint=", e.g. random_state=0 (or None for new splits each time)")
+    _check_every_class_fits(len(y), len(np.unique(y)), val_size, test_size)
     X_rest, X_test, y_rest, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=random_state
     )
@@ -109,6 +117,25 @@ def _split(X, y, *, val_size, test_size, random_state):
         random_state=random_state,
     )
     return X_train, X_val, X_test, y_train, y_val, y_test
+
+
+def _check_every_class_fits(rows: int, classes: int, val_size: float, test_size: float) -> None:
+    """Refuse fractions that leave a split fewer rows than classes: a stratified split needs
+    one row of each class in each split. The counts are scikit-learn's (held-out rows rounded up)."""
+    test = math.ceil(test_size * rows)
+    val = math.ceil(val_size / (1 - test_size) * (rows - test))
+    sizes = {("test_size", "test"): test, ("val_size", "validation"): val,
+             ("training", "training"): rows - test - val}
+    for (arg, split), count in sizes.items():
+        if count < classes:
+            least = classes / rows
+            fix = (f"give {arg} >= {least:.4f}, e.g. {arg}=0.2" if arg != "training" else
+                   "keep val_size + test_size lower, e.g. val_size=0.2, test_size=0.2")
+            raise ValueError(
+                f"val_size={val_size!r}, test_size={test_size!r} leave the {split} "
+                f"split {count} of {rows} rows, fewer than the {classes} classes (each split needs "
+                f"one of each): {fix}"
+            )
 
 
 def load_digits(
@@ -123,8 +150,8 @@ def load_digits(
     ----------
     val_size, test_size : float, default 0.2
         Fractions of all rows held out for validation and for the final test.
-    random_state : int, default 0
-        Seed of the stratified splits.
+    random_state : int or None, default 0
+        Seed of the stratified splits (None: different splits every time).
 
     Returns
     -------
@@ -162,8 +189,8 @@ def load_breast_cancer(
     ----------
     val_size, test_size : float, default 0.2
         Fractions of all rows held out for validation and for the final test.
-    random_state : int, default 0
-        Seed of the stratified splits.
+    random_state : int or None, default 0
+        Seed of the stratified splits (None: different splits every time).
 
     Returns
     -------
@@ -206,8 +233,14 @@ def load(name: str, **kwargs) -> Dataset:
     2
     """
     loaders = {"digits": load_digits, "breast_cancer": load_breast_cancer}
-    if name not in loaders:
+    if not isinstance(name, str) or name not in loaders:
         raise ValueError(
             f"name={name!r} is not a dataset nbtune ships; choose one of {list(loaders)}"
+        )
+    unknown = sorted(set(kwargs) - {"val_size", "test_size", "random_state"})
+    if unknown:
+        raise TypeError(
+            f"{unknown} are not arguments of load_{name}(): give val_size, test_size or "
+            "random_state, e.g. data.load('digits', val_size=0.2)"
         )
     return loaders[name](**kwargs)

@@ -19,9 +19,12 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
+
+from nbtune.arguments import check_whole, kind_of
 
 
 def to_python(value: Any) -> Any:
@@ -60,6 +63,7 @@ def format_value(value: Any, *, digits: int = 6) -> str:
     >>> format_value(float("nan")), format_value(0.123456789, digits=3)
     ('NaN', '0.123')
     """
+    digits = check_whole("digits", digits, hint=", e.g. digits=4 (significant digits)")
     value = to_python(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
@@ -79,13 +83,20 @@ def format_value(value: Any, *, digits: int = 6) -> str:
 def format_seconds(seconds: float) -> str:
     """A duration as people say it: ``45 s``, ``2 min 05 s``, ``1 h 02 min``; ``?`` if unknown.
 
+    A negative duration (an estimate that overshot) reads with a minus sign in front.
+
     Examples
     --------
-    >>> [format_seconds(s) for s in (4.6, 125, 7260, float("nan"))]
-    ['5 s', '2 min 05 s', '2 h 01 min', '?']
+    >>> [format_seconds(s) for s in (4.6, 125, 7260, float("nan"), -125)]
+    ['5 s', '2 min 05 s', '2 h 01 min', '?', '-2 min 05 s']
     """
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"seconds={seconds!r} is {kind_of(seconds)}, not a number: "
+                        "give a duration in seconds, e.g. format_seconds(125)")
     if not math.isfinite(seconds):
         return "?"
+    if round(seconds) < 0:  # floor division would read -125 s as "-3 min 55 s"
+        return "-" + format_seconds(-seconds)
     seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"

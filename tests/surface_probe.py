@@ -28,8 +28,10 @@ older checkout to see what changed).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
+import io
 import json
 import os
 import re
@@ -151,13 +153,13 @@ class _Counter:
 
 
 def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+    return {str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
 
 
 def _is_user_error(exc: BaseException) -> bool:
     kind = type(exc)
-    if kind.__module__.split(".")[0] == "nbtune":
+    if kind.__module__.split(".")[0] == "nbtune" or kind is UsageError:
         return True
     return kind in USER_ERRORS
 
@@ -172,18 +174,34 @@ def _message_verdict(case: Case, message: str) -> tuple[str, str]:
     return "vague", f"misses {' and '.join(missing)}: {message}"
 
 
+class UsageError(Exception):
+    """A command line's refusal (argparse's ``SystemExit(2)``), its ``error:`` line as message."""
+
+
+def _usage_error(exit: SystemExit, stderr: str) -> Exception:
+    """``exit`` as an error to judge: a refusal with a message, or a crash (any other exit)."""
+    lines = [line for line in stderr.splitlines() if ": error: " in line]
+    if exit.code == 2 and lines:
+        return UsageError("\n".join(lines))
+    return RuntimeError(f"SystemExit({exit.code!r}) with stderr {stderr.strip()[-200:]!r}")
+
+
 def judge(case: Case, tmp: Path) -> tuple[str, str]:
     """Run ``case`` in this process and give its verdict and a detail line."""
     if case.setup is not None:
         case.setup(tmp)
     before = _tree(tmp)
     watched = case.watch() if case.watch else None
+    stderr = io.StringIO()
     with _Counter(case.trains) as counter, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            case.call(tmp)
+            with contextlib.redirect_stderr(stderr):
+                case.call(tmp)
         except MemoryError as exc:
             return "hang", f"MemoryError: {exc}"
+        except SystemExit as exc:  # a command line refuses with exit code 2 and a message
+            error = None if exc.code in (0, None) else _usage_error(exc, stderr.getvalue())
         except Exception as exc:  # noqa: BLE001 - the verdict is the point
             error = exc
         else:

@@ -184,7 +184,8 @@ def test_the_spread_refuses_what_is_not_one_strategys_replay(table):
     with pytest.raises(ValueError, match="no \\['repeat', 'true_score'\\] column"):
         sampling_spread(live)
     runs = nbtune.replay(table, ["random"], repeats=2, n_iter=4, epochs=9)
-    with pytest.raises(ValueError, match="trials=\\[8\\] is not allowed: every run has 1 to 4 trials"):
+    with pytest.raises(ValueError, match="trials=\\[8\\] is not allowed \\(8\\): give a list of whole "
+                                         "numbers from 1 to 4"):
         sampling_spread(runs, trials=[8])
 
 
@@ -211,3 +212,58 @@ def test_each_draw_function_returns_its_axes_with_what_it_says(table, digits):
     assert sorted(line.get_xdata()[0] for line in ax.lines[2:]) == [1e-4, 1e-3, 1e-2]
     with pytest.raises(ValueError, match="give the table nbtune.analysis.importance returns"):
         plots.plot_importance(rates)
+
+
+# ------------------------------------------------------------------ what changed with the input checks
+def test_at_fixed_holds_a_categorical_nuisance_and_lists_the_values_it_has():
+    trials = pd.DataFrame([(b, o) for b in (16, 32) for o in ("adam", "sgd")],
+                          columns=["batch_size", "optimizer"])
+    trials["score"] = [0.9, 0.7, 0.8, 0.85]
+    study = isolation(trials, "batch_size", "optimizer")
+    assert at_fixed(study, optimizer="sgd")["score"].tolist() == [0.7, 0.85]
+    with pytest.raises(ValueError, match=r"optimizer='adamw': the study has no such value; optimizer "
+                                         r"takes \['adam', 'sgd'\]: give one of them"):
+        at_fixed(study, optimizer="adamw")
+
+
+def test_a_run_has_chosen_nothing_before_its_first_scored_trial(table):
+    runs = nbtune.replay(table, ["random"], repeats=2, n_iter=4, epochs=9)
+    trials = runs.trials.copy()
+    first = trials.groupby("repeat")["trial"].transform("min") == trials["trial"]
+    trials.loc[first & (trials["repeat"] == 0), ["score", "status"]] = [np.nan, "failed"]
+    spread = sampling_spread(nbtune.SearchResult(trials, param_names=runs.param_names), trials=[1, 2])
+    early = spread[(spread["repeat"] == 0) & (spread["trials"] == 1)].iloc[0]
+    assert np.isnan(early["reported"]) and np.isnan(early["true_score"]) and pd.isna(early["units"])
+    assert spread["true_score"].notna().sum() == 3
+
+
+def test_missing_values_are_one_category_and_empty_values_are_not_log_scaled():
+    from nbtune.analysis.scores import category_codes, encode, is_log_scaled
+
+    categories, codes = category_codes(pd.Series(["relu", None, np.nan, "tanh"]))
+    assert categories == [None, "relu", "tanh"] and codes.tolist() == [1.0, 0.0, 0.0, 2.0]
+    assert encode([1e-3, 1e-1]).tolist() == [-3.0, -1.0]  # a plain list is read too
+    assert not is_log_scaled(pd.Series([], dtype=float))
+
+
+def test_the_range_test_takes_numpy_rates_and_checks_the_build_function_first(digits):
+    X, y = digits.X_train[:64], digits.y_train[:64]
+    rates = lr_range_test(lessons.build_digits_model, X, y, start=np.float32(1e-4), stop=np.float64(1e-1),
+                          steps=3, units=4)
+    assert rates["learning_rate"].iloc[0] == pytest.approx(1e-4)
+    with pytest.raises(ValueError, match=r"unitz=4 is not an argument of build_digits_model"):
+        lr_range_test(lessons.build_digits_model, X, y, steps=3, unitz=4)
+
+    def uncompiled(units=4):
+        import keras
+
+        return keras.Sequential([keras.layers.Dense(units)])
+
+    with pytest.raises(TypeError, match="build_fn returned Sequential, not a compiled Keras model"):
+        lr_range_test(uncompiled, X, y, steps=3)
+
+
+def test_the_range_plot_starts_its_axis_at_the_first_finite_loss():
+    rates = pd.DataFrame({"learning_rate": [1e-4, 1e-3, 1e-2], "loss": [np.nan, 1.0, 3.0],
+                          "smoothed_loss": [np.nan, 2.0, 2.5]})
+    assert plots.plot_lr_range(rates).get_ylim() == pytest.approx((0, 2.5))

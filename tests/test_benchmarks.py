@@ -81,7 +81,7 @@ def test_a_table_with_a_paused_fit_is_not_written(made, tmp_path):
 
 def test_load_and_subset_name_what_they_lack(made):
     _, out, _ = made
-    with pytest.raises(ValueError, match=r"no benchmark 'nope' .* there are \['tiny'\]"):
+    with pytest.raises(ValueError, match=r"name='nope': no benchmark .* give one of \['tiny'\]"):
         benchmarks.load("nope", folder=out)
     bench = benchmarks.load("tiny", folder=out)
     with pytest.raises(ValueError, match=r"units values are \[16, 64\]"):
@@ -91,3 +91,55 @@ def test_load_and_subset_name_what_they_lack(made):
     part = bench.subset(units=[64])
     assert part.space.size == 1 and set(part.curves["config"]) == {1}
     assert np.array_equal(part.mean_curve(1), bench.mean_curve(1))
+
+
+def test_write_refuses_a_run_that_is_not_finished_and_a_table_that_exists(made, tmp_path):
+    folder, out, _ = made
+    stopped = tmp_path / "run" / "tiny"
+    stopped.mkdir(parents=True)
+    (stopped / "run.json").write_text((folder / "run.json").read_text())
+    first = (folder / "trials.jsonl").read_text().splitlines()[0]
+    (stopped / "trials.jsonl").write_text(first + "\n")
+    with pytest.raises(ValueError, match=r"holds 1 of 4 fits.*resume=True"):
+        benchmarks.write(stopped, tmp_path / "out", "tiny")
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+    with pytest.raises(FileExistsError, match=r"tiny.json exists: pass overwrite=True"):
+        benchmarks.write(folder, out, "tiny")
+    before = benchmarks.load("tiny", folder=out)
+    benchmarks.write(folder, out, "tiny", about={"command": "again"}, overwrite=True)
+    again = benchmarks.load("tiny", folder=out)  # the new files: checked and read afresh
+    assert again.description["command"] == "again" and again.curves.equals(before.curves)
+
+
+def test_a_table_is_checked_once_and_each_load_gets_its_own_copy(made, monkeypatch):
+    from nbtune.benchmarks import table
+
+    _, out, _ = made
+    first = benchmarks.load("tiny", folder=out)
+    checked = []
+    monkeypatch.setattr(table, "curves_problem", lambda *args: checked.append(args))
+    first.curves["val_accuracy"] = 0.0  # a student's edit of the loaded table
+    second = benchmarks.load("tiny", folder=out)
+    assert checked == [] and second.curves["val_accuracy"].max() > 0  # not checked again, not edited
+
+
+def test_the_tables_methods_take_what_the_table_has(made):
+    _, out, _ = made
+    bench = benchmarks.load("tiny", folder=out)
+    part = bench.subset(units=[64])
+    # a subset's fixed dimensions may be given, at their value; anything else is refused
+    assert part.config_of({"units": 64, "learning_rate": 0.01}) == 1
+    with pytest.raises(ValueError, match=r"units=16 is not in this table: its units is \[64\]"):
+        part.config_of({"units": 16, "learning_rate": 0.01})
+    with pytest.raises(ValueError, match=r"'width' is not a dimension"):
+        bench.config_of({"units": 64, "learning_rate": 0.01, "width": 3})
+    assert bench.true_best(epochs=np.int64(1))["config"] in (0, 1)
+    with pytest.raises(ValueError, match=r"config=0 is not a configuration .* subset: give one of \[1\]"):
+        part.curve(0, 0)
+    with pytest.raises(ValueError, match=r"seed=True is not a seed"):
+        bench.curve(1, True)  # not taken as seed 1
+    best = bench.true_best()  # a Series of numbers: its config is a float, 0.0 or 1.0
+    assert np.array_equal(bench.mean_curve(best["config"]), bench.mean_curve(int(best["config"])))
+    with pytest.raises(TypeError, match=r"config=0.5 is not a configuration number: give one of"):
+        bench.mean_curve(0.5)

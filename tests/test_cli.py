@@ -191,3 +191,48 @@ def test_a_fast_run_writes_its_files_and_nothing_on_stderr(tmp_path):
 def test_docstring_examples():
     outcome = doctest.testmod(nbtune.cli, optionflags=doctest.ELLIPSIS)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_an_out_with_earlier_results_is_refused_and_overwrite_replaces_them(tmp_path, monkeypatch,
+                                                                           capsys):
+    import nbtune.search.helpers
+
+    (tmp_path / "trials.csv").write_text("earlier\n")
+    (tmp_path / "notes.txt").write_text("mine\n")
+    with pytest.raises(SystemExit) as exit:
+        nbtune.cli.main(["compare", "--fast", "--out", str(tmp_path)])
+    assert exit.value.code == 2
+    assert "holds the results of an earlier run (trials.csv)" in capsys.readouterr().err
+    assert (tmp_path / "trials.csv").read_text() == "earlier\n"
+
+    def compare(*args, **kwargs):  # with --overwrite they are gone before anything trains
+        assert not (tmp_path / "trials.csv").exists()
+        raise RuntimeError("the search broke")
+
+    monkeypatch.setattr(nbtune.search.helpers, "compare", compare)
+    with pytest.raises(RuntimeError, match="the search broke"):
+        nbtune.cli.main(["compare", "--fast", "--quiet", "--dataset", "breast_cancer",
+                         "--overwrite", "--out", str(tmp_path)])
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"  # not a result file: kept
+
+
+def test_tables_are_replaced_whole(tmp_path):
+    from nbtune import SearchResult
+
+    (tmp_path / "trials.csv").write_text("an earlier table\n")
+    result = SearchResult(pd.DataFrame({"strategy": ["grid"], "units": [4], "score": [0.9]}))
+    nbtune.cli.write_tables(result, tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["summary.csv", "trials.csv"]
+    assert pd.read_csv(tmp_path / "trials.csv")["score"].tolist() == [0.9]
+
+
+def test_a_command_line_error_says_what_to_do(capsys):
+    for argv, fix in [(["compare", "--out"], "argument --out: expected one argument; give one, "
+                                             "e.g. --out results"),
+                      (["compare", "--epochz", "3"], "unrecognized arguments: --epochz 3; run "
+                                                     "`python -m nbtune compare --help`")]:
+        with pytest.raises(SystemExit):
+            nbtune.cli.main(argv)
+        assert fix in capsys.readouterr().err
+    with pytest.raises(TypeError, match=r"give a list of strings, e.g. main\(\['compare', '--fast'\]\)"):
+        nbtune.cli.main("compare --fast")

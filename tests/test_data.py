@@ -52,3 +52,16 @@ def test_load_by_name_and_unknown_name():
     assert data.load("digits").name == "digits"
     with pytest.raises(ValueError, match="'mnist' is not a dataset.*digits"):
         data.load("mnist")
+
+
+def test_random_state_none_gives_new_splits_and_too_small_splits_are_refused():
+    a, b = data.load_breast_cancer(random_state=None), data.load_breast_cancer(random_state=None)
+    assert len(a.y_val) == len(b.y_val) and not np.array_equal(a.X_val, b.X_val)
+    # 10 of 1797 rows is the least a stratified split of 10 classes can hold
+    smallest = data.load_digits(val_size=0.0056)
+    assert len(set(smallest.y_val)) == 10
+    with pytest.raises(ValueError, match=r"leave the validation split 2 of 1797 rows, fewer than the "
+                                         r"10 classes.*give val_size >= 0.0056"):
+        data.load_digits(val_size=0.001)
+    with pytest.raises(TypeError, match=r"\['val'\] are not arguments of load_digits\(\)"):
+        data.load("digits", val=0.2)

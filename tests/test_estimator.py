@@ -5,6 +5,7 @@ tracing, so models are small, epochs few, and data sets subsets.
 """
 
 import pickle
+import re
 import subprocess
 import sys
 import warnings
@@ -370,7 +371,7 @@ def test_diverging_loss_raises_with_epoch_and_advice(diabetes, capfd):
 def test_invalid_input_is_rejected_clearly(cancer):
     X, y = cancer
     clf = KerasClassifier(create_model, epochs=1)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+    with pytest.raises(ValueError, match=f"X has {len(X)} rows but y has {len(X) - 1}"):
         clf.fit(X, y[:-1])
     X_nan = X.copy()
     X_nan[0, 0] = np.nan
@@ -384,6 +385,85 @@ def test_invalid_input_is_rejected_clearly(cancer):
 
     with pytest.raises(TypeError, match="function that builds"):
         KerasClassifier(LogisticRegression()).fit(X, y)  # an estimator, not a build function
+
+
+def test_partial_fit_trains_on_after_fit_settings_change_but_not_after_a_build_argument(cancer):
+    """A fit setting (epochs, batch_size) takes effect at once; a build-function argument
+    would be silently ignored by the built model, so partial_fit refuses it and names it."""
+    X, y = cancer
+    clf = KerasClassifier(create_model, units=4, epochs=1, random_state=0).fit(X, y)
+    clf.set_params(batch_size=64, epochs=5).partial_fit(X, y, epochs=2)
+    assert len(clf.history_["loss"]) == 3
+    clf.set_params(units=4, activation="relu").partial_fit(X, y)  # the values it was built with
+    assert len(clf.history_["loss"]) == 4
+    with pytest.raises(ValueError, match=r"built with units=4, but units=32.*Call fit"):
+        clf.set_params(units=32).partial_fit(X, y)
+    assert clf.model_.layers[0].units == 4 and len(clf.history_["loss"]) == 4  # untouched
+    clf.set_params(units=4, learning_rate=0.5)
+    with pytest.raises(ValueError, match=r"learning_rate=0.5.*model_.optimizer.learning_rate"):
+        clf.partial_fit(X, y)
+    clf.model_.optimizer.learning_rate = 0.5  # the way the message gives
+    clf.set_params(learning_rate=0.01).partial_fit(X, y)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="classes=.*differs"):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+    clf.partial_fit(X, y, classes=[1, 0])  # the same classes, in any order
+    clf.set_params(model=tiny_classifier)
+    with pytest.raises(ValueError, match="built by create_model, but model=tiny_classifier"):
+        clf.partial_fit(X, y)
+    assert len(clf.set_params(model=create_model).partial_fit(X, y).history_["loss"]) == 7
+
+
+def test_fit_settings_and_weights_are_checked_before_a_model_is_built(cancer, monkeypatch):
+    X, y = cancer
+    built = []
+    original = keras.Model.__init__
+    monkeypatch.setattr(keras.Model, "__init__",
+                        lambda self, *a, **k: (built.append(1), original(self, *a, **k))[1])
+    clf = KerasClassifier(create_model, epochs=1)
+    refusals = [
+        (dict(epochs=0), {}, "epochs=0"),
+        (dict(verbose=3), {}, "verbose=3"),
+        (dict(validation_split=1.0), {}, "validation_split=1.0"),
+        (dict(shuffle="no"), {}, "shuffle='no'"),
+        (dict(random_state=2**32), {}, "random_state="),
+        (dict(callbacks=[keras.callbacks.EarlyStopping]), {}, "EarlyStopping()"),
+        ({}, dict(initial_epoch=1), "initial_epoch=1 with epochs=1"),
+        ({}, dict(sample_weight=np.zeros(len(X))), "all zero"),
+        ({}, dict(sample_weight=np.full(len(X), np.nan)), "NaN"),
+        ({}, dict(validation_data=X), "not a pair"),
+        ({}, dict(validation_data=(X, y[:5])), "rows"),
+        ({}, dict(class_weight={0: 1.0, 1: -1.0}), "negative"),
+    ]
+    for params, fit_kwargs, match in refusals:
+        with pytest.raises((ValueError, TypeError), match=re.escape(match)):
+            clone(clf).set_params(**params).fit(X, y, **fit_kwargs)
+    fitted = KerasRegressor(tiny_regressor, epochs=1).fit(X[:, :5], y.astype(float))
+    model = fitted.model_
+    built.clear()  # a refused fit builds nothing and keeps the fitted model and its data shape
+    with pytest.raises(ValueError, match="epochs=0"):
+        fitted.fit(X, np.c_[y, y], epochs=0)
+    assert fitted.model_ is model and fitted.n_features_in_ == 5 and fitted.n_outputs_ == 1
+    with pytest.raises(ValueError, match="no classes to weight"):
+        KerasRegressor(tiny_regressor, epochs=1, class_weight={0: 2.0}).fit(X, y.astype(float))
+    assert built == []
+
+
+def test_valid_weights_callbacks_and_the_largest_seed_train(cancer):
+    """What the checks let through still trains: zero weights for some rows, a callback
+    given alone, validation data with weights, and the largest seed (its partial_fit
+    seeds wrap round instead of passing numpy's limit)."""
+    X, y = cancer
+    weights = np.where(np.arange(len(X)) % 2, 1.0, 0.0)
+    clf = KerasClassifier(create_model, epochs=1, random_state=2**32 - 1,
+                          callbacks=keras.callbacks.EarlyStopping(monitor="loss"))
+    clf.fit(X, y, sample_weight=weights, validation_data=(X, y, np.ones(len(X))))
+    assert "val_loss" in clf.history_
+    clf.partial_fit(X, y, sample_weight=weights)
+    assert len(clf.history_["loss"]) == 2
+    assert clf.score(X, y, sample_weight=weights) > 0.5
+    with pytest.raises(ValueError, match="sample_weight holds 1 negative"):
+        clf.score(X, y, sample_weight=np.r_[-1.0, np.ones(len(X) - 1)])
 
 
 def test_silent_at_verbose_0_and_pickles(cancer, capfd):

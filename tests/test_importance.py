@@ -171,7 +171,12 @@ def test_a_monotone_rescaling_leaves_the_forests_shares_alone():
     (lambda t: importance(t.drop(columns="score")), "no 'score' column"),
     (lambda t: importance(t, params=["depth"]), "params=['depth']"),
     (lambda t: importance(t.assign(a=1, b=1)), "no hyperparameter takes more than one value"),
-    (lambda t: importance([1, 2]), "is not a benchmark, a SearchResult or a DataFrame"),
+    (lambda t: importance([1, 2]), "data is a list of 2: give one result, or combine them"),
+    (lambda t: importance(3), "data is an int: give a tabulated benchmark"),
+    (lambda t: importance("digits-mlp"), "load it first, e.g. data=nbtune.benchmarks.load"),
+    (lambda t: importance(t, seed=-1), "seed=-1 is not allowed: give a whole number >= 0"),
+    (lambda t: importance(t, interactions="no"), "interactions='no' is not allowed"),
+    (lambda t: importance(t.assign(score=0.5)), "the score does not vary"),
 ])
 def test_bad_input_names_the_argument_and_the_fix(call, message):
     trials = pd.DataFrame({"a": [1, 1, 2, 2, 3, 3], "b": [1, 2] * 3, "score": np.arange(6.0)})

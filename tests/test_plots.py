@@ -634,3 +634,21 @@ def test_nbtune_calls_reads_nested_parentheses():
     source = 'plots.plot_regret(hundred, f(x), images=len(y), presentation=True);\nplots.plot_style()'
     assert nbtune_calls(source) == [("plot_regret", "hundred, f(x), images=len(y), presentation=True"),
                                     ("plot_style", "")]
+
+
+def test_the_schedule_plot_draws_one_iteration_and_counts_them_all():
+    """Its cost does not grow with hyperband_iterations: 10**9 of them draw as fast as one."""
+    import time
+
+    started = time.perf_counter()
+    ax = plots.plot_hyperband_schedule(max_epochs=10, factor=3, hyperband_iterations=10**9)
+    assert time.perf_counter() - started < 5
+    assert " ".join(ax.get_title().split()).startswith(
+        "Hyperband(max_epochs=10, factor=3, hyperband_iterations=1000000000): 30000000000 trials, "
+        "120000000000 epochs in all")
+
+
+def test_column_size_takes_a_numpy_size_and_refuses_what_is_not_one():
+    assert plots.column_size(np.array([16.0, 6.0])) == (8.0, 3.0)
+    with pytest.raises(ValueError, match=r"size=0 is not allowed: give a finite number > 0"):
+        plots.column_size((0, 4))

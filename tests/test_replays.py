@@ -82,8 +82,14 @@ def test_replay_refuses_what_the_table_cannot_answer(tiny):
         replay(tiny, strategies=["random"], trials=3)
     with pytest.raises(ValueError, match="repeats=0"):
         replay(tiny, strategies=["random"], repeats=0)
-    failed = replay(tiny, strategies=["random"], repeats=1, n_iter=1, epochs=9).trials
-    assert failed.status.tolist() == ["failed"] and "epochs 1 to 3" in failed.error.iloc[0]
+    with pytest.raises(ValueError, match=r"epochs=9 is more than the digits-mlp-tiny table's 3 "
+                                         r"epochs: give epochs <= 3"):
+        replay(tiny, strategies=["random"], repeats=1, n_iter=1, epochs=9)
+    # Hyperband with max_epochs beyond the table would promote nothing and still report a best
+    with pytest.raises(ValueError, match=r"max_epochs=9 is more than"):
+        replay(tiny, strategies=["hyperband"], repeats=1, max_epochs=9)
+    with pytest.raises(TypeError, match=r"load it first, bench = nbtune.benchmarks.load"):
+        replay("digits-mlp-tiny", strategies=["random"])
 
 
 def test_replay_takes_strategy_names_as_compare_does(tiny):
@@ -155,6 +161,63 @@ def test_an_equal_budget_is_checked_before_anything_runs(tiny):
         replay(tiny, strategies=["random"], total_epochs=2.5)
     with pytest.raises(ValueError, match=r"total_epochs=2 buys no whole trial of grid"):
         replay(tiny, strategies=["grid"], total_epochs=2, epochs=3)
+
+
+class StopAfter:
+    """A progress object that asks the replay to stop after ``runs`` runs (the run panel's button)."""
+
+    def __init__(self, runs):
+        self.runs, self.seen = runs, []
+
+    def begin(self, strategy, total):
+        self.total = total
+
+    def trial_done(self, record):
+        self.seen.append(record)
+
+    def should_stop(self):
+        return len(self.seen) >= self.runs
+
+    def end(self, message=""):
+        self.message = message
+
+
+def test_a_stopped_replay_keeps_its_finished_runs(tiny):
+    stop = StopAfter(3)
+    result = replay(tiny, strategies=["random", "grid"], repeats=5, n_iter=2, epochs=3,
+                    progress=stop)
+    assert not result.complete and result.strategies == ["random"]
+    assert result.trials.groupby("repeat").size().to_dict() == {0: 2, 1: 2, 2: 2}
+    assert [r["repeat"] for r in stop.seen] == [0, 1, 2] and stop.total == 5
+    assert stop.message == "stopped: kept 3 finished runs"
+
+
+def test_ctrl_c_during_a_replay_keeps_the_runs_that_finished(tiny):
+    """A real SIGINT, sent while the replay runs: the run it cut is left out, the others kept."""
+    import os
+    import signal
+    import threading
+
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.warns(UserWarning, match=r"replay interrupted after \d+ finished runs"):
+        result = replay(tiny, strategies=["random"], repeats=10**6, n_iter=3, epochs=3,
+                        progress=False)
+    runs = result.trials.groupby("repeat").size()
+    assert not result.complete and len(runs) > 0 and (runs == 3).all()
+    assert runs.index.tolist() == list(range(len(runs)))
+
+
+def test_a_long_replay_shows_its_runs_and_a_short_one_shows_nothing(tiny, capsys):
+    import io
+
+    from nbtune.benchmarks.replays import ReplayProgress
+
+    replay(tiny, strategies=["random"], repeats=2, n_iter=2, epochs=3)  # the default: a quick one
+    assert capsys.readouterr().err == ""
+    stream = io.StringIO()
+    replay(tiny, strategies=["random"], repeats=2, n_iter=2, epochs=3,
+           progress=ReplayProgress(delay=0.0, stream=stream))
+    assert "random [####################] 2/2 runs | best" in stream.getvalue()
 
 
 def _lesson_07_cells():

@@ -278,3 +278,39 @@ def test_hyperband_resumes_where_it_stopped_with_the_same_trials(cancer, tmp_pat
     with pytest.raises(ValueError, match="different space"):
         nbtune.hyperband(tiny_build, SearchSpace(Choice("units", [4, 8])), *cancer.train, **kwargs,
                          resume=True)
+
+
+@pytest.mark.parametrize("name", ["../outside", "a/b", "..", ".", "", "a\\b", "/abs/run"])
+def test_a_project_name_that_would_leave_the_directory_is_refused(small, tmp_path, name):
+    with pytest.raises(ValueError, match=r"project_name=.*is not allowed.*one folder name"):
+        nbtune.grid_search(tiny_build, SPACE, *small, cv=2, epochs=1, progress=False,
+                           directory=str(tmp_path / "runs"), project_name=name)
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the directory
+
+
+def test_a_linked_run_folder_is_written_through_but_a_link_inside_it_is_refused(small, tmp_path):
+    """The user's own links (directory or run folder on a bigger disk) are followed; a link
+    in place of a file nbtune makes in the run folder is refused, its target untouched."""
+    units_4 = SearchSpace(Choice("units", [4]))
+    kwargs = dict(cv=2, epochs=1, progress=False)
+    disk = tmp_path / "big-disk"
+    disk.mkdir()
+    (tmp_path / "runs").symlink_to(disk)
+    nbtune.grid_search(tiny_build, units_4, *small, **kwargs, directory=tmp_path / "runs")
+    assert len(logged(disk / "grid")) == 1
+    (tmp_path / "runs" / "linked").symlink_to(disk / "grid")  # a run folder that is a link
+    resumed = nbtune.grid_search(tiny_build, units_4, *small, **kwargs,
+                                 directory=tmp_path / "runs", project_name="linked", resume=True)
+    assert len(resumed.trials) == 1
+
+    precious = tmp_path / "notes.jsonl"
+    precious.write_text((disk / "grid" / "trials.jsonl").read_text() + "half a line")
+    (disk / "grid" / "trials.jsonl").unlink()
+    (disk / "grid" / "trials.jsonl").symlink_to(precious)
+    before = precious.read_bytes()
+    for settings in (dict(resume=True), dict(overwrite=True)):
+        with pytest.raises(ValueError, match=r"trials.jsonl is a symbolic link to .*notes.jsonl"):
+            nbtune.grid_search(tiny_build, units_4, *small, **kwargs, directory=tmp_path / "runs",
+                               **settings)
+    assert precious.read_bytes() == before
+    assert not (disk / "grid" / "lock").exists()

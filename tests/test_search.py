@@ -374,3 +374,77 @@ def test_a_new_strategy_is_one_registry_entry_and_its_proposer(small, monkeypatc
     table = benchmarks.load("digits-mlp-tiny")
     replayed = nbtune.replay(table, ["reversed_grid"], repeats=1)
     assert len(replayed.trials) == table.space.size
+
+
+# ------------------------------------------------------------------ plans too large
+def _never_built(**params):
+    raise AssertionError("a model was built: the plan should have been refused first")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda X, y, **kw: nbtune.grid_search(_never_built, SearchSpace(Int("units", 1, 10**6)), X, y,
+                                           **kw),
+     r"Grid search plans 1,000,000 trials x 3 folds = 3,000,000 fits and 30,000,000 epochs: "
+     r"at least 3 days .* Narrow the space .* pass allow_large=True"),
+    (lambda X, y, **kw: nbtune.random_search(_never_built, SPACE, X, y, n_iter=10**9, **kw),
+     r"Random search plans 1,000,000,000 trials .* Lower n_iter"),
+    (lambda X, y, **kw: nbtune.grid_search(_never_built, SPACE, X, y, epochs=10**6, **kw),
+     r"Grid search plans 4 trials x 3 folds = 12 fits and 12,000,000 epochs.* Lower epochs"),
+    (lambda X, y, **kw: nbtune.hyperband(_never_built, SPACE, X, y, max_epochs=10**6, **kw),
+     r"Hyperband plans 1,347,254 trials .* Lower max_epochs"),
+    (lambda X, y, **kw: nbtune.successive_halving(_never_built, SPACE, X, y, max_epochs=10**9, **kw),
+     r"Successive halving plans 74 trials \(as many fits\) and 2,666,666,668 epochs"),
+    (lambda X, y, **kw: nbtune.bayesian(_never_built, SPACE, X, y, max_trials=10**6, **kw),
+     r"Bayesian optimisation plans 1,000,000 trials .* Lower max_trials"),
+])
+def test_a_plan_too_large_is_refused_before_anything_is_built(small, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(*small)
+    with pytest.raises(TypeError, match="allow_large='yes' is not allowed: give True"):
+        call(*small, allow_large="yes")
+
+
+def test_allow_large_runs_a_plan_over_the_limits(small, monkeypatch):
+    from nbtune.search import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_TRIALS", 3)
+    X, y = small
+    with pytest.raises(ValueError, match="plans 4 trials .* more than the 3 trials"):
+        nbtune.grid_search(tiny_build, SPACE, X, y, cv=2, epochs=1, progress=False)
+    result = nbtune.grid_search(tiny_build, SPACE, X, y, cv=2, epochs=1, allow_large=True,
+                                progress=False)
+    assert len(result.trials) == 4
+
+
+def test_compare_refuses_a_plan_too_large_before_its_warm_up(small, monkeypatch):
+    from nbtune.search import helpers
+
+    def no_warm_up(*args):
+        raise AssertionError("compare warmed up TensorFlow before checking the plans")
+
+    monkeypatch.setattr(helpers, "_warm_up", no_warm_up)
+    space = SearchSpace(Int("units", 1, 10**6))
+    with pytest.raises(ValueError, match=r"Grid search plans 1,000,000 trials \(as many fits\)"):
+        nbtune.compare(tiny_build, space, *small, strategies=["random", "grid"], progress=False)
+
+
+def test_plans_are_counted_without_sampling_or_listing():
+    """Successive halving's plan is its proposer's (fewer trials in a small space), counted."""
+    import time
+
+    from nbtune.search import strategies
+    from nbtune.search.proposers import SuccessiveHalvingProposer
+    from nbtune.search.schedule import successive_halving_schedule
+
+    plan = strategies.get("successive_halving").plan
+    for space in (SearchSpace(Choice("units", [2, 4, 8, 16])), SearchSpace(Int("units", 1, 64)),
+                  SearchSpace(Choice("a", [1, 2]), Float("lr", 1e-4, 1e-1, log=True))):
+        for max_epochs, factor in ((3, 3), (9, 3), (27, 3), (10, 2)):
+            proposer = SuccessiveHalvingProposer(space, max_epochs=max_epochs, factor=factor)
+            assert plan(space, {"max_epochs": max_epochs, "factor": factor})[0] == proposer.total
+    start = time.perf_counter()
+    # round 0 of max_epochs=10**9 wants about 10**9 configurations: SPACE has 4
+    rounds = successive_halving_schedule(10**9)["trials"]
+    assert plan(SPACE, {"max_epochs": 10**9})[0] == sum(min(4, t) for t in rounds)
+    assert plan(SearchSpace(Int("units", 1, 64)), {"max_epochs": 10**9})[0] > 10**8
+    assert time.perf_counter() - start < 1

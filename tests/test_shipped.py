@@ -125,3 +125,37 @@ def test_readme_and_instructors_name_the_slowest_lesson_the_times_measure():
         text = " ".join((root / doc).read_text(encoding="utf-8").split())
         assert phrase in text, f"{doc} should say {phrase!r} (nbtune/lessons/precomputed/lesson_times.json)"
     assert seconds <= times.attrs["targets"]["seconds"]  # README: every lesson within about 90 s
+
+
+def test_every_shipped_result_passes_the_checks_its_loader_makes():
+    for name in CV_SEARCHES:
+        assert shipped.cv_search_problem(lessons.precomputed_info(name)) is None
+    for name in ("comparison_digits", "coarse_to_fine_digits"):
+        assert len(lessons.load_precomputed(name).trials) == {"comparison_digits": 50,
+                                                              "coarse_to_fine_digits": 23}[name]
+    assert not lessons.lesson_times().empty
+
+
+def test_saved_results_record_their_csv_and_a_changed_csv_is_refused(tmp_path):
+    import pandas as pd
+
+    from nbtune import SearchResult
+
+    result = SearchResult(pd.DataFrame({"strategy": ["random"] * 3, "units": [16, 32, 64],
+                                        "score": [0.8, 0.9, 0.85]}), scoring="accuracy")
+    shipped.save_results([result], "mine", lesson="a test", settings={}, folder=tmp_path)
+    info = lessons.precomputed_info("mine", folder=tmp_path)
+    assert info["trials"] == {"random": 3} and len(info["csv_sha256"]) == 16
+    assert lessons.load_precomputed("mine", folder=tmp_path).best_params == {"units": 32}
+    csv = tmp_path / "mine.csv"
+    csv.write_text("".join(csv.read_text().splitlines(keepends=True)[:-1]))  # the last trial lost
+    with pytest.raises(ValueError, match=r"mine.csv: it holds \{'random': 2\} trials per strategy, "
+                                         r"but its JSON lists \{'random': 3\}"):
+        lessons.load_precomputed("mine", folder=tmp_path)
+
+
+def test_a_misspelled_name_gets_the_shipped_names():
+    with pytest.raises(FileNotFoundError, match=r"name='comparison_digit': nbtune ships no such "
+                                                r"result; give one of \['coarse_to_fine_digits', "
+                                                r"'comparison_digits'\]"):
+        lessons.load_precomputed("comparison_digit")

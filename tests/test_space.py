@@ -209,7 +209,7 @@ def test_grid_without_points_names_the_float_and_both_fixes():
             call()
     with pytest.raises(ValueError, match=r"\['dropuot'\] not in the space"):
         space.grid(points={"dropuot": 3})
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="points=0 is not allowed; give a number from 1"):
         space.grid(points=0)
 
 
@@ -343,8 +343,12 @@ def test_without_and_with_values():
     assert space.without("epochs").names == ("units", "act")
     fixed = space.with_values(epochs=np.int64(5))
     assert fixed["epochs"] == Fixed("epochs", 5) and fixed.size == 32
-    with pytest.raises(KeyError, match="epoch"):
+    with pytest.raises(ValueError, match=r"\['epoch'\] not in the space; use its names"):
         space.with_values(epoch=5)
+    with pytest.raises(ValueError, match="not in the space"):
+        space.without("epoch")
+    with pytest.raises(TypeError, match=r"with_values\(units=...\): units must be an integer"):
+        space.with_values(units="four")
 
 
 # ---------------------------------------------------------------- serialisation
@@ -365,7 +369,7 @@ def test_dict_and_json_round_trip():
 
 
 def test_from_dict_errors():
-    with pytest.raises(ValueError, match=r"dimensions\[0\] has unknown type 'Integer'.*Int, Float, Choice, Fixed"):
+    with pytest.raises(ValueError, match=r"dimensions\[0\] has the unknown type 'Integer'.*'Int', 'Float', 'Choice', 'Fixed'"):
         SearchSpace.from_dict({"dimensions": [{"type": "Integer", "name": "u", "low": 1, "high": 2}]})
     with pytest.raises(ValueError, match=r"unknown keys \['min'\]"):
         SearchSpace.from_dict({"dimensions": [{"type": "Int", "name": "u", "min": 1, "low": 1, "high": 2}]})
@@ -373,6 +377,142 @@ def test_from_dict_errors():
         SearchSpace.from_dict([1, 2])
     with pytest.raises(ValueError, match="greater than high"):
         SearchSpace.from_dict({"dimensions": [{"type": "Int", "name": "u", "low": 5, "high": 2}]})
+    with pytest.raises(ValueError, match=r"dimensions\[0\] has no 'type'; give one of .*\"type\": \"Int\""):
+        SearchSpace.from_dict({"dimensions": [{"name": "u", "low": 1, "high": 2}]})
+    with pytest.raises(ValueError, match=r"dimensions\[0\]: Int needs \['high'\]; add them"):
+        SearchSpace.from_dict({"dimensions": [{"type": "Int", "name": "u", "low": 1}]})
+    with pytest.raises(TypeError, match=r"dimensions\[1\]: Int\('u', low=1, high='x'\): high must be"):
+        SearchSpace.from_dict({"dimensions": [{"type": "Fixed", "name": "e", "value": 1},
+                                              {"type": "Int", "name": "u", "low": 1, "high": "x"}]})
+    with pytest.raises(TypeError, match=r"dimensions\[0\] is a list .*give a dict with a 'type'"):
+        SearchSpace.from_dict({"dimensions": [["Int", "u", 1, 2]]})
+    with pytest.raises(TypeError, match="got 'dimensions' as a dict"):
+        SearchSpace.from_dict({"dimensions": {"type": "Int", "name": "u", "low": 1, "high": 2}})
+    with pytest.raises(ValueError, match=r"unknown keys \['dimension'\]; .* remove them"):
+        SearchSpace.from_dict({"dimensions": [{"type": "Fixed", "name": "e", "value": 1}], "dimension": []})
+    # the SpaceEditor's JSON has 'points' beside the dimensions
+    assert SearchSpace.from_dict({"dimensions": [{"type": "Fixed", "name": "e", "value": 1}],
+                                  "points": {}}).names == ("e",)
+
+
+def test_from_json_names_the_json_problem_and_what_a_space_looks_like():
+    with pytest.raises(ValueError, match=r"not JSON: expecting value at line 1, column 1 .*"
+                                         r"such as \{\"dimensions\": \[\{\"type\": \"Int\""):
+        SearchSpace.from_json("not json")
+    truncated = SearchSpace(Int("units", 1, 4)).to_json(indent=1)[:-4]
+    with pytest.raises(ValueError, match=r"at line \d+, column \d+") as caught:
+        SearchSpace.from_json(truncated)
+    assert isinstance(caught.value.__cause__, json.JSONDecodeError)
+    with pytest.raises(TypeError, match="got dict .*SearchSpace.from_dict"):
+        SearchSpace.from_json({"dimensions": []})
+    with pytest.raises(ValueError, match="high must be finite"):
+        SearchSpace.from_json('{"dimensions": [{"type": "Float", "name": "x", "low": 0, "high": Infinity}]}')
+    assert SearchSpace.from_json(b'{"dimensions": [{"type": "Fixed", "name": "e", "value": 1}]}').size == 1
+
+
+# ---------------------------------------------------------------- sizes are arithmetic
+def _peak_bytes(call):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_sizes_are_counted_without_building_the_grid():
+    from nbtune.space.dimensions import step_count
+
+    huge = SearchSpace(Int("units", 1, 10**9), Int("b", 0, 10**6, step=10), Float("lr", 1e-5, 1.0, log=True))
+    assert huge.grid_sizes(points=7) == {"units": 10**9, "b": 100_001, "lr": 7}
+    assert huge.grid_size(points={"lr": 3}) == 10**9 * 100_001 * 3
+    assert _peak_bytes(lambda: huge.grid_size(points=5)) < 100_000
+    # the counts agree with the grids wherever a grid can be built
+    for dim in (Int("u", 3, 100, step=7), Int("u", 2, 1000, step=3, log=True), Int("u", 1, 30, log=True),
+                Float("d", 0.0, 0.5, step=0.1), Float("lr", 1e-4, 1.0, log=True, step=10),
+                Float("x", -1.0, 1.0, step=0.3), Choice("c", ["a", None, 3])):
+        assert dim.grid_size() == len(dim.grid()), dim
+    assert step_count(0.0, 1.0, 0.1) == 11 and step_count(1e-4, 1.0, 10, log=True) == 5
+
+
+def test_a_huge_int_range_is_counted_narrowed_and_sampled_but_not_listed():
+    space = SearchSpace(Int("units", 1, 10**9))
+    assert space.size == 10**9
+    with pytest.raises(ValueError, match=r"1,000,000,000 grid values, more than the 1,000,000 .*"
+                                         r"give it a step \(e.g. step=99999999 gives 11 values\)"):
+        space.grid()
+    narrowed = space.narrow({"units": 500_000_000}, fraction=0.5)
+    assert narrowed["units"] == Int("units", 250_000_000, 750_000_000)
+    assert _peak_bytes(lambda: space.narrow({"units": 500_000_000})) < 100_000
+    # the arithmetic narrowing agrees with the old one, on grids that can be listed
+    from nbtune.space.dimensions import _narrow_on_grid
+
+    for dim in (Int("u", 0, 100, step=10), Int("u", 3, 97, step=7), Int("u", 1, 9)):
+        for best in dim.grid():
+            for fraction in (0.1, 0.25, 0.5, 1.0):
+                low, high = _narrow_on_grid(dim.grid(), best, fraction, False)
+                assert dim.narrowed(best, fraction, False) == Int("u", low, high, step=dim.step)
+    draws = ParameterSampler(space.distributions(), n_iter=3, random_state=0)
+    assert all(1 <= space.to_python(d)["units"] <= 10**9 for d in draws)
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: Float("x", 0, 1, step=1e-9), ValueError,
+     r"step=1e-09 gives 1,000,000,000 values, more than the 1,000,000 .*leave out the step \(Float\('x', 0.0, 1.0\)\)"),
+    (lambda: Float("x", 0, 1e308, step=1), ValueError, r"step=1.0 gives 1e\+308 values"),
+    (lambda: Float("x", -1e308, 1e308), ValueError, r"wider than a float holds \(high - low overflows\)"),
+    (lambda: Float("x", 1e-308, 1e308, log=True), ValueError, r"high / low overflows"),
+    (lambda: Float("lr", 1e-5, 1.0, log=True, step=1.00001), ValueError, r"step=1.00001 gives 1,151,299 values"),
+    (lambda: Int("u", 0, 10**10, step=2), ValueError, r"step=2 gives 5,000,000,001 values.*every integer"),
+    (lambda: Int("u", 1, 10**20), ValueError, r"high=100000000000000000000 is beyond \+-2\*\*53"),
+    (lambda: Choice("x", range(10**9)), ValueError, r"more than 1,000,000 choices.*use Int"),
+    (lambda: Choice("x", [1e-3, float("inf")]), ValueError, r"values\[1\] is inf; use a finite number"),
+    (lambda: Fixed("x", float("-inf")), ValueError, r"value is -inf; use a finite number or None"),
+    (lambda: SearchSpace(Float("lr", 1e-4, 1e-1)).grid(points=10**9), ValueError,
+     r"points=1,000,000,000 is not allowed; give a number from 1 to 1,000,000"),
+    (lambda: LogUniformInt(0, 10), ValueError, r"needs 1 <= low <= high"),
+    (lambda: LogUniformInt("a", 10), TypeError, r"low must be an integer, got 'a'"),
+    (lambda: Int("u", 1, 4, log="true"), TypeError, r"write log=True or log=False"),
+])
+def test_values_beyond_what_a_dimension_can_list_are_refused_where_declared(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_choice_checks_a_million_values_in_linear_time():
+    import time
+
+    values = list(range(10**6))
+    start = time.perf_counter()
+    assert len(Choice("x", values).values) == 10**6
+    with pytest.raises(ValueError, match=r"5 appears more than once in values \(1 repeats in all\); "
+                                         r"remove the repeats: Choice\('x', \[0, 1, 2, 3, 4, 5, 6, 7, \.\.\.\]\)"):
+        Choice("x", values[:-1] + [5])
+    assert time.perf_counter() - start < 30  # was hours (quadratic); a few seconds on a busy machine
+    # 1 and 1.0 are one choice; True and 1 are two
+    with pytest.raises(ValueError, match="1.0 appears more than once"):
+        Choice("x", [1, 1.0])
+    assert Choice("x", [True, 1, False, 0]).values == (True, 1, False, 0)
+    # a long list is named, not printed, in a message
+    with pytest.raises(TypeError) as caught:
+        Choice("x", values[:10**5] + [object()])
+    assert len(str(caught.value)) < 400
+
+
+def test_the_space_methods_refuse_wrong_shapes_by_name():
+    space = SearchSpace(Int("units", 1, 64))
+    with pytest.raises(TypeError, match="narrow: best_params must be a dict"):
+        space.narrow(["units", 32])
+    with pytest.raises(TypeError, match="edges: params must be a dict"):
+        space.edges(32)
+    with pytest.raises(ValueError, match=r"edges\(margin=2.0\): .* use e.g. margin=0.05"):
+        space.edges({"units": 32}, margin=2)
+    with pytest.raises(TypeError, match="to_python: params must be a dict"):
+        space.to_python([32])
+    with pytest.raises(TypeError, match="values_from_hp: hp must be a keras_tuner.HyperParameters"):
+        space.values_from_hp([32])
 
 
 # ---------------------------------------------------------------- keras-tuner

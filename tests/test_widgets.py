@@ -1,6 +1,7 @@
 """SpaceEditor: rows per dimension type, live summary, validation, reset, JSON, speed."""
 
 import doctest
+import json
 import warnings
 
 import ipywidgets as widgets
@@ -60,7 +61,7 @@ def test_one_row_per_dimension_with_the_control_of_its_type():
 
 
 def test_dimension_row_dispatch_rejects_unknown_types():
-    with pytest.raises(TypeError, match="expected Int, Float, Choice or Fixed"):
+    with pytest.raises(TypeError, match="pass an Int, Float, Choice or Fixed"):
         dimension_row("units")
 
 
@@ -263,3 +264,78 @@ def test_measure_speed_with_a_real_tiny_model(cancer):
     editor.fit_overhead, editor.seconds_per_epoch = overhead, per_epoch
     editor.cv_input.value = 2                     # any change refreshes the summary
     assert "time: about" in editor.summary_text
+
+
+# --------------------------------------------------------------- huge spaces and bad settings
+def test_a_billion_configurations_are_summarised_at_once_with_the_warning():
+    import time
+    import tracemalloc
+
+    for space in (SearchSpace(Int("units", 1, 10**9)),
+                  SearchSpace(Int("a", 1, 1000), Int("b", 1, 1000), Int("epochs", 1, 1000))):
+        tracemalloc.start()
+        start = time.perf_counter()
+        editor = SpaceEditor(space)
+        text = editor.summary_text
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert seconds < 5 and peak < 5 * 2**20, (seconds, peak)  # under a second when idle
+        assert text.startswith("1,000,000,000 grid configurations")
+        assert "WARNING: too large for a class: 1,000,000,000 configurations > 100" in text
+    # the epochs dimension's mean is its bounds' mean: 500.5 epochs per configuration
+    assert editor.cost["epochs_total"] == 10**9 * 3 * 1001 // 2
+
+
+def test_a_step_box_keeps_the_step_given_and_a_tiny_step_is_refused_in_the_row():
+    editor = SpaceEditor(SearchSpace(Int("units", 0, 10**12, step=10**10),
+                                     Float("x", 0.0, 1e15, step=1e13)))
+    assert editor.space == editor.original  # neither step cut to the box's maximum
+    editor.rows["x"].step.value = 1e-3
+    assert "more than the 1,000,000 a dimension may list" in editor.message.value
+    with pytest.raises(ValueError, match=r"x: .*step=0.001 gives .* give a larger step"):
+        _ = editor.space
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"cv": 0}, ValueError, r"cv=0 is not allowed: give the folds, a whole number >= 2 and <= 50"),
+    ({"cv": 100}, ValueError, r"cv=100 is not allowed: give the folds, a whole number from 2 to 50"),
+    ({"epochs": "10"}, ValueError, r"epochs='10' is not allowed"),
+    ({"epochs": 10**6}, ValueError, r"epochs=1,000,000 is not allowed: .* from 1 to 10,000"),
+    ({"points": 1000}, ValueError, r"points=1,000 is not allowed: .* from 1 to 100"),
+    ({"max_grid": "100"}, ValueError, r"max_grid='100' is not allowed"),
+    ({"max_minutes": float("nan")}, ValueError, r"max_minutes=nan is not allowed: .* a number > 0"),
+    ({"seconds_per_epoch": True, "fit_overhead": 1.0}, ValueError, r"seconds_per_epoch=True is not allowed"),
+    ({"fit_overhead": float("inf")}, ValueError, r"fit_overhead=inf is not allowed: .* finite"),
+    ({"presentation": "yes"}, TypeError, r"presentation='yes' is not allowed: give True"),
+])
+def test_the_editor_refuses_settings_its_boxes_cannot_hold(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        SpaceEditor(LESSON, **kwargs)
+
+
+def test_settings_set_later_are_checked_and_update_the_summary():
+    editor = SpaceEditor(LESSON)
+    editor.max_grid = 20
+    assert "48 configurations > 20" in editor.summary_text
+    editor.fit_overhead, editor.seconds_per_epoch = 1.0, 0.1
+    assert "time: about" in editor.summary_text
+    for name, value in (("max_grid", 0), ("max_minutes", -1), ("seconds_per_epoch", -0.1),
+                        ("fit_overhead", "1 s")):
+        with pytest.raises(ValueError, match=f"{name}="):
+            setattr(editor, name, value)
+    assert editor.max_grid == 20 and editor.fit_overhead == 1.0
+
+
+def test_load_json_names_what_is_wrong():
+    editor = SpaceEditor(LESSON)
+    with pytest.raises(TypeError, match="load_json: expected the JSON text of a space"):
+        editor.load_json(None)
+    with pytest.raises(ValueError, match=r"load_json: the text is not JSON: .* at line 1, column 2"):
+        editor.load_json("{not json")
+    stepless = SearchSpace(Float("lr", 1e-4, 1e-1, log=True)).to_dict()
+    with pytest.raises(ValueError, match=r"'points' names \['learning_rate'\], .* \['lr'\]\); remove"):
+        editor.load_json(json.dumps({**stepless, "points": {"learning_rate": 3}}))
+    with pytest.raises(ValueError, match=r"load_json: SearchSpace.from_dict: dimensions\[0\]: Int needs \['high'\]"):
+        editor.load_json('{"dimensions": [{"type": "Int", "name": "units", "low": 1}]}')
+    assert editor.space == LESSON  # unchanged after every refusal

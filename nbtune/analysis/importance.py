@@ -68,6 +68,7 @@ import numpy as np
 import pandas as pd
 
 from nbtune.analysis.scores import encode, scores_of
+from nbtune.arguments import check_flag, check_whole
 
 METHODS = ("auto", "grid", "forest")
 #: The forest of Optuna's ``FanovaImportanceEvaluator`` (its defaults).
@@ -117,13 +118,19 @@ def importance(data: Any, *, epochs: int | None = None, params: Sequence[str] | 
     >>> shares.attrs["method"], shares["parameter"].iloc[0]
     ('grid', 'learning_rate')
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method={method!r} is not allowed: use one of {list(METHODS)}")
+    interactions = check_flag("interactions", interactions)
+    seed = check_whole("seed", seed, minimum=0, maximum=2**32 - 1, hint=", e.g. seed=0")
     table, names = scores_of(data, epochs=epochs, params=params)
     names = [n for n in names if table[n].nunique(dropna=False) > 1]
     if not names:
         raise ValueError("no hyperparameter takes more than one value in these trials: there is "
                          "no variance to share; give trials that vary something")
+    if table["score"].nunique() == 1:
+        raise ValueError(f"every trial of data has the score {table['score'].iloc[0]:.4g}: the "
+                         "score does not vary, so there is no variance to share; give trials "
+                         "whose scores differ")
     full = _is_full_grid(table, names)
     if method == "grid" and not full:
         raise ValueError(f"method='grid' needs every combination of the observed values of "

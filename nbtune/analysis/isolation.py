@@ -27,12 +27,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from nbtune.analysis.scores import scores_of
+from nbtune.analysis.scores import numbers_of, scores_of
+from nbtune.arguments import kind_of
 
 
 def isolation(data: Any, scientific: str, nuisance: str | Sequence[str] = "learning_rate", *,
@@ -63,13 +65,16 @@ def isolation(data: Any, scientific: str, nuisance: str | Sequence[str] = "learn
         sorted by them. ``attrs`` holds ``scientific``, ``nuisance``, ``fixed``.
     """
     table, names = scores_of(data, epochs=epochs)
-    nuisance = [nuisance] if isinstance(nuisance, str) else list(nuisance)
+    nuisance = _names("nuisance", nuisance)
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise TypeError(f"fixed={fixed!r} is not allowed: give a dict of the value each other "
+                        "hyperparameter is held at, e.g. fixed={'units': 64}")
     fixed = dict(fixed or {})
     for role, given in [("scientific", [scientific]), ("nuisance", nuisance), ("fixed", list(fixed))]:
         unknown = [n for n in given if n not in names]
         if unknown:
             raise ValueError(f"{role}={unknown if role != 'scientific' else scientific!r}: not a "
-                             f"hyperparameter of these scores; they are {names}")
+                             f"hyperparameter of these scores; they are {names}: give some of them")
     if scientific in nuisance or scientific in fixed or set(nuisance) & set(fixed) or not nuisance:
         raise ValueError(f"scientific={scientific!r}, nuisance={nuisance!r}, fixed={sorted(fixed)}: "
                          "each hyperparameter has one role, and at least one is a nuisance")
@@ -77,7 +82,7 @@ def isolation(data: Any, scientific: str, nuisance: str | Sequence[str] = "learn
         kept = table[name] == value
         if not kept.any():
             raise ValueError(f"fixed={{{name!r}: {value!r}}}: the scores have no such value; "
-                             f"{name} takes {sorted(table[name].unique().tolist())}")
+                             f"{name} takes {sorted(table[name].unique().tolist())}: give one of them")
         table = table[kept]
     unplaced = [n for n in names if n not in {scientific, *nuisance, *fixed}
                 and table[n].nunique() > 1]
@@ -105,12 +110,44 @@ def at_fixed(study: pd.DataFrame, **values: Any) -> pd.DataFrame:
     >>> at_fixed(study, learning_rate=0.001)["score"].round(3).tolist()
     [0.953, 0.942, 0.923, 0.869]
     """
+    if not isinstance(study, pd.DataFrame) or not study.attrs.get("nuisance"):
+        raise TypeError(f"study is {kind_of(study)}: give what nbtune.analysis.isolation "
+                        "returns, e.g. at_fixed(isolation(bench, 'batch_size'), learning_rate=0.001)")
+    nuisance = study.attrs["nuisance"]
+    if not values:
+        raise ValueError(f"at_fixed(study) holds nothing: give the value of a nuisance "
+                         f"hyperparameter, e.g. at_fixed(study, {nuisance[0]}=...)")
     rows = study
     for name, value in values.items():
-        if name not in study.attrs.get("nuisance", []):
+        if name not in nuisance:
             raise ValueError(f"{name}=...: not a nuisance of this study; its nuisance "
-                             f"hyperparameters are {study.attrs.get('nuisance')}")
-        rows = rows[np.isclose(rows[name].astype(float), float(value))]
+                             f"hyperparameters are {nuisance}: give one of them")
+        rows = rows[_is_value(study[name], value, name).loc[rows.index]]
     if rows.empty:
-        raise ValueError(f"{values}: no row of the study has these values")
+        raise ValueError(f"{values}: no row of the study has these values together; give values "
+                         "that the study holds together")
     return rows.reset_index(drop=True)
+
+
+def _is_value(column: pd.Series, value: Any, name: str) -> pd.Series:
+    """Where ``column`` holds ``value`` (numbers compared up to rounding), or a ValueError
+    listing the values it holds."""
+    numbers = numbers_of(column)
+    if numbers is not None and isinstance(value, Real) and not isinstance(value, bool):
+        found = pd.Series(np.isclose(numbers, float(value)), index=column.index)
+    else:
+        found = column == value
+    if not found.any():
+        raise ValueError(f"{name}={value!r}: the study has no such value; {name} takes "
+                         f"{sorted(column.unique().tolist(), key=str)}: give one of them")
+    return found
+
+
+def _names(argument: str, given: Any) -> list[str]:
+    """One name or a sequence of names, as a list (a TypeError for anything else)."""
+    if isinstance(given, str):
+        return [given]
+    if not isinstance(given, Sequence) or not all(isinstance(n, str) for n in given):
+        raise TypeError(f"{argument}={given!r} is not allowed: give a hyperparameter's name or a "
+                        f"list of names, e.g. {argument}='learning_rate'")
+    return list(given)

@@ -31,11 +31,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nbtune.arguments import check_whole
+from nbtune.arguments import check_real, check_table, check_whole
 from nbtune.backend import import_keras
+from nbtune.training.routing import build_args
 
 #: How far below the turning point the suggested rate is.
 BELOW_THE_MINIMUM = 10.0
+#: The most batches a range test trains (a few hundred are enough; more would run for hours).
+MAX_STEPS = 10_000
 
 
 def lr_range_test(build_fn: Callable[..., Any], X: np.ndarray, y: np.ndarray, *,
@@ -56,17 +59,19 @@ def lr_range_test(build_fn: Callable[..., Any], X: np.ndarray, y: np.ndarray, *,
         The first and the last learning rate; rate ``i`` is
         ``start * (stop / start) ** (i / (steps - 1))``.
     steps : int, default 200
-        Batches to train (digits' 1077 training images are 34 batches of 32).
+        Batches to train (digits' 1077 training images are 34 batches of 32), 2 to
+        :data:`MAX_STEPS`.
     batch_size : int, default 32
     smoothing : float, default 0.9
         The weight of the past in the loss's moving average (0 <= smoothing < 1).
     diverge : float, default 4.0
         Stop once the smoothed loss exceeds this many times its minimum (it
-        diverged: larger rates teach nothing more). ``float("inf")`` never stops.
+        diverged: larger rates teach nothing more); more than 1.
+        ``float("inf")`` never stops.
     seed : int, default 0
         Seeds Keras (the model's initial weights) and the order of the batches.
     **params
-        Passed to ``build_fn``.
+        Passed to ``build_fn``; each must be one of its arguments.
 
     Returns
     -------
@@ -84,28 +89,16 @@ def lr_range_test(build_fn: Callable[..., Any], X: np.ndarray, y: np.ndarray, *,
     >>> float(rates["learning_rate"].iloc[0]), bool(rates.attrs["suggested"] < rates.attrs["at_minimum"])
     (1e-05, True)
     """
-    for name, value in (("start", start), ("stop", stop)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < np.inf:
-            raise ValueError(f"{name}={value!r} is not allowed: give a learning rate > 0, "
-                             "e.g. start=1e-5, stop=1.0")
-    if not start < stop:
-        raise ValueError(f"start={start!r}, stop={stop!r}: the rate grows, so start < stop; "
-                         "e.g. start=1e-5, stop=1.0")
-    steps = check_whole("steps", steps)
-    batch_size = check_whole("batch_size", batch_size)
-    if steps < 2:
-        raise ValueError(f"steps={steps!r} is not allowed: give at least 2 batches, e.g. steps=200")
-    if not 0 <= smoothing < 1:
-        raise ValueError(f"smoothing={smoothing!r} is not allowed: give a weight in [0, 1), "
-                         "e.g. smoothing=0.9")
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y) or len(X) < batch_size:
-        raise ValueError(f"X has {len(X)} rows and y {len(y)}: give as many labels as rows, and "
-                         f"at least batch_size={batch_size} of them")
+    steps, batch_size, seed = _check_settings(start, stop, steps, batch_size, smoothing, diverge, seed)
+    X, y = _check_data(X, y, batch_size)
+    _check_build(build_fn, params)
     keras = import_keras()
     started = time.perf_counter()
     keras.utils.set_random_seed(seed)
     model = build_fn(**params)
+    if getattr(model, "optimizer", None) is None:
+        raise TypeError(f"build_fn returned {type(model).__name__}, not a compiled Keras model: "
+                        "make it end with model.compile(optimizer=..., loss=...) and return model")
     rng = np.random.default_rng(seed)
     rates = start * (stop / start) ** (np.arange(steps) / (steps - 1))
     order = np.empty(0, dtype=int)
@@ -134,10 +127,68 @@ def lr_range_test(build_fn: Callable[..., Any], X: np.ndarray, y: np.ndarray, *,
 
 def suggest_rate(table: pd.DataFrame) -> float:
     """The learning rate of the lowest ``smoothed_loss``, divided by :data:`BELOW_THE_MINIMUM`."""
-    for column in ("learning_rate", "smoothed_loss"):
-        if column not in table.columns:
-            raise ValueError(f"the table has no {column!r} column: give what lr_range_test returns")
+    check_table("table", table, ("learning_rate", "smoothed_loss"), made_by="lr_range_test")
     finite = table[np.isfinite(table["smoothed_loss"])]
     if finite.empty:
         raise ValueError("no finite loss in the table: the test diverged at once; lower start=")
     return float(finite.loc[finite["smoothed_loss"].idxmin(), "learning_rate"] / BELOW_THE_MINIMUM)
+
+
+def _check_settings(start: Any, stop: Any, steps: Any, batch_size: Any, smoothing: Any,
+                    diverge: Any, seed: Any) -> tuple[int, int, int]:
+    """The range test's numbers, checked before anything is built: (steps, batch_size, seed)."""
+    for name, value in (("start", start), ("stop", stop)):
+        check_real(name, value, above=0, hint=" (a learning rate), e.g. start=1e-5, stop=1.0")
+    if not start < stop:
+        raise ValueError(f"start={start!r}, stop={stop!r}: the rate grows, so start < stop; "
+                         "e.g. start=1e-5, stop=1.0")
+    steps = check_whole("steps", steps, minimum=2, maximum=MAX_STEPS, what="a number of batches",
+                        hint=", e.g. steps=200")
+    batch_size = check_whole("batch_size", batch_size, hint=", e.g. batch_size=32")
+    check_real("smoothing", smoothing, at_least=0, below=1, hint=", e.g. smoothing=0.9")
+    check_real("diverge", diverge, above=1, finite=False,
+               hint=" (times the lowest loss), e.g. diverge=4.0, or float('inf') to never stop")
+    seed = check_whole("seed", seed, minimum=0, maximum=2**32 - 1, hint=", e.g. seed=0")
+    return steps, batch_size, seed
+
+
+def _check_data(X: Any, y: Any, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``y`` as arrays: one row per example, as many labels, finite numbers."""
+    example = "e.g. lr_range_test(build_fn, *digits.train) or lr_range_test(build_fn, X_train, y_train)"
+    try:
+        X, y = np.asarray(X), np.asarray(y)
+    except ValueError as exc:  # ragged lists
+        raise ValueError(f"X and y must be arrays of numbers ({exc}): give them as arrays, "
+                         f"{example}") from exc
+    for name, array, least in (("X", X, 2), ("y", y, 1)):
+        wanted = ("the inputs, one row of numbers per example, " if name == "X" else
+                  "one label per row of X, ") + example
+        if array.ndim == 0 or not np.issubdtype(array.dtype, np.number):
+            what = type(array.item() if array.ndim == 0 else array).__name__
+            raise TypeError(f"{name} is a {what} of dtype {array.dtype}, not numbers: give {wanted}")
+        if array.ndim < least:
+            raise ValueError(f"{name} has the shape {array.shape}: give {wanted}")
+    if len(X) != len(y) or len(X) < batch_size:
+        raise ValueError(f"X has {len(X)} rows and y {len(y)}: give as many labels as rows, and "
+                         f"at least batch_size={batch_size} of them")
+    for name, array in (("X", X), ("y", y)):
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} has {int((~np.isfinite(array)).sum())} NaN or infinite "
+                             "value(s): the loss would be NaN at once; remove or fill them first")
+    return X, y
+
+
+def _check_build(build_fn: Any, params: dict[str, Any]) -> None:
+    """``build_fn`` is a function that takes every one of ``params`` (checked before it is called)."""
+    if not callable(build_fn):
+        raise TypeError(f"build_fn={build_fn!r} is not a function: give the function that builds "
+                        "and compiles your Keras model, e.g. lessons.build_digits_model")
+    try:
+        accepted, takes_any = build_args(build_fn)
+    except (TypeError, ValueError):  # no signature to read (a builtin): its call will tell
+        return
+    unknown = [name for name in params if name not in accepted]
+    if unknown and not takes_any:
+        raise ValueError(f"{unknown[0]}={params[unknown[0]]!r} is not an argument of "
+                         f"{getattr(build_fn, '__name__', 'build_fn')}, which takes {accepted}: "
+                         "give only those (or add it as an argument of the build function)")

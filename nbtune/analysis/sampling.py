@@ -25,11 +25,14 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from nbtune.arguments import check_table, kind_of
 from nbtune.search.results import SearchResult
 
 
@@ -52,36 +55,56 @@ def sampling_spread(result: SearchResult, trials: Sequence[int] | None = None) -
         One row per run and number of trials: ``repeat``, ``trials``,
         ``reported`` (the best validation score the run had seen),
         ``true_score`` (the true score of the configuration it chose), and the
-        chosen configuration's hyperparameters.
+        chosen configuration's hyperparameters (NaN and None while a run has no
+        scored trial yet).
     """
     if not isinstance(result, SearchResult):
-        raise TypeError(f"result is a {type(result).__name__}: give a replay, e.g. "
+        raise TypeError(f"result is {kind_of(result)}: give a replay, e.g. "
                         "nbtune.replay(bench, ['random'], repeats=100, n_iter=64)")
     runs = result.trials
     missing = [c for c in ("repeat", "true_score") if c not in runs.columns]
     if missing:
         raise ValueError(f"the result has no {missing} column: give a replay on a tabulated "
                          "benchmark (nbtune.replay), whose trials know their true score")
+    if runs["score"].notna().sum() == 0:
+        raise ValueError(f"the result has no trial with a score ({len(runs)} trials): give a "
+                         "replay whose trials were scored, e.g. nbtune.replay(bench, ['random'], "
+                         "repeats=100, n_iter=64)")
     if runs["strategy"].nunique() != 1:
         raise ValueError(f"the result holds {sorted(runs['strategy'].unique())}: give one "
                          "strategy's replay, e.g. result.for_strategy('random')")
     runs = runs.sort_values(["repeat", "trial"])
     shortest = int(runs.groupby("repeat").size().min())
-    if trials is None:
-        trials = [2 ** k for k in range(int(np.log2(shortest)) + 1)]
-    trials = sorted({int(n) for n in trials})
-    if not trials or trials[0] < 1 or trials[-1] > shortest:
-        raise ValueError(f"trials={trials!r} is not allowed: every run has 1 to {shortest} trials; "
-                         f"give numbers in that range, e.g. trials=[1, 2, 4, 8]")
+    trials = _trial_counts(trials, shortest)
     rows = []
     for repeat, run in runs.groupby("repeat", sort=True):
         scores = run["score"].fillna(-np.inf).to_numpy()
         for n in trials:
             chosen = run.iloc[int(np.argmax(scores[:n]))]
-            rows.append({"repeat": repeat, "trials": n, "reported": float(chosen["score"]),
-                         "true_score": float(chosen["true_score"]),
-                         **{name: chosen[name] for name in result.param_names}})
+            seen = np.isfinite(scores[:n]).any()  # before its first score a run has chosen nothing
+            rows.append({"repeat": repeat, "trials": n,
+                         "reported": float(chosen["score"]) if seen else np.nan,
+                         "true_score": float(chosen["true_score"]) if seen else np.nan,
+                         **{name: chosen[name] if seen else None for name in result.param_names}})
     return pd.DataFrame(rows)
+
+
+def _trial_counts(trials: Any, shortest: int) -> list[int]:
+    """The numbers of trials to look at: 1, 2, 4... up to ``shortest`` by default, else ``trials``
+    checked (whole numbers from 1 to ``shortest``), sorted, each once."""
+    if trials is None:
+        return [2 ** k for k in range(int(np.log2(shortest)) + 1)]
+    allowed = (f"give a list of whole numbers from 1 to {shortest} (every run has that many "
+               f"trials), e.g. trials=[1, 2, 4]")
+    if isinstance(trials, str) or not isinstance(trials, Iterable):
+        raise TypeError(f"trials={trials!r} is not allowed: {allowed}")
+    trials = list(trials)
+    wrong = [n for n in trials if isinstance(n, bool) or not isinstance(n, Integral)
+             or not 1 <= n <= shortest]
+    if not trials or wrong:
+        raise ValueError(f"trials={trials!r} is not allowed" + (f" ({wrong[0]!r})" if wrong else "")
+                         + f": {allowed}")
+    return sorted({int(n) for n in trials})
 
 
 def spread_summary(spread: pd.DataFrame) -> pd.DataFrame:
@@ -93,6 +116,7 @@ def spread_summary(spread: pd.DataFrame) -> pd.DataFrame:
     >>> spread_summary(spread)["median"].tolist()
     [0.6, 0.9]
     """
+    check_table("spread", spread, ("trials", "true_score"), made_by="nbtune.analysis.sampling_spread")
     quartiles = spread.groupby("trials")["true_score"].quantile([0.25, 0.5, 0.75]).unstack()
     quartiles.columns = ["25%", "median", "75%"]
     quartiles["spread (75% - 25%)"] = quartiles["75%"] - quartiles["25%"]

@@ -4,7 +4,9 @@
   curves, per seed), :func:`tabulate` to make one by training, :func:`load`
   and :func:`names` for the shipped ones (data in ``nbtune/benchmarks/tables``);
 * :mod:`nbtune.benchmarks.replays`: :func:`nbtune.replay`, the registry's
-  strategies run on a table, each trial's score read instead of trained.
+  strategies run on a table, each trial's score read instead of trained;
+* :mod:`nbtune.benchmarks.files`: the checks a table's files pass when
+  :func:`load` reads them (once) and before :func:`write` writes them.
 
 It imports the search wing (its proposers and loop) and never the lessons:
 the lessons' model reaches :func:`tabulate` as an argument.

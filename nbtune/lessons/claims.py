@@ -14,6 +14,13 @@ Examples
 --------
 >>> claim("3 is more than 2", 3 > 2)
 checked: 3 is more than 2
+>>> import numpy as np
+>>> claim("every score is above 0.5", (np.array([0.9, 0.8]) > 0.5).all())  # a NumPy bool
+checked: every score is above 0.5
+>>> claim("the gap is small", "no")  # a string is not a truth value
+Traceback (most recent call last):
+...
+TypeError: holds='no' is a str, not True or False: give the comparison the cell computed, ...
 >>> claim("the winner is grid", False, check=False)
 not checked at this budget: the winner is grid
 >>> claim("2 is more than 3", 2 > 3)
@@ -24,8 +31,14 @@ AssertionError: the lesson says "2 is more than 3", but this run's output does n
 
 from __future__ import annotations
 
+from typing import Any
 
-def claim(statement: str, holds: bool, *, check: bool = True) -> None:
+import numpy as np
+
+from nbtune.arguments import check_flag, kind_of
+
+
+def claim(statement: str, holds: Any, *, check: bool = True) -> None:
     """Print that ``statement`` was checked and holds, or raise AssertionError if it does not.
 
     Parameters
@@ -33,12 +46,18 @@ def claim(statement: str, holds: bool, *, check: bool = True) -> None:
     statement : str
         The lesson's sentence, as the student reads it.
     holds : bool
-        Whether this run's numbers say so (computed in the cell, from its outputs).
+        Whether this run's numbers say so (computed in the cell, from its outputs):
+        True or False (a NumPy bool too, as ``(scores > 0.9).all()`` gives). Anything
+        else is refused: ``"no"`` or NaN would read as true.
     check : bool, default True
         False (e.g. ``check=not FAST``) for a claim about the default budget's
         results when the lesson runs with other budgets: printed, not checked.
     """
-    if not check:
+    if not isinstance(statement, str) or not statement.strip():
+        raise TypeError(f"statement={statement!r} is not allowed: give the lesson's sentence as "
+                        "text, e.g. claim('random search beats the grid', holds)")
+    _check_holds(holds)
+    if not check_flag("check", check):
         print(f"not checked at this budget: {statement}")
         return
     if not bool(holds):
@@ -48,3 +67,15 @@ def claim(statement: str, holds: bool, *, check: bool = True) -> None:
             "with another BUDGET the conclusion may differ: read the numbers above"
         )
     print(f"checked: {statement}")
+
+
+def _check_holds(holds: Any) -> None:
+    """Refuse what is not one True or False, saying how to make one."""
+    if isinstance(holds, (bool, np.bool_)):
+        return
+    size = getattr(holds, "size", None)
+    if size is not None and size != 1:
+        raise TypeError(f"holds is {kind_of(holds)} of {size} values, not one True or "
+                        "False: reduce it, e.g. (scores > 0.9).all() or (scores > 0.9).any()")
+    raise TypeError(f"holds={holds!r} is {kind_of(holds)}, not True or False: give the "
+                    "comparison the cell computed, e.g. claim('the gap is small', gap < 0.01)")

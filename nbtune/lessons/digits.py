@@ -34,15 +34,17 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
 from nbtune import data
+from nbtune.arguments import check_flag, check_real, check_whole, kind_of
 from nbtune.backend import import_keras
 from nbtune.benchmarks.table import tabulate, write
 from nbtune.display import SearchProgress
@@ -79,8 +81,14 @@ def dense_classifier(units: int = 64, learning_rate: float = 1e-3, activation: s
     keras.Model
         Compiled with sparse categorical cross-entropy and accuracy.
     """
+    units = check_whole("units", units, hint=", e.g. units=64")
+    learning_rate = check_real("learning_rate", learning_rate, above=0, hint=", e.g. learning_rate=1e-3")
+    dropout_rate = check_real("dropout_rate", dropout_rate, at_least=0, below=1,
+                              hint=", e.g. dropout_rate=0.2")
+    n_features = check_whole("n_features", n_features)
+    n_classes = check_whole("n_classes", n_classes, minimum=2)
     keras = import_keras()
-
+    _check_activation(keras, activation)
     model = keras.Sequential([
         keras.Input(shape=(n_features,)),
         keras.layers.Dense(units, activation=activation),
@@ -92,6 +100,15 @@ def dense_classifier(units: int = 64, learning_rate: float = 1e-3, activation: s
     return model
 
 
+def _check_activation(keras: Any, activation: Any) -> None:
+    """Refuse an activation Keras does not know before any layer is made."""
+    try:
+        keras.activations.get(activation)
+    except ValueError:
+        raise ValueError(f"activation={activation!r} is not a Keras activation: use one of its "
+                         "names, e.g. 'relu', 'tanh', 'sigmoid' or 'elu'") from None
+
+
 def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
                        activation: str = "relu", dropout_rate: float = 0.0):
     """The model every strategy tunes in the lessons: :func:`dense_classifier` for the 8 x 8
@@ -100,7 +117,7 @@ def build_digits_model(units: int = 64, learning_rate: float = 1e-3,
 
 
 def _check_budget(budget: Any) -> int:
-    if isinstance(budget, bool) or budget not in _BUDGETS:
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Integral) or budget not in _BUDGETS:
         raise ValueError(
             f"budget={budget!r} is not allowed: use 1 (about 2 minutes), 2 or 3 (bigger, slower)"
         )
@@ -123,7 +140,7 @@ def comparison_space(budget: int = 1, *, fast: bool = False) -> SearchSpace:
     )
     """
     _check_budget(budget)
-    if fast:
+    if check_flag("fast", fast):
         return SearchSpace(Int("units", 16, 32, step=2, log=True),
                            Float("learning_rate", 1e-3, 1e-2, log=True))
     return SearchSpace(Int("units", 16, 256, step=4, log=True),
@@ -145,7 +162,7 @@ def comparison_settings(budget: int = 1, *, fast: bool = False) -> dict[str, Any
     ({'learning_rate': 3}, 9)
     """
     budget = _check_budget(budget)
-    if fast:
+    if check_flag("fast", fast):
         return {"strategies": ["grid", "random", "hyperband", "bayesian"], "epochs": 2,
                 "points": {"learning_rate": 1}, "n_iter": 1, "max_epochs": 2, "factor": 2,
                 "max_trials": 1, "batch_size": 64, "random_state": 0}
@@ -180,6 +197,12 @@ def comparison_plan(space: SearchSpace | None = None, settings: dict | None = No
     """
     space = comparison_space() if space is None else space
     settings = comparison_settings() if settings is None else settings
+    if not isinstance(space, SearchSpace):
+        raise TypeError(f"space is {kind_of(space)}, not a SearchSpace: give one, e.g. "
+                        "space=lessons.comparison_space(2), or leave it out for lesson 04's")
+    if not isinstance(settings, Mapping):
+        raise TypeError(f"settings is {kind_of(settings)}, not a dict: give nbtune.compare's "
+                        "keyword arguments, e.g. settings=lessons.comparison_settings(2)")
     return comparison_cost(space, settings)
 
 
@@ -210,7 +233,7 @@ class WallClock(SearchProgress):
 
     def __init__(self, *, show: bool = True, stream: TextIO | None = None):
         self.seconds: dict[str, float] = {}
-        super().__init__(enabled=show, stream=stream)
+        super().__init__(enabled=check_flag("show", show), stream=stream)
 
     def end(self, note: str = "") -> None:
         # ``started`` was set by ``begin`` for this strategy
@@ -251,7 +274,7 @@ def digits_mlp_space(fast: bool = False) -> SearchSpace:
     >>> digits_mlp_space().size, digits_mlp_space(fast=True).size
     (252, 4)
     """
-    if fast:
+    if check_flag("fast", fast):
         return SearchSpace(Choice("units", [16, 64]), Choice("learning_rate", [0.001, 0.01]),
                            Choice("batch_size", [32]), Choice("dropout_rate", [0.0]))
     return SearchSpace(Int("units", 16, 256, step=4, log=True),
@@ -277,4 +300,5 @@ def make_digits_mlp(work: str | os.PathLike, out: str | os.PathLike, *, fast: bo
              "build_fn": "nbtune.lessons.digits.build_digits_model (Dense(units) -> Dropout -> softmax)",
              "command": "python -m nbtune tabulate" + (" --fast" if fast else ""),
              "timings": f"each fit timed while {n_jobs or 1} worker(s) shared the machine"}
-    return write(folder, out, "digits-mlp-tiny" if fast else "digits-mlp", about=about)
+    return write(folder, out, "digits-mlp-tiny" if fast else "digits-mlp", about=about,
+                 overwrite=overwrite)

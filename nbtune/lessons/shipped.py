@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from nbtune.backend import cpu_name, library_versions, usable_cpus
+from nbtune.benchmarks.files import check_file_name, read_json, sha256_prefix
 from nbtune.formatting import to_python
 from nbtune.lessons.digits import (
     PRECOMPUTED,
@@ -64,6 +65,15 @@ SHIPPED = {
 }
 
 _SIMPLE = (bool, int, float, str, type(None))
+
+#: The ``csv_sha256`` of each shipped CSV whose ``.json`` was written before it recorded
+#: one (:func:`precompute` and :func:`save_results` now write it there), by the digest of
+#: that ``.json``: a damaged or edited copy of a shipped CSV is refused, wherever it is.
+_SHIPPED_CSV_SHA256 = {"fe66e8445c9b8fb0": "fa9664ddc2b55b75",  # comparison_digits
+                       "aa4dc4b9fc01fff9": "59dddeb5eed59887"}  # coarse_to_fine_digits
+
+#: What the ``.json`` beside a trials CSV holds (:func:`precompute`, :func:`save_results`).
+_RESULT_KEYS = ("lesson", "command", "task", "scoring")
 
 
 def _provenance(name: str, lesson: str, command: str, settings: Mapping[str, Any],
@@ -317,9 +327,13 @@ def load_cv_search(name: str, estimator, X, y, *,
     from sklearn.base import clone
 
     info = precomputed_info(name, folder=folder)
-    if "cv_results" not in info:
-        raise ValueError(f"{name!r} is not a shipped scikit-learn search (no cv_results); "
-                         f"read it with nbtune.lessons.load_precomputed({name!r})")
+    if "cv_results" not in info and precomputed_paths(name, folder)[0].is_file():
+        raise ValueError(f"{name!r} is not a shipped scikit-learn search (no cv_results): use "
+                         f"nbtune.lessons.load_precomputed({name!r}) to read it")
+    problem = cv_search_problem(info)
+    if problem:
+        raise ValueError(f"{precomputed_paths(name, folder)[1]}: {problem}; "
+                         f"{_remake(name, folder)}")
     given = data_fingerprint(X, y)
     if given != info["data"]:
         raise ValueError(
@@ -335,6 +349,51 @@ def load_cv_search(name: str, estimator, X, y, *,
     best = clone(base).set_params(**search.best_params_).fit(X, y)
     search.best_estimator_ = best
     return search
+
+
+def cv_search_problem(info: Mapping[str, Any]) -> str | None:
+    """What is wrong with a saved scikit-learn search (:func:`save_cv_search`'s JSON), or None.
+
+    The ``cv_results`` columns are one per configuration; each mean score is
+    the mean of its folds' scores; ``best_index`` numbers the best mean, and
+    ``best_score`` is that mean.
+
+    Examples
+    --------
+    >>> info = precomputed_info("grid_search_cv_cancer")
+    >>> cv_search_problem(info) is None, cv_search_problem({**info, "best_score": 7.5})
+    (True, 'best_score=7.5 is not the best mean_test_score of cv_results (0.9795)')
+    """
+    keys = ("cv_results", "best_index", "best_score", "n_splits", "search", "estimator", "data")
+    missing = [key for key in keys if key not in info]
+    if missing:
+        return f"it has no {missing}"
+    cv, splits = info["cv_results"], info["n_splits"]
+    if not isinstance(cv, dict) or not isinstance(cv.get("params"), list) or not cv["params"]:
+        return "its cv_results have no params (the list of configurations)"
+    columns = ["mean_test_score", *(f"split{i}_test_score" for i in range(splits))] \
+        if isinstance(splits, int) and splits >= 1 else None
+    if columns is None or any(c not in cv for c in columns):
+        return f"its cv_results lack a mean_test_score or split score of its n_splits={splits!r}"
+    wrong = [k for k, v in cv.items() if not isinstance(v, list) or len(v) != len(cv["params"])]
+    if wrong:
+        return (f"its cv_results {wrong} do not have one value per configuration "
+                f"({len(cv['params'])})")
+    try:
+        means = np.array(cv["mean_test_score"], dtype=float)
+        folds = np.array([cv[c] for c in columns[1:]], dtype=float)
+    except (TypeError, ValueError):
+        return "its cv_results scores are not numbers"
+    if not np.allclose(folds.mean(axis=0), means, equal_nan=True):
+        return "its mean_test_score is not the mean of its split scores"
+    index, best = info["best_index"], info["best_score"]
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(means):
+        return f"best_index={index!r} does not number one of its {len(means)} configurations"
+    if not isinstance(best, (int, float)) or not np.isclose(best, np.nanmax(means)) \
+            or not np.isclose(best, means[index]):
+        return (f"best_score={best!r} is not the best mean_test_score of cv_results "
+                f"({np.nanmax(means):.4f})")
+    return None
 
 
 # ----------------------------------------------------------------- nbtune
@@ -382,12 +441,13 @@ def save_results(results: Sequence[SearchResult], name: str, *, lesson: str,
     >>> lessons.load_precomputed("demo", folder=folder).best_params
     {'units': 32}
     """
-    combined = SearchResult.combine(results)
     path, json_path = precomputed_paths(name, folder)
+    combined = SearchResult.combine(results)
     path.parent.mkdir(parents=True, exist_ok=True)
     combined.to_csv(path)
     info = {
         **_provenance(name, lesson, command, settings, None),
+        **_csv_record(path, combined),
         "strategies": combined.strategies,
         "task": combined.task,
         "scoring": combined.scoring,
@@ -408,13 +468,28 @@ def precomputed_folder() -> Path:
 def precomputed_paths(name: str, folder: str | os.PathLike | None = None) -> tuple[Path, Path]:
     """``<name>.csv`` and ``<name>.json`` in ``folder`` (default :func:`precomputed_folder`).
 
+    ``name`` is a plain file name: one with a path separator or ``..`` is refused.
+
     Examples
     --------
     >>> [path.name for path in precomputed_paths("comparison_digits")]
     ['comparison_digits.csv', 'comparison_digits.json']
     """
+    check_file_name("name", name, example=PRECOMPUTED)
     folder = precomputed_folder() if folder is None else Path(folder)
     return folder / f"{name}.csv", folder / f"{name}.json"
+
+
+def _file_digest(path: Path) -> str:
+    """A text file's digest (a CSV's is its ``csv_sha256``), line ends read as ``\\n``: a
+    checkout that turns them into ``\\r\\n`` keeps the same digest."""
+    return sha256_prefix(Path(path).read_bytes().replace(b"\r\n", b"\n"))
+
+
+def _csv_record(path: Path, result: SearchResult) -> dict[str, Any]:
+    """What the ``.json`` records of a trials CSV to check it on load: digest, trials per strategy."""
+    counts = result.trials.groupby("strategy", sort=False).size()
+    return {"csv_sha256": _file_digest(path), "trials": {k: int(v) for k, v in counts.items()}}
 
 
 def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast: bool = False,
@@ -429,14 +504,19 @@ def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast
     ``python -m nbtune precompute`` updates. The progress lines go to
     ``stream`` (default ``sys.stderr``).
     """
+    if fast and folder is None:
+        raise ValueError(f"precompute(fast=True) needs folder=...: a smoke run must not replace "
+                         f"the shipped results in {precomputed_folder()}; give a folder of your "
+                         "own, e.g. folder='/tmp/precomputed'")
+    csv_path, json_path = precomputed_paths(name, folder)
     clock = WallClock(show=progress, stream=stream)
     started = time.perf_counter()
     result = run_comparison(budget, fast=fast, progress=clock)
-    csv_path, json_path = precomputed_paths(name, folder)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(csv_path)
     info = {
         "name": name,
+        **_csv_record(csv_path, result),
         "lesson": "04_comparing_strategies",
         "command": "python -m nbtune precompute" + (" --fast" if fast else "")
                    + (f" --budget {budget}" if budget != 1 else ""),
@@ -459,19 +539,52 @@ def precompute(folder: str | os.PathLike | None = None, *, budget: int = 1, fast
 
 
 def precomputed_info(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> dict:
-    """The settings, test scores and wall times stored beside a precomputed result."""
-    _, json_path = precomputed_paths(name, folder)
-    if not json_path.exists():
-        raise FileNotFoundError(_missing(name, json_path))
-    return json.loads(json_path.read_text(encoding="utf-8"))
+    """The settings, test scores and wall times stored beside a precomputed result.
+
+    Examples
+    --------
+    >>> precomputed_info()["lesson"]
+    '04_comparing_strategies'
+    >>> precomputed_info("comparison")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: name='comparison': nbtune ships no such result; give one of [...]
+    """
+    json_path = _existing(name, folder, ".json")
+    return read_json(json_path, _remake(name, folder))
 
 
-def _missing(name: str, path: Path) -> str:
-    return (
-        f"no precomputed result {name!r}: {path} does not exist. Make it with "
-        "`python -m nbtune precompute`, or check that nbtune was installed with its "
-        "package data (nbtune/lessons/precomputed/*.csv, *.json)"
-    )
+def _existing(name: str, folder: str | os.PathLike | None, suffix: str) -> Path:
+    """The ``.csv`` or ``.json`` of ``name``; a FileNotFoundError listing what there is if missing."""
+    csv_path, json_path = precomputed_paths(name, folder)
+    path = csv_path if suffix == ".csv" else json_path
+    if folder is not None and not Path(folder).is_dir():
+        raise FileNotFoundError(f"folder={str(folder)!r} is not a folder: give the folder the "
+                                "result was saved to, or leave folder out for nbtune's own")
+    if path.is_file():
+        return path
+    there = sorted(p.stem for p in path.parent.glob(f"*{suffix}"))
+    if folder is not None:
+        raise FileNotFoundError(
+            f"no precomputed result {name!r}: {path} does not exist (the folder holds "
+            f"{there}). Make it with `python -m nbtune precompute --out {folder}`, or give one "
+            "of the names there")
+    if not there:
+        raise FileNotFoundError(
+            f"no precomputed result {name!r}: {path.parent} holds none; nbtune was installed "
+            "without its package data (nbtune/lessons/precomputed/*.csv, *.json): reinstall it")
+    raise FileNotFoundError(f"name={name!r}: nbtune ships no such result; give one of {there}")
+
+
+def _remake(name: str, folder: str | os.PathLike | None) -> str:
+    """How to get a damaged result file back."""
+    command = {PRECOMPUTED: "python -m nbtune precompute", LESSON_TIMES:
+               f"taskset -c 0 python scripts/budget_report.py --save {LESSON_TIMES}.json"}.get(
+        name, COMMAND if name in SHIPPED else "the code that saved it (save_results, precompute)")
+    if folder is None:
+        return (f"reinstall nbtune to restore the shipped file (pip install --force-reinstall "
+                f"nbtune), or remake it with `{command}`")
+    return f"make it again with `{command}` (into {folder})"
 
 
 def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | None = None) -> SearchResult:
@@ -480,7 +593,9 @@ def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | Non
     Use it when the search is slow (Binder, an old laptop) or to look at the
     plots while your own search runs.  The result knows its build function
     (:func:`build_digits_model`), so ``refit_best`` works, and carries the
-    test score of each strategy's winner.
+    test score of each strategy's winner. The files are checked first: a
+    damaged or edited CSV (its digest, columns, statuses, scores, strategies)
+    is refused, never read as fewer trials or a wrong best.
 
     Examples
     --------
@@ -488,18 +603,84 @@ def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | Non
     >>> result.strategies
     ['grid', 'random', 'hyperband', 'bayesian']
     """
-    csv_path, json_path = precomputed_paths(name, folder)
-    if not csv_path.exists():
-        raise FileNotFoundError(_missing(name, csv_path))
-    info = precomputed_info(name, folder=folder) if json_path.exists() else {}
-    return SearchResult.read_csv(
-        csv_path,
+    csv_path, json_path = _existing(name, folder, ".csv"), precomputed_paths(name, folder)[1]
+    has_json = json_path.is_file()  # a CSV alone (an older save) reads with the defaults
+    info = precomputed_info(name, folder=folder) if has_json else {}
+    remake = _remake(name, folder)
+    missing = [key for key in _RESULT_KEYS if has_json and key not in info]
+    if missing:
+        raise ValueError(f"{json_path}: it has no {missing}; it is not the file saved with "
+                         f"{csv_path.name}: {remake}")
+    try:
+        trials = pd.read_csv(csv_path, converters={"error": str})
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{csv_path} is not a trials table ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'empty'}); {remake}") from None
+    problem = trials_problem(trials, info)
+    if problem:
+        raise ValueError(f"{csv_path}: {problem}; {remake}")
+    expected = info.get("csv_sha256") or \
+        (_SHIPPED_CSV_SHA256.get(_file_digest(json_path)) if has_json else None)
+    if expected and _file_digest(csv_path) != expected:
+        raise ValueError(f"{csv_path} is not the CSV its {json_path.name} describes (csv_sha256 "
+                         f"{expected}, the file's {_file_digest(csv_path)}): it was damaged, cut "
+                         f"short or edited; {remake}")
+    return SearchResult(
+        trials,
         build_fn=build_digits_model,
         task=info.get("task", "classification"),
         fit_params=info.get("fit_params"),
         scoring=info.get("scoring"),
         test_scores=info.get("test_scores"),
     )
+
+
+def trials_problem(trials: pd.DataFrame, info: Mapping[str, Any]) -> str | None:
+    """What is wrong with a saved trials table, given what its ``.json`` says, or None.
+
+    Every row has a strategy, a trial number (once per strategy) and a status
+    ``ok`` or ``failed``; an ``ok`` trial's score is finite (for accuracy,
+    from 0 to 1); the strategies, and the trials of each, are those the JSON lists.
+
+    Examples
+    --------
+    >>> trials = pd.DataFrame({"strategy": ["grid"], "trial": [0], "score": [7.5], "status": ["ok"]})
+    >>> trials_problem(trials, {"scoring": "accuracy"})
+    'trial 0 of grid has score 7.5: an accuracy is a number from 0 to 1'
+    """
+    missing = [c for c in ("strategy", "trial", "score", "status") if c not in trials.columns]
+    if missing:
+        return f"it has no {missing} column(s) (it has {list(trials.columns)[:8]})"
+    bad_status = ~trials["status"].isin(["ok", "failed"]) | trials["strategy"].isna()
+    if bad_status.any():
+        row = trials[bad_status].iloc[0]
+        return (f"row {trials.index[bad_status][0] + 2} has strategy {row['strategy']!r} and status "
+                f"{row['status']!r} (a row cut short?): every row needs a strategy, and a status "
+                "'ok' or 'failed'")
+    if trials.duplicated(["strategy", "trial"]).any():
+        row = trials[trials.duplicated(["strategy", "trial"])].iloc[0]
+        return f"trial {row['trial']} of {row['strategy']} is there twice"
+    ok = trials[trials["status"] == "ok"]
+    score = pd.to_numeric(ok["score"], errors="coerce")
+    high = 1.0 if info.get("scoring", "accuracy") == "accuracy" else np.inf
+    bad = ~np.isfinite(score) | ((score < 0) | (score > high) if high == 1.0 else False)
+    if bad.any():
+        row = ok[bad].iloc[0]
+        allowed = "an accuracy is a number from 0 to 1" if high == 1.0 else "it must be finite"
+        return f"trial {row['trial']} of {row['strategy']} has score {row['score']}: {allowed}"
+    listed = info.get("trials") or {name: None for name in _listed_strategies(info)}
+    counts = trials.groupby("strategy", sort=False).size().to_dict()
+    if listed and (set(listed) != set(counts)
+                   or any(n is not None and counts.get(k) != n for k, n in listed.items())):
+        return (f"it holds {counts} trials per strategy, but its JSON lists "
+                f"{listed if info.get('trials') else list(listed)}")
+    return None
+
+
+def _listed_strategies(info: Mapping[str, Any]) -> list[str]:
+    """The strategies a result's JSON says it holds (older files: in its settings or scores)."""
+    return list(info.get("strategies") or info.get("test_scores") or
+                info.get("settings", {}).get("strategies") or [])
 
 
 # ------------------------------------------------------------ lesson times
@@ -528,7 +709,31 @@ def lesson_times(*, folder: str | os.PathLike | None = None) -> pd.DataFrame:
         raise FileNotFoundError(
             f"no lesson times: {json_path} does not exist. Make it with "
             f"`taskset -c 0 python scripts/budget_report.py --save {json_path}`")
-    info = json.loads(json_path.read_text(encoding="utf-8"))
+    info = read_json(json_path, _remake(LESSON_TIMES, folder))
+    problem = _times_problem(info)
+    if problem:
+        raise ValueError(f"{json_path}: {problem}; {_remake(LESSON_TIMES, folder)}")
     table = pd.DataFrame(info["lessons"]).set_index("lesson")[["seconds", "peak_mib"]]
-    table.attrs = {key: info[key] for key in ("measured", "machine", "note", "targets", "command")}
+    table.attrs = {key: info[key] for key in _TIMES_ABOUT}
     return table
+
+
+_TIMES_ABOUT = ("measured", "machine", "note", "targets", "command")
+
+
+def _times_problem(info: Mapping[str, Any]) -> str | None:
+    """What is wrong with ``lesson_times.json``: a key missing, a time or memory not a number >= 0."""
+    missing = [key for key in ("lessons", *_TIMES_ABOUT) if key not in info]
+    if missing:
+        return f"it has no {missing}"
+    lessons = info["lessons"]
+    if not isinstance(lessons, list) or not lessons or not all(
+            isinstance(row, dict) and isinstance(row.get("lesson"), str) for row in lessons):
+        return "its lessons are not a list of objects, each with a lesson name"
+    for row in lessons:
+        for key in ("seconds", "peak_mib"):
+            value = row.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value) or value < 0:
+                return f"lesson {row['lesson']} has {key}={value!r}: give a finite number >= 0"
+    return None

@@ -30,6 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from nbtune.arguments import check_flag, check_whole
 from nbtune.plots.style import (
     COLUMN_INCHES,
     FAILED_COLOR,
@@ -635,7 +636,7 @@ def plot_cv_results(
     ['batch_size=10', 'batch_size=20']
     """
     table = cv_results_table(search)
-    if sort:
+    if check_flag("sort", sort):
         table = table.sort_values(["rank", "label"], na_position="last", kind="stable")
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(7.0, max(2.6, 0.42 * len(table) + 1.6)))
@@ -721,9 +722,11 @@ def plot_hyperband_schedule(
     >>> ax.get_title().splitlines()[0]
     'Hyperband(max_epochs=10, factor=3): 30 trials, 120 epochs in all'
     """
-    schedule = hyperband_schedule(max_epochs, factor, hyperband_iterations)
+    hyperband_iterations = check_whole("hyperband_iterations", hyperband_iterations,
+                                       hint=", e.g. hyperband_iterations=1")
+    # every iteration repeats the same brackets: one is drawn, the totals count them all
+    first = hyperband_schedule(max_epochs, factor, 1)
     style = style_for(presentation)
-    first = schedule[schedule["iteration"] == 0]
     brackets = list(dict.fromkeys(first["bracket"]))  # in the order keras-tuner runs them
     ax = new_axes(ax, style, size=(7.0, max(2.8, 1.0 * len(brackets) + 1.6)))
     color = color_for("hyperband")
@@ -750,7 +753,8 @@ def plot_hyperband_schedule(
     ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     runs = f", hyperband_iterations={hyperband_iterations}" if hyperband_iterations > 1 else ""
     title = (f"Hyperband(max_epochs={max_epochs}, factor={factor}{runs}): "
-             f"{int(schedule['trials'].sum())} trials, {int(schedule['total_epochs'].sum())} epochs in all\n"
+             f"{hyperband_iterations * int(first['trials'].sum())} trials, "
+             f"{hyperband_iterations * int(first['total_epochs'].sum())} epochs in all\n"
              "each bar is a round; its number: models trained in it")
     repeat = f"; the brackets run {hyperband_iterations} times" if runs else ""
     decorate_axes(ax, style, title=title, ylabel="",

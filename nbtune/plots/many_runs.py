@@ -31,7 +31,13 @@ from nbtune.plots.style import (
     style_for,
     zoom_limits,
 )
-from nbtune.plots.tables import axis_label, best_so_far_bands, final_regret, win_probability
+from nbtune.plots.tables import (
+    axis_label,
+    best_so_far_bands,
+    check_images,
+    final_regret,
+    win_probability,
+)
 from nbtune.search.results import SearchResult
 
 
@@ -120,6 +126,7 @@ def plot_regret(result: SearchResult, true_best: float, *, images: int | None = 
     >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_yscale(), ax.get_ylabel()
     (['grid'], 'symlog', 'regret (validation images)')
     """
+    images = check_images(images)
     table = final_regret(result, true_best)
     style = style_for(presentation)
     ax = new_axes(ax, style)

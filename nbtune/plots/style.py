@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox
 
+from nbtune.arguments import check_flag, check_real
 from nbtune.plots.tables import value_label
 from nbtune.search import strategies
 
@@ -111,7 +112,7 @@ class Style:
 
 def style_for(presentation: bool) -> Style:
     """The sizes of a plot: 1.5 times larger for a projector (``presentation=True``)."""
-    return Style(1.5 if presentation else 1.0)
+    return Style(1.5 if check_flag("presentation", presentation) else 1.0)
 
 
 #: The colours of lines drawn by hand in :func:`plot_style`: Okabe–Ito (colour-blind safe),
@@ -233,7 +234,12 @@ def column_size(size: tuple[float, float], *, grow: float = 1.0) -> tuple[float,
     >>> column_size((8.0, 4.0), grow=1.25)[0] == COLUMN_INCHES
     True
     """
-    width, height = size
+    if isinstance(size, str) or not hasattr(size, "__len__") or len(size) != 2:
+        raise TypeError(f"size={size!r} is not allowed: give (width, height) in inches, "
+                        "e.g. size=(6.4, 4.2)")
+    width, height = (check_real("size", side, above=0, hint=" inches, e.g. size=(6.4, 4.2)")
+                     for side in size)
+    grow = check_real("grow", grow, above=0, hint=", e.g. grow=1.25")
     fit = min(1.0, COLUMN_INCHES / width)
     return min(width * grow, COLUMN_INCHES), height * fit * grow
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from nbtune.arguments import check_whole
+from nbtune.arguments import check_real, check_table, check_whole, kind_of
 from nbtune.formatting import format_value, to_python
 from nbtune.search.results import SKLEARN_SEARCHES, SearchResult
 
@@ -34,6 +34,9 @@ X_CHOICES = {
     "seconds": "seconds of training (the trials' own, not wall time)",
 }
 X_COST_COLUMN = {"epochs": "epochs_spent", "seconds": "seconds"}
+#: The most costs :func:`best_so_far_bands` reads its curves at, and the most bootstrap
+#: resamples of :func:`win_probability`: past them a figure takes minutes and gigabytes.
+MAX_POINTS, MAX_BOOT = 10_000, 100_000
 
 
 def axis_label(result: SearchResult, x: str) -> str:
@@ -105,9 +108,34 @@ def check_param(result: SearchResult, value: Any, argument: str) -> str:
 
 def check_x(x: Any) -> str:
     """``x`` if it is one of :data:`X_CHOICES`, else a ValueError listing them."""
-    if x not in X_CHOICES:
+    if not isinstance(x, str) or x not in X_CHOICES:
         raise ValueError(f"x={x!r} is not allowed; use one of {list(X_CHOICES)}, e.g. x='epochs'")
     return x
+
+
+def check_scored(result: SearchResult) -> SearchResult:
+    """``result`` if some trial has a score, else a ValueError: many runs compare scores."""
+    if not ok_rows(result.trials).any():
+        raise ValueError(f"result has no trial with a score ({len(result.trials)} trials, all "
+                         "failed): nothing to compare; give a result whose trials finished "
+                         "(a failed trial's error column says why it failed)")
+    return result
+
+
+def check_true_best(true_best: Any) -> float:
+    """``true_best`` as a float if it is one finite number, else an error that says how to get it."""
+    if isinstance(true_best, (pd.Series, pd.DataFrame)):
+        raise TypeError(f"true_best is {kind_of(true_best)}: give one number, the best "
+                        "true score, e.g. true_best=float(bench.true_best(epochs)['val_accuracy'])")
+    return check_real("true_best", true_best,
+                      hint=", e.g. true_best=float(bench.true_best(epochs)['val_accuracy'])")
+
+
+def check_images(images: Any) -> int | None:
+    """``images`` (the validation rows) if None or a whole number >= 1, else a ValueError."""
+    if images is None:
+        return None
+    return check_whole("images", images, hint=" (the validation rows, e.g. images=360), or None")
 
 
 def in_run_order(trials: pd.DataFrame) -> pd.DataFrame:
@@ -381,6 +409,7 @@ def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
                 "a cv_results_ dict (with 'params' and 'mean_test_score') or a SearchResult; "
                 "fit the search first, then pass it or its cv_results_"
             )
+        _check_cv_results(cv_results)
         strategy = getattr(search, "strategy", None) or SKLEARN_SEARCHES.get(  # a ShippedSearch
             type(search).__name__, "search")                                   # says which it was
         result = SearchResult.from_cv_results(search, strategy=strategy)
@@ -392,6 +421,21 @@ def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
         rows.append({"strategy": trial["strategy"], "params": params, "mean": trial["score"],
                      "std": trial["score_std"], "status": trial["status"]})
     return pd.DataFrame(rows), scoring
+
+
+def _check_cv_results(cv_results: Mapping) -> None:
+    """Refuse a ``cv_results_`` whose ``params`` are not dicts, or whose columns differ in length."""
+    params = cv_results["params"]
+    if isinstance(params, (str, Mapping)) or not all(isinstance(p, Mapping) for p in params):
+        raise TypeError(f"cv_results_['params'] must be a list of dicts, one per configuration "
+                        f"(got {params!r}); give a fitted search's cv_results_, e.g. "
+                        "params=[{'units': 8}, {'units': 16}]")
+    lengths = {key: len(cv_results[key]) for key in ("mean_test_score", "std_test_score")
+               if key in cv_results}
+    wrong = {key: n for key, n in lengths.items() if n != len(params)}
+    if wrong:
+        raise ValueError(f"cv_results_ has {len(params)} params but {wrong}: give one "
+                         "mean_test_score (and std_test_score) per configuration")
 
 
 def _default_scoring(search: Any) -> str | None:
@@ -502,14 +546,15 @@ def best_so_far_bands(result: SearchResult, x: str = "trials", points: int = 60)
     [[1.0, 0.6], [2.0, 0.85]]
     """
     x = check_x(x)
-    result = check_result(result)
+    points = check_whole("points", points, minimum=2, maximum=MAX_POINTS, hint=", e.g. points=60")
+    result = check_scored(check_result(result))
     curves = [(s, best_so_far(run, x=x)) for s, _, run in _runs(result)]
     rows = []
     for strategy in result.strategies:
         mine = [c for s, c in curves if s == strategy]
         end = max(float(c[x].max()) for c in mine)
         grid = (np.arange(1, end + 1, dtype=float) if x == "trials"
-                else np.linspace(0, end, check_whole("points", points, minimum=2)))
+                else np.linspace(0, end, points))
         values = np.vstack([_best_at(c, x, grid) for c in mine])
         for i, cost in enumerate(grid):
             column = values[:, i][~np.isnan(values[:, i])]
@@ -537,7 +582,8 @@ def final_regret(result: SearchResult, true_best: float) -> pd.DataFrame:
     >>> final_regret(result, true_best=0.96)["regret"].round(2).tolist()
     [0.06, 0.01]
     """
-    result = check_result(result)
+    result = check_scored(check_result(result))
+    true_best = check_true_best(true_best)
     rows = []
     for strategy, repeat, run in _runs(result):
         trials = run.trials
@@ -572,7 +618,14 @@ def win_probability(result: SearchResult, *, x: str = "seconds", at: float | Non
     0.75
     """
     x = check_x(x)
-    result = check_result(result)
+    boot = check_whole("boot", boot, maximum=MAX_BOOT, hint=", e.g. boot=1000")
+    seed = check_whole("seed", seed, minimum=0, hint=", e.g. seed=0")
+    if at is not None:
+        at = check_real("at", at, at_least=0, hint=f" (a budget in {x}), or None for the whole budget")
+    result = check_scored(check_result(result))
+    if len(result.strategies) < 2:
+        raise ValueError(f"result holds one strategy, {result.strategies}: P(a beats b) needs two; "
+                         "give a replay of several, e.g. nbtune.replay(bench, ['random', 'grid'])")
     finals: dict[str, list[float]] = {}
     for strategy, _, run in _runs(result):
         curve = best_so_far(run, x=x)
@@ -612,6 +665,8 @@ def who_wins(wins: pd.DataFrame, a: str, b: str) -> str:
     >>> who_wins(wins, "random", "grid")
     'P(random beats grid) = 0.63 (95 % interval 0.55 to 0.70, 100 runs each): random wins'
     """
+    check_table("wins", wins, ("strategy", "versus", "probability", "low", "high", "runs"),
+                made_by="nbtune.plots.win_probability")
     rows = wins[(wins["strategy"] == a) & (wins["versus"] == b)]
     if rows.empty:
         raise ValueError(f"the table has no row for {a!r} against {b!r}; it compares "

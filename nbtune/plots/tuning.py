@@ -38,20 +38,47 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from nbtune.analysis.parallel import parallel_coordinates
+from nbtune.arguments import check_real, check_table, check_whole
 from nbtune.plots.style import add_legend, decorate_axes, new_axes, style_for
-from nbtune.plots.tables import value_label
+from nbtune.plots.tables import check_images, check_true_best, value_label
 
 MAIN_COLOR, PAIR_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
 LINE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 
 
-def _need(table: Any, columns: Sequence[str], made_by: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame) or not set(columns) <= set(table.columns):
-        raise ValueError(f"give the table {made_by} returns (a DataFrame with columns "
-                         f"{list(columns)}), not a {type(table).__name__}")
-    if table.empty:
-        raise ValueError(f"the table is empty: nothing to draw; give what {made_by} returns")
-    return table
+def _finite(table: pd.DataFrame, column: str, name: str, made_by: str) -> pd.Series:
+    """The finite values of ``table[column]``, or a ValueError when it has none."""
+    values = pd.to_numeric(table[column], errors="coerce")
+    finite = values[np.isfinite(values.to_numpy(dtype=float))]
+    if finite.empty:
+        raise ValueError(f"{name} has no finite {column!r} (every value is NaN or infinite): give "
+                         f"what {made_by} returns")
+    return finite
+
+
+def _check_limits(name: str, limits: Any) -> tuple[float, float]:
+    """``limits`` as (low, high) if they are two finite numbers, low below high."""
+    if isinstance(limits, str) or not hasattr(limits, "__len__") or len(limits) != 2:
+        raise TypeError(f"{name}={limits!r} is not allowed: give (low, high), e.g. {name}=(0.9, 1.0)")
+    low, high = (check_real(name, v, hint=f", e.g. {name}=(0.9, 1.0)") for v in limits)
+    if not low < high:
+        raise ValueError(f"{name}={limits!r} is not allowed: give (low, high) with low < high, "
+                         f"e.g. {name}=(0.9, 1.0)")
+    return low, high
+
+
+def _check_cmap(cmap: Any) -> Any:
+    """``cmap`` if it is a matplotlib colour map or the name of one."""
+    import difflib
+
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return cmap
+    near = difflib.get_close_matches(str(cmap), list(matplotlib.colormaps), n=3)
+    raise ValueError(f"cmap={cmap!r} is not a matplotlib colour map: use one of "
+                     f"matplotlib.colormaps, e.g. cmap={(near or ['viridis'])[0]!r}")
 
 
 def plot_importance(shares: pd.DataFrame, *, top: int | None = 8, ax: Axes | None = None,
@@ -72,7 +99,12 @@ def plot_importance(shares: pd.DataFrame, *, top: int | None = 8, ax: Axes | Non
     -------
     matplotlib Axes
     """
-    shares = _need(shares, ("parameter", "kind", "share"), "nbtune.analysis.importance")
+    check_table("shares", shares, ("parameter", "kind", "share"), made_by="nbtune.analysis.importance")
+    if top is not None:
+        top = check_whole("top", top, hint=", or top=None for all of them")
+    if not np.isfinite(pd.to_numeric(shares["share"], errors="coerce").to_numpy(dtype=float)).all():
+        raise ValueError("shares has NaN or infinite values in its 'share' column: give what "
+                         "nbtune.analysis.importance returns")
     shown = shares.sort_values("share", ascending=False).head(top).iloc[::-1]
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(6.4, 0.45 * len(shown) + 1.6))
@@ -116,11 +148,15 @@ def plot_isolation(study: pd.DataFrame, *, ylim: tuple[float, float] | None = No
     -------
     matplotlib Axes
     """
-    _need(study, ("score", "best"), "nbtune.analysis.isolation")
+    check_table("study", study, ("score", "best"), made_by="nbtune.analysis.isolation")
     scientific, nuisance = study.attrs.get("scientific"), study.attrs.get("nuisance")
     if scientific is None or not nuisance:
         raise ValueError("the study has no attrs naming its scientific and nuisance "
-                         "hyperparameters: give what nbtune.analysis.isolation returns")
+                         "hyperparameters: give what nbtune.analysis.isolation returns (a copy "
+                         "loses them: keep the study as isolation returned it)")
+    _finite(study, "score", "study", "nbtune.analysis.isolation")
+    if ylim is not None:
+        ylim = _check_limits("ylim", ylim)
     x_name = nuisance[0]
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(7.0, 4.4))
@@ -178,7 +214,14 @@ def plot_lr_range(table: pd.DataFrame, *, marks: Mapping[str, float] | None = No
     -------
     matplotlib Axes
     """
-    _need(table, ("learning_rate", "loss", "smoothed_loss"), "nbtune.analysis.lr_range_test")
+    made_by = "nbtune.analysis.lr_range_test"
+    check_table("table", table, ("learning_rate", "loss", "smoothed_loss"), made_by=made_by)
+    rates = pd.to_numeric(table["learning_rate"], errors="coerce")
+    if not (rates > 0).all():
+        raise ValueError("table has learning_rate values that are not positive numbers: the axis "
+                         f"is logarithmic; give what {made_by} returns")
+    first = float(_finite(table, "smoothed_loss", "table", made_by).iloc[0])
+    marks = _check_marks(marks)
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(7.0, 4.2))
     ax.plot(table["learning_rate"], table["loss"], color="0.6", linewidth=style.thin,
@@ -192,16 +235,28 @@ def plot_lr_range(table: pd.DataFrame, *, marks: Mapping[str, float] | None = No
     if "suggested" in table.attrs:
         lines[f"suggested (lowest / 10): {table.attrs['suggested']:.2g}"] = (
             table.attrs["suggested"], "#D55E00", "--")
-    for index, (label, rate) in enumerate((marks or {}).items()):
+    for index, (label, rate) in enumerate(marks.items()):
         lines[f"{label}: {rate:.3g}"] = (rate, "#009E73", "-." if index % 2 == 0 else (0, (1, 1)))
     for label, (rate, color, dash) in lines.items():
         ax.axvline(rate, color=color, linestyle=dash, linewidth=style.line, label=label)
-    first = float(table["smoothed_loss"].iloc[0])
-    ax.set_ylim(0, first * 1.25)  # the start of the curve and below: where the rate is chosen
+    # the start of the curve and below: where the rate is chosen
+    ax.set_ylim(0, (first if first > 0 else 1.0) * 1.25)
     decorate_axes(ax, style, title="Learning-rate range test: the rate grows at every batch",
                   xlabel="learning rate (log scale)", ylabel="training loss", grid="both")
     add_legend(ax, style, loc="lower left")
     return ax
+
+
+def _check_marks(marks: Any) -> dict[str, float]:
+    """``marks`` as {label: learning rate}, each rate a positive number."""
+    if marks is None:
+        return {}
+    if not isinstance(marks, Mapping):
+        raise TypeError(f"marks={marks!r} is not allowed: give a dict of label to learning rate, "
+                        "e.g. marks={'the best of the table': 0.003}")
+    return {str(label): check_real(f"marks[{label!r}]", rate, above=0,
+                                   hint=" (a learning rate), e.g. marks={'the best of the table': 0.003}")
+            for label, rate in marks.items()}
 
 
 def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
@@ -232,6 +287,7 @@ def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
     matplotlib Axes
         Each trial's line is a ``Line2D`` whose y data are its positions (0-1).
     """
+    cmap = _check_cmap(cmap)
     lines = parallel_coordinates(data, params=params, epochs=epochs)
     axes = lines.attrs["axes"]
     style = style_for(presentation)
@@ -305,11 +361,18 @@ def plot_sampling_spread(spread: pd.DataFrame, true_best: float, *, images: int 
     -------
     matplotlib Axes
     """
-    _need(spread, ("trials", "true_score"), "nbtune.analysis.sampling_spread")
+    made_by = "nbtune.analysis.sampling_spread"
+    check_table("spread", spread, ("trials", "true_score"), made_by=made_by)
+    true_best, images = check_true_best(true_best), check_images(images)
+    best_seen = float(_finite(spread, "true_score", "spread", made_by).max())
+    if true_best < best_seen - 1e-9:
+        raise ValueError(f"true_best={true_best!r} is below the best true score in spread "
+                         f"({best_seen:.4g}): give the table's best, e.g. "
+                         "true_best=float(bench.true_best(epochs)['val_accuracy'])")
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(7.0, 4.4))
     unit = float(images) if images else 1.0
-    regret = (float(true_best) - spread["true_score"]) * unit
+    regret = (true_best - spread["true_score"]) * unit
     counts = sorted(spread["trials"].unique())
     data = [regret[spread["trials"] == n].to_numpy() for n in counts]
     boxes = ax.boxplot(data, widths=0.55, patch_artist=True, showfliers=False,

@@ -36,6 +36,7 @@ from nbtune.space.build_fns import (
     is_hp_build_fn,
 )
 from nbtune.training.estimator import is_one_hot
+from nbtune.training.fit_checks import MAX_SEED
 
 
 def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarray]:
@@ -149,10 +150,14 @@ def check_fit_counts(epochs: Any, batch_size: Any, space: SearchSpace | None = N
 
 
 def check_random_state(random_state: Any) -> None:
-    """None, a whole number >= 0, or a numpy RandomState."""
+    """None, a whole number from 0 to 2**32 - 2, or a numpy RandomState.
+
+    numpy takes seeds up to 2**32 - 1, and keras-tuner's oracles are seeded with
+    ``random_state + 1``.
+    """
     if random_state is None or isinstance(random_state, np.random.RandomState):
         return
-    check_whole("random_state", random_state, minimum=0,
+    check_whole("random_state", random_state, minimum=0, maximum=MAX_SEED - 1,
                 what="a seed, a whole number (or None for an unseeded run),")
 
 
@@ -369,6 +374,7 @@ def progress_object(progress: Any) -> Progress:
         missing = [m for m in PROGRESS_METHODS if not callable(getattr(progress, m, None))]
         raise TypeError(
             f"progress={progress!r} is neither True/False nor a progress object: it lacks "
-            f"{missing}; see nbtune.display.Progress for the four methods"
+            f"{missing}; give True, False, or an object with the four methods of "
+            "nbtune.display.Progress"
         )
     return progress

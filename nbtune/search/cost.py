@@ -2,7 +2,11 @@
 
 :func:`grid_cost` counts a grid search's configurations, fits and epochs (and
 seconds, given a speed that :func:`nbtune.measure_speed` measured with two short
-real fits). The space editor's live estimate is made of the two.
+real fits). The space editor's live estimate is made of the two. Every count is
+arithmetic (the dimensions' sizes multiplied, an ``epochs`` dimension's mean
+taken from its bounds), so a space of 10**9 configurations costs nothing to count.
+:func:`least_seconds` is the time a plan takes at the fastest nbtune trains, for
+the messages that refuse a plan too large to run.
 :func:`comparison_cost` gives every strategy's trials and epochs for a
 ``compare`` call, from each registry entry's plan (:mod:`nbtune.search.strategies`;
 Hyperband's brackets and successive halving's rounds are in :mod:`nbtune.search.schedule`).
@@ -17,12 +21,21 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from nbtune.arguments import check_whole
 from nbtune.search import strategies
-from nbtune.space import SearchSpace
+from nbtune.space import Dimension, Int, SearchSpace
+
+#: The fastest nbtune trains: the fixed cost of one fit and the time of one epoch of a
+#: tiny model (4 units) on a few hundred rows, on a laptop. A 10**6-configuration grid
+#: (3 folds, 10 epochs) is then about 83 hours, as its progress bar showed once it ran.
+#: Real models are slower: these make :func:`least_seconds` a lower bound.
+FASTEST_FIT_SECONDS = 0.05
+FASTEST_EPOCH_SECONDS = 0.005
 
 
 def grid_cost(
@@ -49,6 +62,12 @@ def grid_cost(
     seconds_per_epoch, fit_overhead : float, optional
         Speed of one fit (see :func:`measure_speed`); without both, no time.
 
+    Raises
+    ------
+    TypeError, ValueError
+        For a space that is not a SearchSpace, ``cv`` or ``epochs`` that are not
+        whole numbers (``cv >= 2``), or a speed that is not a number >= 0.
+
     Returns
     -------
     dict
@@ -67,16 +86,23 @@ def grid_cost(
     >>> cost["configs"], cost["fits"], cost["epochs_total"], cost["seconds"]
     (8, 24, 240, 32.0)
     """
-    grid = space.grid(points=points)
-    sizes = {name: len(values) for name, values in grid.items()}
+    if not isinstance(space, SearchSpace):
+        raise TypeError(
+            f"grid_cost: space must be an nbtune.SearchSpace, got {type(space).__name__}; "
+            "make one with SearchSpace(Int(...), Choice(...), ...)"
+        )
+    cv = check_whole("cv", cv, minimum=2, what="the number of folds, a whole number",
+                     hint=" (as grid_search's cv), e.g. cv=3")
+    epochs = check_whole("epochs", epochs, what="the epochs of each fit, a whole number")
+    seconds_per_epoch = check_seconds("seconds_per_epoch", seconds_per_epoch)
+    fit_overhead = check_seconds("fit_overhead", fit_overhead)
+    sizes = space.grid_sizes(points=points)
     configs = math.prod(sizes.values())
     fits = configs * cv
-    epoch_values = grid.get("epochs")
-    if epoch_values and all(isinstance(e, (int, float)) and not isinstance(e, bool)
-                            for e in epoch_values):
-        # every epochs value appears in configs / len(epoch_values) configurations
-        per_config = sum(epoch_values) / len(epoch_values)
-        epochs_total = int(round(configs * per_config * cv))
+    epoch_sum = _epochs_sum(space["epochs"], points) if "epochs" in space else None
+    if epoch_sum is not None:
+        # every epochs value appears in configs / sizes["epochs"] configurations
+        epochs_total = int(round(configs // sizes["epochs"] * epoch_sum * cv))
     else:
         epochs_total = fits * epochs
     seconds = None
@@ -86,6 +112,56 @@ def grid_cost(
         "configs": configs, "sizes": sizes, "fits": fits,
         "epochs_total": epochs_total, "seconds": seconds,
     }
+
+
+def check_seconds(argument: str, value: Any) -> float | None:
+    """None, or a finite number of seconds >= 0 (a measured speed), as a float.
+
+    Examples
+    --------
+    >>> check_seconds("fit_overhead", 1)
+    1.0
+    >>> check_seconds("fit_overhead", float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: fit_overhead=inf is not allowed: give seconds as a finite number >= 0, as measure_speed(build_fn, X, y) returns them, or leave it out (None)
+    """
+    if value is None:
+        return None
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or value < 0):
+        raise ValueError(
+            f"{argument}={value!r} is not allowed: give seconds as a finite number >= 0, "
+            "as measure_speed(build_fn, X, y) returns them, or leave it out (None)"
+        )
+    return float(value)
+
+
+def _epochs_sum(dim: Dimension, points: int | Mapping[str, int] | None) -> float | None:
+    """The sum of an ``epochs`` dimension's grid values, or None when they are not numbers.
+
+    An Int's values are an arithmetic series (summed from its bounds: it may hold 10**9
+    of them); other dimensions list at most :data:`~nbtune.space.dimensions.MAX_GRID_VALUES`.
+    """
+    if isinstance(dim, Int) and not (dim.log and dim.step > 1):
+        count = dim.grid_size()
+        return count * (2 * dim.low + (count - 1) * dim.step) // 2  # exact: a whole number
+    values = dim.grid(points.get(dim.name) if isinstance(points, Mapping) else points)
+    if all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in values):
+        return sum(values)
+    return None
+
+
+def least_seconds(fits: int, epochs: int) -> float:
+    """The fewest seconds ``fits`` fits of ``epochs`` epochs in all take: at the fastest
+    nbtune trains (:data:`FASTEST_FIT_SECONDS`, :data:`FASTEST_EPOCH_SECONDS`).
+
+    Examples
+    --------
+    >>> least_seconds(3 * 10**6, 3 * 10**7) / 3600
+    83.33...
+    """
+    return fits * FASTEST_FIT_SECONDS + epochs * FASTEST_EPOCH_SECONDS
 
 
 def comparison_cost(space: SearchSpace, settings: dict[str, Any]) -> pd.DataFrame:
@@ -113,8 +189,18 @@ def comparison_cost(space: SearchSpace, settings: dict[str, Any]) -> pd.DataFram
     grid                     2      18
     successive_halving       5      12
     """
+    if not isinstance(space, SearchSpace):
+        raise TypeError(
+            f"comparison_cost: space must be an nbtune.SearchSpace, got {type(space).__name__}; "
+            "make one with SearchSpace(Int(...), Choice(...), ...)"
+        )
+    if not isinstance(settings, Mapping):
+        raise TypeError(
+            f"comparison_cost: settings must be a dict of compare's keyword arguments, got "
+            f"{type(settings).__name__}; pass e.g. {{'strategies': ['grid', 'random'], 'epochs': 5}}"
+        )
     rows = {}
-    for name in settings.get("strategies", ("grid", "random", "hyperband")):
+    for name in strategies.check_names(settings.get("strategies", ("grid", "random", "hyperband"))):
         trials, spent = strategies.get(name).plan(space, settings)
         rows[name] = {"trials": int(trials), "epochs": int(spent)}
     table = pd.DataFrame.from_dict(rows, orient="index")

@@ -41,12 +41,18 @@ def digest_arrays(arrays: Iterable[Any]) -> str:
     --------
     >>> digest_arrays([[1, 2], [3]]) != digest_arrays([[1], [2, 3]])
     True
+    >>> labels = lambda: np.array(["".join(["benign", str(i)]) for i in range(3)], dtype=object)
+    >>> digest_arrays([labels()]) == digest_arrays([labels()])  # equal strings, other objects
+    True
     """
     digest = hashlib.sha256()
     for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(f"{array.shape}{array.dtype}".encode())
-        digest.update(array.tobytes())
+        if array.dtype.hasobject:  # its bytes are addresses: digest the values (labels of a DataFrame)
+            digest.update(repr(array.tolist()).encode())
+        else:
+            digest.update(array.tobytes())
     return digest.hexdigest()[:16]
 
 

@@ -29,6 +29,8 @@ per-epoch output. Every finished trial can be kept in a run folder
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -47,8 +49,10 @@ from nbtune.search.checks import (
     prepare,
     refuse_own_fit,
 )
-from nbtune.search.pipeline import run, run_on
+from nbtune.search.pipeline import check_plan, run, run_on
 from nbtune.search.results import SearchResult
+from nbtune.search.runlog import check_run_settings
+from nbtune.search.trial_loop import Interrupts, interrupts_noticed
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hypermodel_fit
 from nbtune.training import engine
@@ -59,6 +63,8 @@ def _search(name: str, build_fn, space, X, y, *, task="auto", budget: Mapping[st
     """A public helper's search: its inputs prepared, then the one path,
     :func:`nbtune.search.pipeline.run`, with the registry's entry."""
     strategy = strategy_registry.get(name)
+    check_run_settings(settings.get("directory"), settings.get("project_name"),  # before a build(hp) runs
+                       resume=settings.get("resume", False), overwrite=settings.get("overwrite", False))
     prepared = prepare(build_fn, space, X, y, task, strategy=name)
     return run(strategy, prepared, {**strategy_registry.budget_defaults(), **budget}, **settings)
 
@@ -82,6 +88,7 @@ def grid_search(
     resume: bool = False,
     overwrite: bool = False,
     n_jobs: int | None = None,
+    allow_large: bool = False,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try every configuration of the space with cross-validation.
@@ -134,6 +141,11 @@ def grid_search(
         and needs no extra memory. Each worker loads its own TensorFlow, about
         0.7 GB: on a 2 GB machine (Binder) keep None; ``bench/parallel_trials.py``
         measures the time and memory on yours. Results are the same either way.
+    allow_large : bool, default False
+        Run a plan of more than 10,000 configurations or 1,000,000 epochs in all
+        (folds counted). Without it, such a plan is refused before anything is
+        built, with its fits, epochs and least time (see
+        :func:`nbtune.search.pipeline.check_plan`).
     **fit_settings
         Other estimator settings, e.g. ``callbacks=[...]``, ``shuffle=False``.
 
@@ -161,7 +173,7 @@ def grid_search(
         budget={"points": points, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
-        overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
+        overwrite=overwrite, n_jobs=n_jobs, allow_large=allow_large, **fit_settings)
 
 
 def random_search(
@@ -183,6 +195,7 @@ def random_search(
     resume: bool = False,
     overwrite: bool = False,
     n_jobs: int | None = None,
+    allow_large: bool = False,
     **fit_settings: Any,
 ) -> SearchResult:
     """Try ``n_iter`` random configurations of the space with cross-validation.
@@ -213,7 +226,7 @@ def random_search(
         budget={"n_iter": n_iter, "epochs": epochs},
         scoring=scoring, batch_size=batch_size, task=task, random_state=random_state,
         progress=progress, directory=directory, project_name=project_name, resume=resume,
-        overwrite=overwrite, n_jobs=n_jobs, **fit_settings)
+        overwrite=overwrite, n_jobs=n_jobs, allow_large=allow_large, **fit_settings)
 
 
 def hyperband(
@@ -237,6 +250,7 @@ def hyperband(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    allow_large: bool = False,
 ) -> SearchResult:
     """Hyperband with keras-tuner: many short trials, the best trained longer.
 
@@ -283,6 +297,9 @@ def hyperband(
         ``val_*`` are in the epoch logs; that costs one evaluation per epoch.
         A trial an EarlyStopping stops records the epochs it really trained
         (``train_epochs``, ``epochs_spent``).
+    allow_large : bool, default False
+        Run a plan of more than 10,000 trials or 1,000,000 epochs in all, as in
+        :func:`grid_search`.
 
     Returns
     -------
@@ -311,7 +328,7 @@ def hyperband(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks)
+        progress=progress, callbacks=callbacks, allow_large=allow_large)
 
 
 def bayesian(
@@ -337,6 +354,7 @@ def bayesian(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    allow_large: bool = False,
 ) -> SearchResult:
     """Bayesian optimisation with keras-tuner (a Gaussian process proposes trials).
 
@@ -361,7 +379,7 @@ def bayesian(
         confidence bound the next trial maximises (larger explores more).
     epochs : int, default 10
         Epochs per model, unless the space (or a HyperModel's fit) sets them.
-    random_state, directory, project_name, resume, progress, callbacks
+    random_state, directory, project_name, resume, progress, callbacks, allow_large
         As in :func:`hyperband`.
 
     Returns
@@ -391,7 +409,7 @@ def bayesian(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks)
+        progress=progress, callbacks=callbacks, allow_large=allow_large)
 
 
 def successive_halving(
@@ -414,6 +432,7 @@ def successive_halving(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    allow_large: bool = False,
 ) -> SearchResult:
     """Successive halving: many random configurations briefly, the best third trained on.
 
@@ -438,6 +457,8 @@ def successive_halving(
         ``factor`` times longer.
     project_name : str, optional
         The run folder's name in ``directory`` (default ``"successive_halving"``).
+    allow_large : bool, default False
+        Run a plan of more than 10,000 trials or 1,000,000 epochs, as in :func:`grid_search`.
 
     Returns
     -------
@@ -466,7 +487,7 @@ def successive_halving(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks)
+        progress=progress, callbacks=callbacks, allow_large=allow_large)
 
 
 # ------------------------------------------------------------------ dispatch
@@ -495,8 +516,8 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
         :func:`nbtune.search.strategies.budget_defaults`.
     **settings
         ``batch_size``, ``scoring``, ``task``, ``random_state``, ``progress``,
-        ``directory``, ``resume``, ``overwrite``, and ``callbacks`` (given to the keras-tuner
-        strategies' trials).
+        ``directory``, ``resume``, ``overwrite``, ``allow_large`` (see :func:`grid_search`),
+        and ``callbacks`` (given to the keras-tuner strategies' trials).
 
     Examples
     --------
@@ -525,15 +546,17 @@ def run_strategy(name: str, build_fn: Callable, space: SearchSpace | None, X, y,
 
 
 # ------------------------------------------------------------------- compare
-def _warm_up() -> None:
+def _warm_up(interrupts: Interrupts) -> None:
     """Train a one-unit model for one step: TensorFlow's first fit in a process
     spends seconds initialising that later fits do not, which would otherwise
-    be charged to whichever strategy runs first."""
+    be charged to whichever strategy runs first. Ctrl-C ends it at once (nothing
+    of it is kept), but not Keras' reset after it."""
     keras = import_keras()
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.compile("sgd", "mse")
-    model.fit(np.zeros((4, 1), np.float32), np.zeros(4, np.float32), epochs=1, verbose=0)
-    model(np.zeros((1, 1), np.float32))
+    with contextlib.suppress(KeyboardInterrupt), interrupts.allowed():
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        model.fit(np.zeros((4, 1), np.float32), np.zeros(4, np.float32), epochs=1, verbose=0)
+        model(np.zeros((1, 1), np.float32))
     keras.backend.clear_session()
 
 
@@ -566,6 +589,7 @@ def compare(
     resume: bool = False,
     overwrite: bool = False,
     callbacks: Sequence | None = None,
+    allow_large: bool = False,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
 
@@ -610,6 +634,9 @@ def compare(
     callbacks : list of keras callbacks, optional
         Passed to every trial's fit in Hyperband and Bayesian optimisation (see
         :func:`hyperband`), e.g. an EarlyStopping on ``val_loss``.
+    allow_large : bool, default False
+        Run plans of any size (see :func:`grid_search`): without it, every
+        strategy's plan is checked before anything trains.
 
     A ``keras_tuner.HyperModel`` with its own ``fit`` can be compared with
     ``strategies=["hyperband", "bayesian"]`` only, and without ``test_data``:
@@ -620,7 +647,10 @@ def compare(
     -------
     SearchResult
         All trials, with a ``strategy`` column; ``summary()`` has one row per
-        strategy and ``test_scores`` the test score of each winner.
+        strategy and ``test_scores`` the test score of each winner. Ctrl-C at
+        any point ends it without an error: the result keeps every finished
+        trial (and test score) and has ``complete=False``, and no strategy starts
+        after it.
 
     Examples
     --------
@@ -639,6 +669,7 @@ def compare(
     ['grid', 'random']
     """
     strategies = _check_compare(build_fn, strategies, test_data, num_initial_points, alpha, beta)
+    check_run_settings(directory, None, resume=resume, overwrite=overwrite)
     prepared = prepare(build_fn, space, X, y, task)
     check_random_state(random_state)
     check_fit_counts(epochs, batch_size, prepared.space)
@@ -651,18 +682,21 @@ def compare(
                   alpha=alpha, beta=beta)
     settings = dict(batch_size=batch_size, scoring=scoring, random_state=random_state,
                     progress=progress, directory=directory, resume=resume,
-                    overwrite=overwrite, callbacks=callbacks)
-    _warm_up()  # so the first strategy does not pay TensorFlow's one-off start-up
-    results = []
-    for strategy in strategies:
-        result = run_on(strategy_registry.get(strategy), prepared, validation, budget=budget,
-                        **settings)
-        results.append(result)
-        if not result.complete:
-            break  # the user stopped it: do not start the next strategy
-    combined = SearchResult.combine(results)
-    if test is not None and combined.complete:
-        combined.test_scores.update(_test_winners(results, prepared, test, scoring))
+                    overwrite=overwrite, callbacks=callbacks, allow_large=allow_large)
+    for strategy in strategies:  # every plan is checked before the warm-up trains anything
+        check_plan(strategy_registry.get(strategy), prepared.space, budget, allow_large=allow_large)
+    with interrupts_noticed() as interrupts:  # Ctrl-C anywhere: keep what finished, start nothing
+        _warm_up(interrupts)  # so the first strategy does not pay TensorFlow's one-off start-up
+        results = []
+        for strategy in strategies:  # a press stops the running search, which keeps its trials
+            results.append(run_on(strategy_registry.get(strategy), prepared, validation,
+                                  budget=budget, **settings))
+            if not results[-1].complete or interrupts.pressed:
+                break  # the user stopped it: do not start the next strategy
+        combined = SearchResult.combine(results)
+        combined.complete = combined.complete and len(results) == len(strategies)
+        if test is not None and combined.complete:
+            _test_winners(results, prepared, test, scoring, interrupts, combined)
     return combined
 
 
@@ -683,18 +717,24 @@ def _check_compare(build_fn, strategies, test_data, num_initial_points, alpha, b
     return strategies
 
 
-def _test_winners(results: list[SearchResult], prepared: Prepared, test: tuple,
-                  scoring) -> dict[str, float]:
-    """Each strategy's best configuration retrained on the training rows, scored on ``test``."""
+def _test_winners(results: list[SearchResult], prepared: Prepared, test: tuple, scoring,
+                  interrupts: Interrupts, combined: SearchResult) -> None:
+    """Each strategy's best configuration retrained on the training rows, scored on ``test``,
+    into ``combined.test_scores`` as each is scored; a press of Ctrl-C keeps those and marks
+    ``combined`` incomplete."""
     X_test, y_test = test
     scorer = get_scorer(scoring) if scoring is not None else None
-    scores = {}
-    with engine.reusing_models():  # winners of the same structure share traced graphs
-        for result in results:
-            if result.ok_trials.empty:
-                continue
+    winners = [result for result in results if not result.ok_trials.empty]
+    # winners of the same structure share traced graphs; the pool is released whatever happens
+    with contextlib.suppress(KeyboardInterrupt), engine.reusing_models(), interrupts.allowed():
+        for result in winners:
             # scored at once: a later winner may reuse this model
             fitted = result.refit_best(prepared.X, prepared.y)
             score = scorer(fitted, X_test, y_test) if scorer else fitted.score(X_test, y_test)
-            scores[result.strategies[0]] = float(score)
-    return scores
+            combined.test_scores[result.strategies[0]] = float(score)
+    missing = [r.strategies[0] for r in winners if r.strategies[0] not in combined.test_scores]
+    if missing:
+        combined.complete = False
+        warnings.warn(f"compare stopped while it scored the winners on test_data: no test score "
+                      f"for {missing}; every trial is kept, and the result has complete=False",
+                      stacklevel=3)

@@ -1,6 +1,7 @@
 """The one path every search takes: checks, proposer, evaluator, the trial loop, a result.
 
-:func:`run` is it. What varies between strategies is only how a trial is
+:func:`run` is it. First it refuses a plan too large to run (:func:`check_plan`,
+before anything is built or trained); what varies between strategies is only how a trial is
 scored, an :class:`Evaluation`: cross-validation of nbtune's estimator (grid and
 random search) or one model per trial on a holdout (Hyperband, Bayesian
 optimisation, successive halving). :func:`run_on` picks the validation data
@@ -37,6 +38,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
+from nbtune.formatting import format_seconds
 from nbtune.search import strategies as strategy_registry
 from nbtune.search.checks import (
     Prepared,
@@ -48,6 +50,7 @@ from nbtune.search.checks import (
     progress_object,
     validation_fold,
 )
+from nbtune.search.cost import FASTEST_EPOCH_SECONDS, FASTEST_FIT_SECONDS, least_seconds
 from nbtune.search.evaluators import CrossValidation, Holdout
 from nbtune.search.fingerprint import run_fingerprint
 from nbtune.search.results import SearchFailedError, SearchResult
@@ -56,8 +59,98 @@ from nbtune.search.strategies import Strategy
 from nbtune.search.trial_loop import run_trials
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hp_origin
+from nbtune.space.dimensions import count_text
 from nbtune.space.edges import warn_at_edges
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
+
+#: The largest plan a search runs without ``allow_large=True``: 10,000 trials, and
+#: 1,000,000 epochs in all (every fold counted). Each is over an hour even at the fastest
+#: nbtune trains (:func:`nbtune.search.cost.least_seconds`), and many hours for a real
+#: model: past a class, a Binder session or a Colab evening. A larger plan is most often
+#: a step, an ``n_iter`` or an ``epochs`` mistyped; one that is meant runs with
+#: ``allow_large=True``.
+MAX_TRIALS = 10_000
+MAX_EPOCHS = 1_000_000
+
+
+def _fold_count(cv: Any) -> int:
+    """How many folds ``cv`` makes (a number, a list of splits or a splitter); 1 if unknown."""
+    if isinstance(cv, int) and not isinstance(cv, bool):
+        return cv
+    if isinstance(cv, (list, tuple)):
+        return len(cv)
+    try:
+        return int(cv.get_n_splits())
+    except (AttributeError, TypeError, ValueError):
+        return 1
+
+
+def _smaller_plan(strategy: Strategy, too_many_trials: bool) -> str:
+    """How to ask ``strategy`` for a smaller plan: fewer trials, or fewer epochs."""
+    if strategy.decides_epochs:
+        return "Lower max_epochs (e.g. max_epochs=27) or raise factor"
+    if not too_many_trials:
+        return "Lower epochs (e.g. epochs=20)"
+    if strategy.trials_knob:
+        return f"Lower {strategy.trials_knob} (e.g. {strategy.trials_knob}=50)"
+    return ("Narrow the space (a larger step, a narrower range, fewer choices: the "
+            "SpaceEditor counts it) or sample it with random_search(..., n_iter=50)")
+
+
+def _duration(seconds: float) -> str:
+    """``83 h 20 min``, or ``1,910 days`` past two days."""
+    return format_seconds(seconds) if seconds < 2 * 86400 else f"{seconds / 86400:,.0f} days"
+
+
+def check_plan(strategy: Strategy, space: SearchSpace, budget: Mapping[str, Any], *,
+               folds: int = 1, allow_large: bool = False) -> None:
+    """Refuse, before anything is built or trained, a plan larger than a search runs unasked.
+
+    The plan is the strategy's own (:attr:`Strategy.plan
+    <nbtune.search.strategies.Strategy.plan>`: a grid's configurations, random
+    search's ``n_iter``, Bayesian optimisation's ``max_trials``, Hyperband's and
+    successive halving's brackets), counted without building anything. Over
+    :data:`MAX_TRIALS` trials or :data:`MAX_EPOCHS` epochs in all, it is refused
+    unless ``allow_large=True``; the message gives its trials, fits and epochs, the
+    least time they take (at the fastest nbtune trains) and both ways on.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        An entry of :mod:`nbtune.search.strategies`.
+    space : SearchSpace
+    budget : mapping
+        The search's budget (``compare``'s keyword arguments).
+    folds : int, default 1
+        Folds of each configuration (grid and random search's ``cv``).
+    allow_large : bool, default False
+        Run a plan of any size.
+
+    Examples
+    --------
+    >>> from nbtune import Int, SearchSpace
+    >>> check_plan(strategy_registry.get("grid"), SearchSpace(Int("units", 1, 10**6)),
+    ...            {"epochs": 10}, folds=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: Grid search plans 1,000,000 trials x 3 folds = 3,000,000 fits and 30,000,000 epochs: at least 3 days even for a tiny model (0.05 s a fit, 0.005 s an epoch), more than the 10,000 trials or 1,000,000 epochs a search runs without allow_large=True. Narrow the space ...; or, to run it anyway, pass allow_large=True.
+    """
+    if not isinstance(allow_large, bool):
+        raise TypeError(f"allow_large={allow_large!r} is not allowed: give True to run a plan of "
+                        f"any size, or False (the default) to refuse one of more than "
+                        f"{MAX_TRIALS:,} trials or {MAX_EPOCHS:,} epochs")
+    trials, epochs = strategy.plan(space, budget)
+    fits, epochs = trials * folds, epochs * folds
+    if allow_large or (trials <= MAX_TRIALS and epochs <= MAX_EPOCHS):
+        return
+    folded = f" x {folds} folds = {count_text(fits)} fits" if folds > 1 else " (as many fits)"
+    raise ValueError(
+        f"{strategy.label} plans {count_text(trials)} trials{folded} and {count_text(epochs)} "
+        f"epochs: at least {_duration(least_seconds(fits, epochs))} even for a tiny model "
+        f"({FASTEST_FIT_SECONDS:g} s a fit, {FASTEST_EPOCH_SECONDS:g} s an epoch), more than the "
+        f"{MAX_TRIALS:,} trials or {MAX_EPOCHS:,} epochs a search runs without allow_large=True. "
+        f"{_smaller_plan(strategy, trials > MAX_TRIALS)}; or, to run it anyway, pass allow_large=True."
+    )
 
 
 def _estimator(build_fn, task, **settings):
@@ -178,16 +271,19 @@ def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
          validation: tuple | None = None, cv=3, validation_data=None, validation_split=0.2,
          scoring=None, batch_size=32, random_state=0, progress=True, directory=None,
          project_name=None, resume=False, overwrite=False, n_jobs=None, callbacks=None,
-         **fit_settings) -> SearchResult:
+         allow_large=False, **fit_settings) -> SearchResult:
     """The one path of every search: checks, the strategy's proposer, its evaluator, the loop.
 
     ``validation`` is validation data already checked (``compare``'s);
     otherwise a holdout strategy checks ``validation_data`` or holds out
-    ``validation_split`` of the training data.
+    ``validation_split`` of the training data. A plan too large is refused
+    first, unless ``allow_large`` (:func:`check_plan`).
     """
     check_random_state(random_state)
     check_fit_counts(1 if strategy.decides_epochs else budget["epochs"], batch_size,
                      prepared.space)
+    check_plan(strategy, prepared.space, budget, allow_large=allow_large,
+               folds=_fold_count(cv) if strategy.cross_validated else 1)
     proposer = strategy.proposer(prepared.space, budget, random_state)
     if strategy.cross_validated:
         if callbacks is not None:

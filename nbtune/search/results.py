@@ -93,7 +93,8 @@ class SearchResult:
     scoring : str, optional
         Name of the score, e.g. ``"accuracy"``.
     complete : bool, default True
-        False when the search was stopped before it ran every trial.
+        False when the search was stopped (Ctrl-C, a Stop button) before it ran
+        every trial, or ``compare`` before it scored every winner on the test data.
     test_scores : dict, optional
         Held-out test score of each strategy's best configuration.
 

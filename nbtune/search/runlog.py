@@ -16,6 +16,22 @@ come back to:
 - a run is never replaced implicitly: without ``resume=True`` a folder that
   holds one is refused unless ``overwrite=True``.
 
+Where a run is written (:func:`check_run_folder`), and links:
+
+- ``project_name`` is one folder name inside ``directory``: a name with a path
+  separator (``/`` or ``\\``), ``.``, ``..``, an empty name or a NUL is refused,
+  so a run never lands outside the ``directory`` given (``project_name="../x"``
+  would). Sub-folders belong in ``directory``, which may be any path.
+- Links the user made are followed: ``directory`` or the run folder itself may be
+  a symbolic link (a run folder kept on a bigger disk, ``ln -s /big/disk/runs runs``),
+  since its name is the user's own choice.
+- Links inside a run folder are refused: ``run.json``, ``trials.jsonl`` and
+  ``lock`` are files nbtune makes there, never links; one found there (planted,
+  or left by a copy) would make nbtune write, truncate or overwrite a file
+  outside the run folder. A folder, pipe or other non-regular file in their
+  place is refused too (reading a pipe would hang the kernel). The error names
+  the file and says to remove it.
+
 JSON, not pickle: the files are readable, diffable and safe to load.
 """
 
@@ -30,6 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nbtune.arguments import check_flag, kind_of
 from nbtune.formatting import to_python
 
 _FORMAT = 2
@@ -44,6 +61,87 @@ def _standard_json(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def check_run_folder(directory: Any, project_name: Any) -> Path:
+    """The run folder ``directory / project_name``, once both are checked.
+
+    ``directory`` is a path (a ``str`` or ``os.PathLike``, not empty);
+    ``project_name`` one folder name inside it (no path separator, not ``.``
+    or ``..``), so the run cannot be written outside ``directory``.
+
+    Raises
+    ------
+    TypeError
+        If either is not a string or path.
+    ValueError
+        If ``directory`` is empty or ``project_name`` is not one plain folder name.
+
+    Examples
+    --------
+    >>> check_run_folder("runs", "grid-units")
+    PosixPath('runs/grid-units')
+    >>> check_run_folder("runs", "../elsewhere")
+    Traceback (most recent call last):
+    ...
+    ValueError: project_name='../elsewhere' is not allowed: it names the run folder inside directory='runs', one folder name, so it cannot hold a path separator ('/' or a backslash) or be '.' or '..' (the run would be written outside runs); give a plain name such as project_name='grid-units', and put sub-folders in directory (directory='runs/lesson-2')
+    """
+    _check_directory_argument(directory)
+    if not isinstance(project_name, str):
+        raise TypeError(
+            f"project_name={project_name!r} is {kind_of(project_name)}, not a name: give the run "
+            "folder's name as a string, e.g. project_name='grid-units'"
+        )
+    separators = {"/", "\\", os.sep, os.altsep or "/"}
+    if (project_name.strip() in ("", ".", "..") or "\0" in project_name
+            or any(sep in project_name for sep in separators)):
+        raise ValueError(
+            f"project_name={project_name!r} is not allowed: it names the run folder inside "
+            f"directory={str(directory)!r}, one folder name, so it cannot hold a path separator "
+            f"('/' or a backslash) or be '.' or '..' (the run would be written outside "
+            f"{directory}); give a plain name such as project_name='grid-units', and put "
+            f"sub-folders in directory (directory='{Path(directory) / 'lesson-2'}')"
+        )
+    return Path(directory) / project_name
+
+
+def _check_directory_argument(directory: Any) -> None:
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(
+            f"directory={directory!r} is {kind_of(directory)}, not a path: give a folder as a "
+            "string, e.g. directory='runs', or None to keep no run folder"
+        )
+    if not str(directory).strip() or "\0" in str(directory):
+        raise ValueError(
+            f"directory={str(directory)!r} is not allowed: give a folder name, e.g. "
+            "directory='runs' ('.' for the working folder), or None to keep no run folder"
+        )
+
+
+def check_run_settings(directory: Any, project_name: Any, *, resume: Any = False,
+                       overwrite: Any = False) -> None:
+    """A search's run-folder arguments, checked before anything is built or trained.
+
+    ``directory`` None keeps no run folder; ``project_name`` None is the
+    strategy's name. Otherwise as :func:`check_run_folder`; ``resume`` and
+    ``overwrite`` are True or False.
+
+    Examples
+    --------
+    >>> check_run_settings("runs", None, resume=True)
+    >>> check_run_settings("runs", None, overwrite="no")
+    Traceback (most recent call last):
+    ...
+    TypeError: overwrite='no' is not allowed: give True or False (without quotes)
+    """
+    check_flag("resume", resume)
+    check_flag("overwrite", overwrite)
+    if directory is None:
+        return
+    if project_name is None:
+        _check_directory_argument(directory)
+    else:
+        check_run_folder(directory, project_name)
 
 
 def _process_alive(pid: int) -> bool:
@@ -83,8 +181,8 @@ class RunLog:
     """
 
     def __init__(self, directory: Any, project_name: str, header: dict) -> None:
+        self.folder = check_run_folder(directory, project_name)
         self.directory = Path(directory)
-        self.folder = self.directory / project_name
         self.header = {"format": _FORMAT, **json.loads(json.dumps(header, default=_standard_json))}
 
     @property
@@ -107,8 +205,11 @@ class RunLog:
         ``overwrite``: a fresh run, never a silent mix of old and new trials,
         and never a silent delete.
         """
+        check_flag("resume", resume)
+        check_flag("overwrite", overwrite)
         self._check_directory()
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._check_files()
         self._lock()
         try:
             return self._resumed() if resume else self._fresh(overwrite)
@@ -118,10 +219,32 @@ class RunLog:
 
     def _check_directory(self) -> None:
         for path in (self.directory, self.folder):
+            if path.is_symlink() and not path.exists():
+                raise FileNotFoundError(
+                    f"directory={str(self.directory)!r}: {path} is a link to "
+                    f"{os.readlink(path)}, which does not exist; create that folder, or remove "
+                    "the link and give another directory"
+                )
             if path.exists() and not path.is_dir():
                 raise NotADirectoryError(
                     f"directory={str(self.directory)!r}: {path} is a file, not a folder; "
                     "give a folder for the run (it is created if missing)"
+                )
+
+    def _check_files(self) -> None:
+        """The run folder's own files are regular files or missing: never links (see the module notes)."""
+        for path in (self.header_file, self.trials_file, self.lock_file):
+            if path.is_symlink():
+                raise ValueError(
+                    f"{path} is a symbolic link to {os.readlink(path)}: nbtune keeps only files "
+                    f"of its own in a run folder, and writing through the link would change a "
+                    f"file outside {self.folder}. Remove the link (rm '{path}'), or give "
+                    "another project_name"
+                )
+            if path.exists() and not path.is_file():
+                raise ValueError(
+                    f"{path} is not a file (a folder, a pipe or a device): nbtune keeps its "
+                    f"{path.name} there. Remove it, or give another project_name"
                 )
 
     def _fresh(self, overwrite: bool) -> list[dict]:
@@ -302,9 +425,10 @@ def open_run_log(header: dict, *, directory: Any, project_name: str, resume: boo
     (None, {})
     """
     if directory is None:
-        if resume:
+        if check_flag("resume", resume):
             raise ValueError(
                 "resume=True needs the run folder of the earlier run: pass directory='...'")
+        check_flag("overwrite", overwrite)
         return None, {}
     log = RunLog(directory, project_name, header)
     return log, {r["trial"]: r for r in log.start(resume=resume, overwrite=overwrite)}

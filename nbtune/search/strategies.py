@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,10 @@ def _max_epochs(settings: Mapping[str, Any]) -> Any:
     return _setting(settings, "epochs") if value is None else value
 
 
+_N_ITER = "the number of configurations to try, a whole number"
+_MAX_TRIALS = "the number of trials, a whole number"
+
+
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
     value = settings.get(name)
     return budget_defaults()[name] if value is None else value
@@ -116,7 +121,7 @@ def _grid_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, in
 
 
 def _random_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
-    trials = _setting(settings, "n_iter")
+    trials = check_whole("n_iter", _setting(settings, "n_iter"), what=_N_ITER)
     return trials, trials * _setting(settings, "epochs")
 
 
@@ -128,7 +133,7 @@ def _hyperband_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[in
 
 
 def _bayesian_plan(space: SearchSpace, settings: Mapping[str, Any]) -> tuple[int, int]:
-    trials = _setting(settings, "max_trials")
+    trials = check_whole("max_trials", _setting(settings, "max_trials"), what=_MAX_TRIALS)
     return trials, trials * _setting(settings, "epochs")
 
 
@@ -136,9 +141,10 @@ def _successive_halving_plan(space: SearchSpace, settings: Mapping[str, Any]) ->
     max_epochs = _max_epochs(settings)
     factor = _setting(settings, "factor")
     schedule = successive_halving_schedule(max_epochs, factor)
-    # a small space has fewer configurations than round 0 wants: the proposer knows how many
-    sizes = SuccessiveHalvingProposer(space, max_epochs=max_epochs, factor=factor,
-                                      random_state=0).round_sizes
+    # a small space has fewer configurations than round 0 wants: as many as the proposer's
+    # sampler gives (counted, not drawn: round 0 of max_epochs=10**9 wants 10**9)
+    first = len(ParameterSampler(space.distributions(), n_iter=int(schedule["trials"].iloc[0])))
+    sizes = list(itertools.accumulate(schedule["trials"], min, initial=first))[1:]
     return sum(sizes), int(np.dot(sizes, schedule["new_epochs"]))
 
 
@@ -172,7 +178,7 @@ def _grid_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: 
 
 
 def _random_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
-    n_iter = check_whole("n_iter", budget["n_iter"], what="the number of configurations to try, a whole number")
+    n_iter = check_whole("n_iter", budget["n_iter"], what=_N_ITER)
     return ListProposer(space, ParameterSampler(space.distributions(), n_iter=n_iter,
                                                 random_state=random_state))
 
@@ -188,7 +194,7 @@ def _hyperband_proposer(space: SearchSpace, budget: Mapping[str, Any], random_st
 
 
 def _bayesian_proposer(space: SearchSpace, budget: Mapping[str, Any], random_state: int | None) -> Proposer:
-    max_trials = check_whole("max_trials", budget["max_trials"], what="the number of trials, a whole number")
+    max_trials = check_whole("max_trials", budget["max_trials"], what=_MAX_TRIALS)
     initial = budget.get("num_initial_points")
     oracle = _oracle("BayesianOptimizationOracle", space, random_state, max_trials=max_trials,
                      num_initial_points=None if initial is None else int(initial),

@@ -6,7 +6,9 @@ every strategy alike what a search owes its user:
 
 - progress: each finished trial goes to the progress object, and its
   ``should_stop()`` (the panel's Stop button) ends the search between trials;
-- Ctrl-C (KeyboardInterrupt) ends it too, keeping the finished trials;
+- Ctrl-C (SIGINT, the notebook's stop button) ends it too, keeping every finished
+  trial (:class:`Interrupts`: a press is never lost, and never lands in the middle
+  of recording a trial);
 - a failing trial is recorded (``status="failed"``, ``error``) and the search goes on;
 - every finished trial is appended to the run folder's ``trials.jsonl`` at once;
 - on resume, trials the folder already holds are not run again: their records
@@ -20,7 +22,9 @@ random search), the trials run in joblib worker processes.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -94,65 +98,144 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
         finished(proposal, record)
 
     progress.begin(strategy, proposer.total)
-    try:
-        with evaluator.session(), _interrupts_noticed() as interrupted:
-            if workers > 1 and proposer.independent:
-                stopped = _in_workers(proposer, evaluator, earlier, finished, ran,
-                                      _Stop(progress, interrupted), workers)
-            else:
-                stopped = _one_by_one(proposer, evaluator, earlier, finished, ran,
-                                      _Stop(progress, interrupted), log)
-    except KeyboardInterrupt:
-        stopped = "interrupt"
+    with interrupts_noticed() as interrupts:
+        stop = _Stop(progress, interrupts)
+        try:
+            # a press raises only while a trial trains (interrupts.allowed() below): the
+            # records, the run folder and the progress are never left half done
+            with interrupts.allowed(False), evaluator.session():
+                if workers > 1 and proposer.independent:
+                    stopped = _in_workers(proposer, evaluator, earlier, finished, ran, stop,
+                                          workers)
+                else:
+                    stopped = _one_by_one(proposer, evaluator, earlier, finished, ran, stop, log)
+        except KeyboardInterrupt:  # a press while a trial trained (or a build that raised it)
+            stopped = "interrupt"
     records.sort(key=lambda record: record["trial"])
     return records, stopped
+
+
+class Interrupts:
+    """Ctrl-C presses while a search runs: each one counted, raised only where it loses nothing.
+
+    While :func:`interrupts_noticed` is active, a press (SIGINT) adds 1 to
+    :attr:`count`. It is raised as KeyboardInterrupt only inside an
+    :meth:`allowed` block: a trial's training, ``compare``'s warm-up and
+    refits, drawing plots, whose unfinished work can be dropped. Elsewhere
+    (recording a finished trial, writing a table) it waits, and the search reads
+    :attr:`pressed` where it can stop: the next trial boundary. So a press is
+    never lost, not even one raised inside a finalizer, where Python prints
+    "Exception ignored" and drops it (1 in 6 stop-button presses during a
+    Hyperband search in a kernel were lost this way, tests/test_kernel.py).
+
+    Examples
+    --------
+    >>> with interrupts_noticed() as interrupts:
+    ...     with interrupts.allowed():
+    ...         pass  # work that a press may stop at once
+    ...     interrupts.pressed
+    False
+    """
+
+    def __init__(self, previous: Any = None, *, active: bool = True) -> None:
+        self.count = 0
+        self.active = active  # False: SIGINT is not ours to see (another thread, or ignored)
+        self._previous = previous
+        self._raising = False
+
+    @property
+    def pressed(self) -> bool:
+        """True once Ctrl-C was pressed: whatever runs should stop at its next boundary."""
+        return self.count > 0
+
+    @contextlib.contextmanager
+    def allowed(self, allow: bool = True) -> Iterator[None]:
+        """Within the block a press raises KeyboardInterrupt (``allow=False``: it only counts).
+
+        Entering an allowed block after a press raises at once: nothing new starts.
+        """
+        if allow and self.pressed:
+            raise KeyboardInterrupt
+        outer, self._raising = self._raising, allow and self.active
+        try:
+            yield
+        finally:
+            self._raising = outer
+
+    def handle(self, signum: int, frame: Any) -> None:
+        """The SIGINT handler: count the press; raise it where that is allowed."""
+        self.count += 1
+        if not self._raising:
+            return
+        self._raising = False  # one raise: the unwinding after it is not interrupted again
+        if callable(self._previous):
+            self._previous(signum, frame)  # Python's (and Jupyter's) own: raises KeyboardInterrupt
+        else:
+            raise KeyboardInterrupt
+
+
+_ACTIVE: list[Interrupts] = []  # the main thread's Interrupts while one is installed
+
+
+@contextlib.contextmanager
+def interrupts_noticed() -> Iterator[Interrupts]:
+    """Within the block, Ctrl-C is counted by one :class:`Interrupts` (shared by nested blocks).
+
+    Installed only in the main thread (the only one Python gives signals to) and
+    only when SIGINT is not ignored; elsewhere the Interrupts never counts. A
+    KeyboardInterrupt raised inside a finalizer is not printed as "Exception
+    ignored": it was counted, and the search stops at its next boundary.
+
+    Examples
+    --------
+    >>> import signal
+    >>> with interrupts_noticed() as interrupts:
+    ...     signal.raise_signal(signal.SIGINT)  # Ctrl-C, outside an allowed block: counted
+    ...     interrupts.count
+    1
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
+        yield Interrupts(active=False)  # another thread's search, or Ctrl-C ignored on purpose
+        return
+    if _ACTIVE:
+        yield _ACTIVE[-1]
+        return
+    interrupts = Interrupts(previous)
+    hook = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            hook(info)
+
+    signal.signal(signal.SIGINT, interrupts.handle)
+    sys.unraisablehook, _ACTIVE[:] = unraisable, [interrupts]
+    try:
+        yield interrupts
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook, _ACTIVE[:] = hook, []
 
 
 class _Stop:
     """Why the loop should end before the next trial: None, "request" or "interrupt"."""
 
-    def __init__(self, progress: Progress, interrupted: Callable[[], bool]) -> None:
-        self.progress, self.interrupted = progress, interrupted
+    def __init__(self, progress: Progress, interrupts: Interrupts) -> None:
+        self.progress, self.interrupts = progress, interrupts
 
     def reason(self) -> str | None:
-        if self.interrupted():
+        if self.interrupts.pressed:
             return "interrupt"
         return "request" if self.progress.should_stop() else None
 
-
-@contextlib.contextmanager
-def _interrupts_noticed() -> Iterator[Callable[[], bool]]:
-    """Ctrl-C (the notebook's stop button) during the search, even when Python loses it.
-
-    Python raises KeyboardInterrupt wherever the main thread is; raised inside a
-    finalizer (a weakref callback of garbage collection, which TensorFlow's
-    objects set off all the time) it is printed as "Exception ignored" and
-    lost: 1 in 6 stop-button presses during a Hyperband search in a kernel were
-    lost this way (tests/test_kernel.py). So the SIGINT handler also records
-    the press, and the loop ends at the next trial boundary if the exception
-    did not end it sooner. Outside the main thread (the run panel) nothing changes.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: False
-        return
-    pressed: list[bool] = []
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is signal.SIG_IGN:  # the user ignores Ctrl-C: so do we
-        yield lambda: False
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        pressed.append(True)
-        if callable(previous):
-            previous(signum, frame)  # Python's (and Jupyter's) own: raises KeyboardInterrupt
-        else:
-            raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield lambda: bool(pressed)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    def evaluate(self, evaluator: Evaluator, proposal: Proposal) -> dict | None:
+        """The trial's outcome; None if a press ended it (then the trial did not finish)."""
+        before = self.interrupts.count
+        with self.interrupts.allowed():
+            outcome = evaluator.evaluate(proposal)
+        if self.interrupts.count > before and outcome.get("status") != "ok":
+            return None  # a library turned the press into an error: not the trial's failure
+        return outcome
 
 
 def _record(strategy: str, proposal: Proposal, outcome: dict) -> dict:
@@ -189,7 +272,10 @@ def _one_by_one(proposer, evaluator, earlier, finished: Callable, ran: Callable,
             continue
         if reason := stop.reason():
             return reason
-        ran(proposal, evaluator.evaluate(proposal))
+        outcome = stop.evaluate(evaluator, proposal)
+        if outcome is None:
+            return "interrupt"
+        ran(proposal, outcome)
     return None
 
 
@@ -204,14 +290,27 @@ def _in_workers(proposer, evaluator, earlier, finished: Callable, ran: Callable,
         else:
             finished(proposal, record)
     outcomes = Parallel(n_jobs=workers, return_as="generator_unordered")(
-        delayed(_numbered)(proposal, evaluator) for proposal in todo)
+        delayed(_numbered)(proposal, evaluator, os.getpid()) for proposal in todo)
     with contextlib.closing(outcomes):  # closing it cancels the trials not started
-        for done, (proposal, outcome) in enumerate(outcomes, start=1):
+        waiting = iter(outcomes)
+        for done in range(1, len(todo) + 1):
+            try:
+                with stop.interrupts.allowed():
+                    proposal, outcome = next(waiting)
+            except Exception:
+                if stop.interrupts.pressed:  # a terminal's Ctrl-C reached the workers too
+                    return "interrupt"
+                raise
             ran(proposal, outcome)
             if done < len(todo) and (reason := stop.reason()):
                 return reason
     return None
 
 
-def _numbered(proposal: Proposal, evaluator: Any) -> tuple[Proposal, dict]:
+def _numbered(proposal: Proposal, evaluator: Any, search_pid: int) -> tuple[Proposal, dict]:
+    """A trial in a worker process, which leaves Ctrl-C to the search's process: a terminal
+    sends it to every process of the job, and a worker stopped by it would break the pool
+    (the search's process cancels the trials itself)."""
+    if os.getpid() != search_pid and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     return proposal, evaluator.evaluate(proposal)

@@ -13,10 +13,14 @@ Every value a dimension hands out is a plain Python scalar (``int``, ``float``,
 Importing this module is cheap: scipy.stats and keras_tuner are imported only
 inside the functions that need them, TensorFlow and Keras never at import time.
 
-Why one module of about 740 lines: the four value types implement one protocol
+Why one module of about 910 lines: the four value types implement one protocol
 (``grid``, ``distribution``, ``declare``, ``decode``, ``narrowed``,
 ``to_python``, ``to_dict``) and share its checks (:func:`check_number`); read
 side by side, a reader sees each type answer the same questions.
+
+Sizes are arithmetic: :meth:`Dimension.grid_size` counts a dimension's values
+(:func:`step_count`) without listing them, and what a dimension may list is
+bounded where it is declared (:data:`MAX_GRID_VALUES`, :data:`MAX_INT`).
 
 Examples
 --------
@@ -30,8 +34,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 import numbers
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +47,23 @@ from nbtune.formatting import to_python
 
 _SIGNIFICANT_DIGITS = 12
 _EPS = 1e-9
+
+#: The most values one dimension may list: a stepped Int or Float, a Choice, or the
+#: ``points`` of a stepless Float. A dimension's values are held as a Python list (its
+#: grid, and the distribution random search draws from, as RandomizedSearchCV does):
+#: a million take about 40 MB and a second to build, and no class grids more than a few
+#: hundred values of one hyperparameter. A wider range leaves out the step (Int with
+#: step=1, a stepless Float): random search samples it without listing it, and its
+#: size is still counted (:meth:`Dimension.grid_size`).
+MAX_GRID_VALUES = 1_000_000
+
+#: The widest integer bound: 2**53, the largest integer a float (JSON, keras-tuner,
+#: scipy's samplers) holds exactly.
+MAX_INT = 2**53
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = 8
+_SHORT.maxstring = _SHORT.maxother = 60
 
 
 # --------------------------------------------------------------------------
@@ -52,9 +75,12 @@ def _round(x: float) -> float:
 
 
 def _call(kind: str, name: Any, **kwargs: Any) -> str:
-    """Render a constructor call for error messages: ``Int('units', low=1)``."""
-    head = repr(name) if isinstance(name, str) and name else f"name={name!r}"
-    args = [head] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    """Render a constructor call for error messages: ``Int('units', low=1)``.
+
+    Long values are shortened (``[0, 1, 2, ...]``): a message names, it does not list.
+    """
+    head = _SHORT.repr(name) if isinstance(name, str) and name else f"name={_SHORT.repr(name)}"
+    args = [head] + [f"{k}={_SHORT.repr(v)}" for k, v in kwargs.items()]
     return f"{kind}({', '.join(args)})"
 
 
@@ -119,8 +145,66 @@ def check_number(where: str, arg: str, value: Any, *, integer: bool = False) -> 
 
 def _check_log(where: str, log: Any) -> bool:
     if not isinstance(log, (bool, np.bool_)):
-        raise TypeError(f"{where}: log must be True or False, got {log!r}.")
+        raise TypeError(
+            f"{where}: log must be True or False, got {_SHORT.repr(log)} "
+            f"({type(log).__name__}); write log=True or log=False, without quotes."
+        )
     return bool(log)
+
+
+def _check_int_bound(where: str, arg: str, value: int) -> None:
+    if abs(value) > MAX_INT:
+        raise ValueError(
+            f"{where}: {arg}={value} is beyond +-2**53 ({MAX_INT:,}), the widest integer "
+            "a float holds exactly; give a bound within it (no hyperparameter needs more)."
+        )
+
+
+def step_count(low: float, high: float, step: float, log: bool = False) -> int:
+    """How many values ``low, low+step, ... <= high`` (``low, low*step, ...`` when ``log``) holds.
+
+    Arithmetic: nothing is listed, so a step of 1e-9 is counted at once.
+
+    Examples
+    --------
+    >>> step_count(0.0, 1.0, 0.25), step_count(16, 256, 2, log=True), step_count(0, 1, 1e-9)
+    (5, 5, 1000000000)
+    """
+    if log:
+        return int(math.floor((math.log(high) - math.log(low)) / math.log(step) + _EPS)) + 1
+    return int(math.floor((high - low) / step + _EPS)) + 1
+
+
+def count_text(count: int) -> str:
+    """A count for a message: ``1,000,000``, or ``1e+308`` when it has more than 15 digits.
+
+    Examples
+    --------
+    >>> count_text(10**6), count_text(10**308)
+    ('1,000,000', '1e+308')
+    """
+    return f"{count:,}" if count < 10**15 else f"{float(count):.3g}"
+
+
+def _check_step_count(where: str, count: int, step: Any, without_step: str) -> None:
+    """A step may list at most MAX_GRID_VALUES values (see its comment)."""
+    if count > MAX_GRID_VALUES:
+        raise ValueError(
+            f"{where}: step={step!r} gives {count_text(count)} values, more than the "
+            f"{MAX_GRID_VALUES:,} a dimension may list; give a larger step, narrow the range, "
+            f"or leave out the step ({without_step}) to sample the range in a random search."
+        )
+
+
+def _check_points(name: str, points: Any) -> int:
+    """The grid points of a stepless Float: a whole number from 1 to MAX_GRID_VALUES."""
+    points = check_number(f"grid points for {name!r}", "points", points, integer=True)
+    if not 1 <= points <= MAX_GRID_VALUES:
+        raise ValueError(
+            f"grid points for {name!r}: points={points:,} is not allowed; give a number "
+            f"from 1 to {MAX_GRID_VALUES:,}, e.g. points=5."
+        )
+    return points
 
 
 def _check_order(where: str, kind: str, name: str, low: float, high: float, rest: str) -> None:
@@ -151,8 +235,8 @@ def _check_scalar(where: str, what: str, value: Any) -> Any:
             f"({type(value).__name__}); pass a name (such as 'adam') and create the "
             "object inside the build function."
         )
-    if isinstance(value, float) and math.isnan(value):
-        raise ValueError(f"{where}: {what} is nan; use a real number or None.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: {what} is {value!r}; use a finite number or None.")
     return value
 
 
@@ -165,10 +249,9 @@ def _typed(value: Any) -> Any:
 
 def _step_grid(low: float, high: float, step: float, log: bool) -> list[float]:
     """Values low, low+step, ... (or low, low*step, ... when log) that are <= high."""
+    n = step_count(low, high, step, log)
     if log:
-        n = int(math.floor(math.log(high / low) / math.log(step) + _EPS)) + 1
         return [low * step**k for k in range(n)]
-    n = int(math.floor((high - low) / step + _EPS)) + 1
     return [low + k * step for k in range(n)]
 
 
@@ -207,7 +290,7 @@ class Dimension:
         raise NotImplementedError
 
     def grid_size(self, points: int | None = None) -> int:
-        """The number of grid values, without building the grid."""
+        """The number of grid values, counted without building the grid."""
         return len(self.grid(points))
 
     def distribution(self) -> Any:
@@ -264,6 +347,16 @@ def _narrow_window(t_low: float, t_high: float, t_best: float, fraction: float) 
     return t_best - half, t_best + half
 
 
+def _narrow_on_lattice(low: int, step: int, count: int, best: int,
+                      fraction: float) -> tuple[int, int]:
+    """:func:`_narrow_on_grid` for the integers ``low + k * step``, ``k < count``, without
+    listing them (an Int may hold 10**9 values)."""
+    a, b = _narrow_window(low, low + (count - 1) * step, best, fraction)
+    k_low = min(max(math.floor((a + _EPS - low) / step), 0), count - 1)
+    k_high = max(min(math.ceil((b - _EPS - low) / step), count - 1), 0)
+    return min(low + k_low * step, best), max(low + k_high * step, best)
+
+
 def _narrow_on_grid(grid: list, best: float, fraction: float, log: bool) -> tuple[Any, Any]:
     """Narrow a window around ``best`` and snap it outwards to the values of ``grid``."""
     t = math.log if log else (lambda v: v)
@@ -305,6 +398,13 @@ class Int(Dimension):
         Sample log-uniformly. With ``step=1`` the grid is still every integer,
         but random samples are log-uniform (rounded down).
 
+    Notes
+    -----
+    Bounds lie within +-2**53 (:data:`MAX_INT`), and a step other than 1 may give at
+    most :data:`MAX_GRID_VALUES` values. A step-1 range may be as wide as the bounds
+    allow (random search samples it): its size is counted, but :meth:`grid` refuses
+    to list more than :data:`MAX_GRID_VALUES` values.
+
     Examples
     --------
     >>> Int("units", 32, 128, step=32).grid()
@@ -335,6 +435,11 @@ class Int(Dimension):
                 f"{where}: step must be a positive integer, got {step}; "
                 "use step=1 for every integer."
             )
+        _check_int_bound(where, "low", low)
+        _check_int_bound(where, "high", high)
+        if step > 1 and not log:
+            _check_step_count(where, len(range(low, high + 1, step)), step,
+                              f"Int({self.name!r}, {low}, {high}) has every integer")
         for field, value in (("low", low), ("high", high), ("step", step), ("log", log)):
             object.__setattr__(self, field, value)
 
@@ -346,19 +451,35 @@ class Int(Dimension):
     def default(self) -> int:
         return self.low
 
+    def _multiples(self) -> list[int]:
+        """``low, low*step, ... <= high`` (a log multiplier: at most 54 values)."""
+        values, v = [], self.low
+        while v <= self.high:
+            values.append(v)
+            v *= self.step
+        return values
+
     def grid(self, points: int | None = None) -> list[int]:
-        """All values; ``points`` is ignored (an integer grid is always exact)."""
+        """All values; ``points`` is ignored (an integer grid is always exact).
+
+        More than :data:`MAX_GRID_VALUES` values (a step-1 range such as 1 to 10**9)
+        are refused: :meth:`grid_size` counts them, random search samples them.
+        """
         if self.log and self.step > 1:
-            values, v = [], self.low
-            while v <= self.high:
-                values.append(v)
-                v *= self.step
-            return values
+            return self._multiples()
+        count = self.grid_size()
+        if count > MAX_GRID_VALUES:
+            step = max(1, (self.high - self.low) // 10)
+            raise ValueError(
+                f"{self!r} has {count_text(count)} grid values, more than the {MAX_GRID_VALUES:,} a grid "
+                f"may list; give it a step (e.g. step={step} gives 11 values), narrow the range, "
+                "or sample the range with random_search instead of a grid."
+            )
         return list(range(self.low, self.high + 1, self.step))
 
     def grid_size(self, points: int | None = None) -> int:
         if self.log and self.step > 1:
-            return len(self.grid())
+            return len(self._multiples())
         return len(range(self.low, self.high + 1, self.step))
 
     def distribution(self) -> Any:
@@ -392,8 +513,11 @@ class Int(Dimension):
             a, b = _narrow_window(math.log(self.low), math.log(self.high), math.log(best), fraction)
             low = max(self.low, min(int(math.floor(math.exp(a) + _EPS)), int(best)))
             high = min(self.high, max(int(math.ceil(math.exp(b) - _EPS)), int(best)))
+        elif self.log:
+            low, high = _narrow_on_grid(self._multiples(), int(round(best)), fraction, True)
         else:
-            low, high = _narrow_on_grid(self.grid(), int(round(best)), fraction, self.log)
+            low, high = _narrow_on_lattice(self.low, self.step, self.grid_size(),
+                                           int(round(best)), fraction)
         return Int(self.name, low, high, step=self.step, log=self.log)
 
 
@@ -413,6 +537,8 @@ class Float(Dimension):
         Grid values ``low, low+step, ... <= high``; with ``log=True`` the step is
         a multiplier > 1 (``low, low*step, ...``), as in keras-tuner. Without a
         step, ``SearchSpace.grid(points=...)`` chooses how many grid points.
+        A step may give at most :data:`MAX_GRID_VALUES` values, and the range
+        (``high - low``, or ``high / low`` when log) must be a finite float.
 
     Examples
     --------
@@ -449,6 +575,16 @@ class Float(Dimension):
                 f"{where}: step must be greater than 0, got step={step!r}; "
                 "use a positive step such as 0.1, or step=None for a continuous range."
             )
+        if not math.isfinite(high / low if log else high - low):
+            overflows = "high / low" if log else "high - low"
+            raise ValueError(
+                f"{where}: the range from low={low!r} to high={high!r} is wider than a float "
+                f"holds ({overflows} overflows); give bounds of the scale the hyperparameter "
+                "takes, e.g. low=1e-05, high=1.0 for a learning rate."
+            )
+        if step is not None:
+            stepless = f"Float({self.name!r}, {low!r}, {high!r}{', log=True' if log else ''})"
+            _check_step_count(where, step_count(low, high, step, log), step, stepless)
         for field, value in (("low", low), ("high", high), ("log", log), ("step", step)):
             object.__setattr__(self, field, value)
 
@@ -477,18 +613,17 @@ class Float(Dimension):
         elif points is None:
             raise self._no_points_error()
         else:
-            points = check_number(f"grid points for {self.name!r}", "points", points, integer=True)
-            if points < 1:
-                raise ValueError(
-                    f"grid points for {self.name!r} must be at least 1, got {points}; "
-                    "use e.g. points=5."
-                )
+            points = _check_points(self.name, points)
             spacing = np.geomspace if self.log else np.linspace
             values = spacing(self.low, self.high, points).tolist()
         return [_round(v) for v in values]
 
     def grid_size(self, points: int | None = None) -> int:
-        return len(self.grid(points))
+        if self.step is not None:
+            return step_count(self.low, self.high, self.step, self.log)
+        if points is None:
+            raise self._no_points_error()
+        return _check_points(self.name, points)
 
     def distribution(self) -> Any:
         if self.step is not None or self.low == self.high:
@@ -522,6 +657,27 @@ class Float(Dimension):
             low = min(max(_round(inv(a)), self.low), best)
             high = max(min(_round(inv(b)), self.high), best)
         return Float(self.name, low, high, log=self.log, step=self.step)
+
+
+_PLAIN = (int, str, bool, type(None))  # exactly these types are valid choices as they are
+
+
+def _choice_keys(values: list) -> set:
+    """The distinct choices: 1 and 1.0 are one choice, True and 1 are two (as keras-tuner
+    declares them). A plain set when no bool could be taken for a 1 or a 0."""
+    if not any(type(v) is bool for v in values):
+        return set(values)
+    return {(type(v) is bool, v) for v in values}
+
+
+def _first_repeat(keys: list[tuple[bool, Any]]) -> Any:
+    """The first value whose key appeared before (keys are ``(is_bool, value)``)."""
+    seen: set = set()
+    for key in keys:
+        if key in seen:
+            return key[1]
+        seen.add(key)
+    return None
 
 
 def _choice_codes(values: tuple) -> tuple[str, list]:
@@ -589,23 +745,32 @@ class Choice(Dimension):
         if isinstance(values, (set, frozenset)):
             raise TypeError(
                 f"{where}: values must be a list (a set has no order); "
-                f"use a list: Choice({name!r}, {sorted(values, key=repr)!r})"
+                f"use a list: Choice({name!r}, {_SHORT.repr(sorted(values, key=repr))})"
             )
-        values = [_check_scalar(where, f"values[{i}]", v) for i, v in enumerate(values)]
+        # one more than allowed is enough to refuse: range(10**9) is never listed
+        values = list(itertools.islice(values, MAX_GRID_VALUES + 1))
+        if len(values) > MAX_GRID_VALUES:
+            raise ValueError(
+                f"{where}: values has more than {MAX_GRID_VALUES:,} choices, the most a "
+                "dimension may list; for a range of numbers use Int(...) or Float(...), "
+                "which random search samples without listing."
+            )
+        values = [v if type(v) in _PLAIN or (type(v) is float and math.isfinite(v))
+                  else _check_scalar(where, f"values[{i}]", v) for i, v in enumerate(values)]
         if not values:
             raise ValueError(
                 f"{where}: values is empty; list at least one choice, "
                 f"e.g. Choice({name!r}, ['relu', 'tanh'])."
             )
-        seen: list = []
-        for v in values:
-            if any(v == s and isinstance(v, bool) == isinstance(s, bool) for s in seen):
-                unique = [s for i, s in enumerate(values) if s not in values[:i]]
-                raise ValueError(
-                    f"{where}: {v!r} appears more than once; list each choice once: "
-                    f"Choice({name!r}, {unique!r})"
-                )
-            seen.append(v)
+        # 1 and 1.0 are the same choice, True and 1 are not (as keras-tuner declares them)
+        if len(_choice_keys(values)) < len(values):
+            keys = [(type(v) is bool, v) for v in values]
+            kept = [v for _, v in dict.fromkeys(keys)]
+            raise ValueError(
+                f"{where}: {_first_repeat(keys)!r} appears more than once in values "
+                f"({len(keys) - len(kept)} repeats in all); remove the repeats: "
+                f"Choice({name!r}, {_SHORT.repr(kept)})"
+            )
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "values", tuple(values))
 
@@ -716,7 +881,17 @@ class LogUniformInt:
     """
 
     def __init__(self, low: int, high: int, step: int = 1) -> None:
-        self.low, self.high, self.step = int(low), int(high), int(step)
+        where = f"LogUniformInt({_SHORT.repr(low)}, {_SHORT.repr(high)}, step={_SHORT.repr(step)})"
+        low = check_number(where, "low", low, integer=True)
+        high = check_number(where, "high", high, integer=True)
+        step = check_number(where, "step", step, integer=True)
+        if not 1 <= low <= high or step < 1:
+            raise ValueError(
+                f"{where}: needs 1 <= low <= high and step >= 1 (a log scale starts above 0); "
+                "give e.g. LogUniformInt(1, 1000)."
+            )
+        _check_int_bound(where, "high", high)
+        self.low, self.high, self.step = low, high, step
 
     def __repr__(self) -> str:
         step = f", step={self.step}" if self.step != 1 else ""

@@ -55,13 +55,10 @@ def _numbers(values: Iterable[Any]) -> list[float] | None:
 
 
 def _grid_count(dimension: Int | Float) -> float:
-    """How many values a stepped dimension holds (infinity for a stepless Float)."""
-    step = dimension.step
-    if step is None:
+    """How many values a stepped dimension holds (infinity for a stepless Float), counted."""
+    if dimension.step is None:
         return math.inf
-    if dimension.log and step > 1:
-        return math.floor(math.log(dimension.high / dimension.low) / math.log(step) + 1e-9) + 1
-    return math.floor((dimension.high - dimension.low) / step + 1e-9) + 1
+    return dimension.grid_size()
 
 
 def edge_of(dimension: Dimension, value: Any, *, margin: float = 0.05) -> str | None:

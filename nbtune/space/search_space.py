@@ -36,9 +36,67 @@ import numpy as np  # noqa: F401  (the examples use it)
 from nbtune.backend import import_keras_tuner
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import declared_dimensions
-from nbtune.space.dimensions import TYPES, Choice, Dimension, Fixed, Float, Int, check_number  # noqa: F401  (the examples use them)
+from nbtune.space.dimensions import (  # noqa: F401  (the examples use Choice)
+    TYPES,
+    Choice,
+    Dimension,
+    Fixed,
+    Float,
+    Int,
+    check_number,
+)
 from nbtune.space.edges import edges as edges_of
 from nbtune.space.edges import warn_at_edges
+
+
+def _check_mapping(method: str, argument: str, value: Any, example: str) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{method}: {argument} must be a dict of name -> value, got "
+            f"{type(value).__name__} {value!r:.80}; pass e.g. {example}."
+        )
+
+
+def _fixed_value(dim: Dimension, value: Any) -> Any:
+    """A value fixed for an Int or Float dimension is a number (an Int's a whole one)."""
+    if isinstance(dim, (Int, Float)):
+        return check_number(f"with_values({dim.name}=...)", dim.name, value,
+                            integer=isinstance(dim, Int))
+    return dim.to_python(value)
+
+
+#: one dimension as to_dict writes it, for the messages of from_dict and from_json
+_EXAMPLE_DIMENSION = '{"type": "Int", "name": "units", "low": 32, "high": 512, "step": 32, "log": false}'
+_EXAMPLE = f'{{"dimensions": [{_EXAMPLE_DIMENSION}]}}'
+
+
+def _dimension_from_dict(i: int, entry: Any) -> Dimension:
+    """``from_dict``'s ``dimensions[i]``: a dict with a known 'type' and that type's fields."""
+    where = f"SearchSpace.from_dict: dimensions[{i}]"
+    kinds = ", ".join(repr(k) for k in TYPES)
+    if not isinstance(entry, Mapping):
+        raise TypeError(
+            f"{where} is a {type(entry).__name__} ({entry!r:.80}); give a dict with a 'type' "
+            f"(one of {kinds}) and its fields, as in {_EXAMPLE_DIMENSION}"
+        )
+    kwargs = dict(entry)
+    if "type" not in kwargs:
+        raise ValueError(f"{where} has no 'type'; give one of {kinds}, as in {_EXAMPLE_DIMENSION}")
+    kind = kwargs.pop("type")
+    if not isinstance(kind, str) or kind not in TYPES:
+        raise ValueError(f"{where} has the unknown type {kind!r}; use one of {kinds}.")
+    fields = dataclasses.fields(TYPES[kind])
+    names = [f.name for f in fields]
+    extra = sorted(set(kwargs) - set(names), key=str)
+    if extra:
+        raise ValueError(f"{where}: unknown keys {extra} for {kind}; remove them (its keys are {names}).")
+    missing = [f.name for f in fields if f.name not in kwargs and f.default is dataclasses.MISSING]
+    if missing:
+        raise ValueError(f"{where}: {kind} needs {missing}; add them (its keys are {names}).")
+    try:
+        return TYPES[kind](**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{where}: {exc}") from exc
 
 
 def _kt() -> Any:
@@ -79,7 +137,7 @@ class SearchSpace:
     def __init__(self, *dims: Dimension) -> None:
         if not dims:
             raise ValueError(
-                "SearchSpace() needs at least one dimension, e.g. "
+                "SearchSpace() needs at least one dimension: give one, e.g. "
                 "SearchSpace(Int('units', 32, 512, step=32))."
             )
         by_name: dict[str, Dimension] = {}
@@ -173,10 +231,23 @@ class SearchSpace:
         per_dim = self._points_for(points)
         return {dim.name: dim.grid(per_dim[dim.name]) for dim in self._dims}
 
-    def grid_size(self, points: int | Mapping[str, int] | None = None) -> int:
-        """Number of configurations in :meth:`grid` (the product of the lengths)."""
+    def grid_sizes(self, points: int | Mapping[str, int] | None = None) -> dict[str, int]:
+        """How many grid values each dimension has, counted without building the grid.
+
+        Examples
+        --------
+        >>> SearchSpace(Int("units", 1, 10**9), Float("lr", 1e-4, 1e-1, log=True)).grid_sizes(points=3)
+        {'units': 1000000000, 'lr': 3}
+        """
         per_dim = self._points_for(points)
-        return math.prod(dim.grid_size(per_dim[dim.name]) for dim in self._dims)
+        return {dim.name: dim.grid_size(per_dim[dim.name]) for dim in self._dims}
+
+    def grid_size(self, points: int | Mapping[str, int] | None = None) -> int:
+        """Number of configurations in :meth:`grid`: the product of :meth:`grid_sizes`.
+
+        Arithmetic: a space of 10**9 configurations is counted at once.
+        """
+        return math.prod(self.grid_sizes(points).values())
 
     @property
     def size(self) -> int:
@@ -212,6 +283,7 @@ class SearchSpace:
         >>> space.to_python({"units": np.int64(64), "epochs": np.float64(2.0)})
         {'units': 64, 'epochs': 2.0}
         """
+        _check_mapping("to_python", "params", params, "{'units': 64}")
         return {
             k: self._by_name[k].to_python(v) if k in self._by_name else to_python(v)
             for k, v in params.items()
@@ -267,7 +339,12 @@ class SearchSpace:
         >>> space.values_from_hp({"act": "None", "epochs": 3})
         {'act': None, 'epochs': 3}
         """
-        values = hp if isinstance(hp, Mapping) else hp.values
+        values = hp if isinstance(hp, Mapping) else getattr(hp, "values", None)
+        if not isinstance(values, Mapping):
+            raise TypeError(
+                f"values_from_hp: hp must be a keras_tuner.HyperParameters or its .values dict, "
+                f"got {type(hp).__name__}; pass e.g. tuner.get_best_hyperparameters()[0]."
+            )
         return {
             k: self._by_name[k].decode(v) if k in self._by_name else to_python(v)
             for k, v in values.items()
@@ -335,6 +412,13 @@ class SearchSpace:
         >>> space.edges({"units": 512, "lr": 1e-2})
         {'units': 'high'}
         """
+        _check_mapping("edges", "params", params, "result.best_params")
+        margin = check_number("edges(margin=...)", "margin", margin)
+        if not 0 <= margin < 0.5:
+            raise ValueError(
+                f"edges(margin={margin!r}): margin is the outer share of a range that counts as "
+                "its edge, from 0 up to (not including) 0.5; use e.g. margin=0.05."
+            )
         return edges_of(self._dims, params, margin=margin)
 
     def narrow(
@@ -372,6 +456,7 @@ class SearchSpace:
                 f"narrow(fraction={fraction!r}): fraction must be in (0, 1], "
                 "e.g. fraction=0.5 keeps half of each range."
             )
+        _check_mapping("narrow", "best_params", best_params, "result.best_params")
         missing = [n for n in self.names if n not in best_params and not isinstance(self[n], Fixed)]
         if missing:
             raise ValueError(
@@ -404,13 +489,16 @@ class SearchSpace:
         """
         self._check_known("with_values", fixed)
         return SearchSpace(*(
-            Fixed(d.name, d.to_python(fixed[d.name])) if d.name in fixed else d for d in self._dims
+            Fixed(d.name, _fixed_value(d, fixed[d.name])) if d.name in fixed else d
+            for d in self._dims
         ))
 
     def _check_known(self, method: str, names: Any) -> None:
         unknown = [n for n in names if n not in self]
         if unknown:
-            raise KeyError(f"{method}: {unknown} not in the space; its names are {list(self.names)}")
+            raise ValueError(
+                f"{method}: {unknown} not in the space; use its names {list(self.names)}"
+            )
 
     # -- serialisation --------------------------------------------------------
     def to_dict(self) -> dict[str, list[dict]]:
@@ -421,47 +509,69 @@ class SearchSpace:
     def from_dict(cls, d: Mapping[str, Any]) -> SearchSpace:
         """The space described by :meth:`to_dict`'s output (validated).
 
+        Every problem is named with where it is (``dimensions[1]``) and what a
+        space's dict looks like; a value a dimension refuses is refused as it is
+        in Python (``Int('units', low=1, high='many'): high must be ...``).
+
         Examples
         --------
         >>> space = SearchSpace(Int("units", 32, 512, step=32))
         >>> SearchSpace.from_dict(space.to_dict()) == space
         True
+        >>> SearchSpace.from_dict({"dimensions": [{"name": "units", "low": 1, "high": 4}]})
+        Traceback (most recent call last):
+        ...
+        ValueError: SearchSpace.from_dict: dimensions[0] has no 'type'; give one of 'Int', 'Float', 'Choice', 'Fixed', as in {"type": "Int", "name": "units", "low": 32, "high": 512, "step": 32, "log": false}
         """
         if not isinstance(d, Mapping) or not isinstance(d.get("dimensions"), list):
+            got = f"a {type(d).__name__}" if not isinstance(d, Mapping) else (
+                "no 'dimensions' list" if "dimensions" not in d
+                else f"'dimensions' as a {type(d['dimensions']).__name__}")
             raise TypeError(
-                f"SearchSpace.from_dict: expected {{'dimensions': [...]}}, got {d!r}; "
-                "pass the output of space.to_dict()."
+                f"SearchSpace.from_dict: expected a dict with a 'dimensions' list, got {got}; "
+                f"pass the output of space.to_dict(), such as {_EXAMPLE}."
             )
-        dims = []
-        for i, entry in enumerate(d["dimensions"]):
-            where = f"SearchSpace.from_dict: dimensions[{i}]"
-            if not isinstance(entry, Mapping):
-                raise TypeError(f"{where} is {entry!r}; expected a dict with a 'type' key.")
-            kwargs = dict(entry)
-            kind = kwargs.pop("type", None)
-            if kind not in TYPES:
-                raise ValueError(
-                    f"{where} has unknown type {kind!r}; allowed: {', '.join(TYPES)}."
-                )
-            fields = [f.name for f in dataclasses.fields(TYPES[kind])]
-            extra = sorted(set(kwargs) - set(fields))
-            if extra:
-                raise ValueError(f"{where}: unknown keys {extra} for {kind}; allowed: {fields}.")
-            dims.append(TYPES[kind](**kwargs))
-        return cls(*dims)
+        unknown = sorted(set(d) - {"dimensions", "points"}, key=str)
+        if unknown:
+            raise ValueError(
+                f"SearchSpace.from_dict: unknown keys {unknown}; a space's dict has 'dimensions' "
+                f"(and, from the SpaceEditor, 'points'): remove them or rename them."
+            )
+        return cls(*(_dimension_from_dict(i, entry) for i, entry in enumerate(d["dimensions"])))
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string (``kwargs`` go to ``json.dumps``)."""
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_json(cls, s: str) -> SearchSpace:
+    def from_json(cls, s: str | bytes) -> SearchSpace:
         """The space saved by :meth:`to_json`.
+
+        Text that is not JSON is refused naming the line and column of the
+        problem; JSON that is not a space, as :meth:`from_dict` refuses it.
 
         Examples
         --------
         >>> space = SearchSpace(Choice("act", ["relu", None]), Float("lr", 1e-4, 1e-2, log=True))
         >>> SearchSpace.from_json(space.to_json()) == space
         True
+        >>> SearchSpace.from_json('{"dimensions": [}')
+        Traceback (most recent call last):
+        ...
+        ValueError: SearchSpace.from_json: the text is not JSON: expecting value at line 1, column 17 (char 16); give the text space.to_json() wrote, such as {"dimensions": [{"type": "Int", "name": "units", "low": 32, "high": 512, "step": 32, "log": false}]}
         """
-        return cls.from_dict(json.loads(s))
+        if not isinstance(s, (str, bytes, bytearray)):
+            hint = " (for a dict, use SearchSpace.from_dict)" if isinstance(s, Mapping) else ""
+            raise TypeError(
+                f"SearchSpace.from_json: expected the JSON text of a space (a str), got "
+                f"{type(s).__name__}{hint}; give the text space.to_json() wrote."
+            )
+        try:
+            d = json.loads(s)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"SearchSpace.from_json: the text is not JSON: {exc.msg[0].lower()}{exc.msg[1:]} "
+                f"at line {exc.lineno}, column {exc.colno} (char {exc.pos}); give the text "
+                f"space.to_json() wrote, such as {{\"dimensions\": [{_EXAMPLE_DIMENSION}]}}"
+            ) from exc
+        return cls.from_dict(d)

@@ -4,6 +4,8 @@
   :class:`KerasRegressor`, scikit-learn estimators around a build function;
 * :mod:`nbtune.training.routing`: which keyword goes to the build function,
   which to ``fit``;
+* :mod:`nbtune.training.fit_checks`: every fit setting and weight checked
+  before a model is built;
 * :mod:`nbtune.training.callbacks`: :class:`ClearTrainingOutput` and the
   per-epoch log the benchmarks and ``measure_speed`` read;
 * :mod:`nbtune.training.engine`: the speed levers (a model built and traced

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from nbtune.arguments import check_flag
 from nbtune.backend import import_keras
 from nbtune.display import in_notebook
 
@@ -50,7 +51,7 @@ class ClearTrainingOutput(keras.callbacks.Callback):
 
     def __init__(self, wait: bool = True):
         super().__init__()
-        self.wait = wait
+        self.wait = check_flag("wait", wait)
         self.cleared = 0
 
     def on_train_end(self, logs=None):

@@ -23,7 +23,7 @@ build function that takes ``X`` and ``y``.
 Importing this module does not import TensorFlow or Keras; they are imported
 on the first ``fit``.
 
-Why one module of about 950 lines: the two estimators share one base class
+Why one module of about 1000 lines: the two estimators share one base class
 whose private hooks (``_fit_data``, ``_encode_validation_y``,
 ``_check_output_units``...) each subclass overrides; split over modules, every
 hook would become a private name reached across them. No method is over 60
@@ -49,11 +49,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nbtune.arguments import check_whole
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import as_kwargs_build_fn, hypermodel_fit, is_hp_build_fn
-from nbtune.training import compat, engine, routing
+from nbtune.training import compat, engine, fit_checks, routing
 from nbtune.training.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
 # Predictions are computed in blocks of this many rows, the last block padded with
@@ -141,16 +140,6 @@ def _steps_in_fit(rows: int, settings: dict[str, Any]) -> int | None:
     if not isinstance(epochs, numbers.Integral) or not isinstance(batch_size, numbers.Integral):
         return None
     return int(epochs) * math.ceil(rows * (1 - split) / max(int(batch_size), 1))
-
-
-def _check_counts(fit_kwargs: dict[str, Any]) -> None:
-    """``epochs`` and ``batch_size`` are whole numbers >= 1 (``batch_size`` may be None)."""
-    for name in ("epochs", "batch_size"):
-        value = fit_kwargs.get(name)
-        if name == "batch_size" and value is None:
-            continue
-        check_whole(name, value, hint=f" (with {name}={value!r} the model would "
-                                      f"{'train nothing' if name == 'epochs' else 'not train'})")
 
 
 class _KerasEstimator(BaseEstimator):
@@ -279,11 +268,24 @@ class _KerasEstimator(BaseEstimator):
         settings = {name: getattr(self, name) for name in _SIGNATURE_FIT_PARAMS}
         settings.update({k: v for k, v in self._build_params.items() if k in FIT_PARAMS})
         settings.update(call_kwargs)
-        callbacks = settings.get("callbacks") or []
-        if not isinstance(callbacks, (list, tuple)):
-            callbacks = [callbacks]  # a single callback
-        settings["callbacks"] = list(callbacks)
         return {k: to_python(v) for k, v in settings.items()}
+
+    def _checked_settings(self, call_kwargs: dict[str, Any], X: np.ndarray) -> dict[str, Any]:
+        """``Model.fit`` arguments for training on X, every one checked before a model is
+        built (:mod:`nbtune.training.fit_checks`); weights and validation data made arrays."""
+        settings = self._fit_settings(call_kwargs)
+        fit_checks.check_fit_settings(settings, rows=len(X))
+        fit_checks.check_seed(self.random_state)
+        settings["callbacks"] = fit_checks.check_callbacks(settings.get("callbacks"))
+        if settings.get("sample_weight") is not None:
+            settings["sample_weight"] = fit_checks.check_sample_weight(settings["sample_weight"],
+                                                                       len(X))
+        if settings.get("validation_data") is not None:
+            X_val, y_val, *weights = fit_checks.check_validation_data(settings["validation_data"], X)
+            settings["validation_data"] = (X_val, self._encode_validation_y(y_val), *weights)
+        if settings.get("class_weight") is not None:
+            settings["class_weight"] = self._encode_class_weight(settings["class_weight"])
+        return settings
 
     # ---------------------------------------------------------------- fitting
     def initialize(self, X: Any, y: Any) -> _KerasEstimator:
@@ -302,8 +304,8 @@ class _KerasEstimator(BaseEstimator):
         >>> reg.model_.count_params(), reg.history_
         (4, {})
         """
-        X, _, meta = self._fit_data(X, y, learn=True)
-        self._build(X, meta, self._fit_settings({})["callbacks"])
+        X, _, meta, settings = self._checked_fit(X, y, {}, learn=True)
+        self._build(X, meta, settings["callbacks"])
         return self
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None, **fit_kwargs: Any) -> _KerasEstimator:
@@ -311,12 +313,19 @@ class _KerasEstimator(BaseEstimator):
 
         An estimator not fitted yet is initialized first (as scikeras's); a
         classifier's ``classes`` (scikit-learn's ``partial_fit`` argument) then
-        gives every label, when this y lacks some. Weights and optimizer state carry on from the last fit, the epochs are
-        numbered on from it (callbacks see ``initial_epoch``) and ``history_``
-        grows. ``epochs`` (default 1, as scikeras's ``partial_fit``) is how many
-        epochs *more*. With ``random_state``, the fit is seeded with
-        ``random_state + epochs already trained``, so the same steps give the
-        same weights whatever ran in between.
+        gives every label, when this y lacks some. Weights and optimizer state
+        carry on from the last fit, the epochs are numbered on from it
+        (callbacks see ``initial_epoch``) and ``history_`` grows. ``epochs``
+        (default 1, as scikeras's ``partial_fit``) is how many epochs *more*.
+        With ``random_state``, the fit is seeded with ``random_state + epochs
+        already trained``, so the same steps give the same weights whatever ran
+        in between.
+
+        Fit settings (``epochs``, ``batch_size``, ``callbacks``, ``class_weight``...)
+        may change between calls. What the model was built from may not: after
+        ``set_params`` of a build-function argument (``units``, also
+        ``learning_rate``, which the build function compiles in) or of ``model``,
+        ``partial_fit`` refuses, naming it; call ``fit`` to build a new model.
 
         Examples
         --------
@@ -329,18 +338,72 @@ class _KerasEstimator(BaseEstimator):
         >>> len(reg.history_["loss"])
         5
         """
-        if not hasattr(self, "model_"):
-            X_checked, _, meta = self._fit_data(X, y, learn=True, classes=classes)
-            self._build(X_checked, meta, self._fit_settings({})["callbacks"])
-        X, y, _ = self._fit_data(X, y, learn=False)
-        return self._train(X, y, {"epochs": 1, **fit_kwargs})
+        fitted = hasattr(self, "model_")
+        if fitted and classes is not None:
+            self._check_same_classes(classes)
+        X, y, meta, settings = self._checked_fit(X, y, {"epochs": 1, **fit_kwargs},
+                                                 learn=not fitted, classes=classes)
+        if fitted:
+            self._check_unchanged_build(meta)
+        else:
+            self._build(X, meta, settings["callbacks"])
+        return self._train(X, y, settings)
 
-    def _fit(self, X: np.ndarray, y: np.ndarray, meta: dict[str, Any],
-             call_kwargs: dict[str, Any]) -> _KerasEstimator:
-        settings = self._fit_settings(call_kwargs)
+    def _check_same_classes(self, classes: Any) -> None:
+        """``classes`` of a later ``partial_fit`` call are those the model was built for."""
+        given = np.unique(np.asarray(classes)).tolist() if np.ndim(classes) == 1 else classes
+        if given != np.asarray(self.classes_).tolist():
+            raise ValueError(
+                f"classes={classes!r} differs from the classes the model was built for "
+                f"({np.asarray(self.classes_).tolist()}): a built model keeps its output units. "
+                "Leave classes out after the first partial_fit, or call fit to build a new model"
+            )
+
+    def _check_unchanged_build(self, meta: dict[str, Any]) -> None:
+        """Refuse to train on a model whose build arguments were changed since it was built."""
+        built = self.__dict__.get("_built_with")
+        if built is None:  # adopted: a model trained elsewhere
+            return
+        origin, old = built
+        if self._origin() is not origin:
+            changed = {"model": (origin, self._origin())}
+        else:
+            fn = self._build_function(self.model, self.build_fn)
+            new = {k: v for k, v in self._build_kwargs(fn, meta).items() if k not in _DATA_ARGS}
+            # an argument left out is the build function's default: compare the values it used
+            defaults = {name: p.default for name, p in inspect.signature(fn).parameters.items()
+                        if p.default is not p.empty}
+            old, new = {**defaults, **old}, {**defaults, **new}
+            changed = {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new))
+                       if repr(old.get(k)) != repr(new.get(k))}
+        if changed:
+            raise ValueError(fit_checks.changed_build_message(changed))
+
+    def _origin(self) -> Any:
+        """What the model is built from: ``model``, ``build_fn``, or this class's ``__call__``."""
+        return self.model if self.model is not None else (self.build_fn or type(self))
+
+    def _checked_fit(self, X: Any, y: Any, call_kwargs: dict[str, Any], *, learn: bool,
+                     classes: Any = None) -> tuple[np.ndarray, np.ndarray, dict, dict]:
+        """X, y, the build function's data arguments and the fit settings, all checked.
+
+        A refusal leaves the estimator as it was: a fitted model is not lost to a typo.
+        """
+        before = dict(self.__dict__)
+        try:
+            fit_checks.check_same_rows(X, y)
+            X, y, meta = self._fit_data(X, y, learn=learn, classes=classes)
+            return X, y, meta, self._checked_settings(call_kwargs, X)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit(self, X: Any, y: Any, call_kwargs: dict[str, Any]) -> _KerasEstimator:
+        X, y, meta, settings = self._checked_fit(X, y, call_kwargs, learn=True)
         self._build(X, meta, settings["callbacks"], steps_in_fit=_steps_in_fit(len(X), settings))
         try:
-            return self._train(X, y, call_kwargs)
+            return self._train(X, y, settings)
         except BaseException:
             self.__dict__.pop("model_", None)  # a failed fit must not look fitted
             raise
@@ -358,13 +421,14 @@ class _KerasEstimator(BaseEstimator):
         steps = engine.steps_per_execution(callbacks)
         self.model_ = self._model_for_fit(fn, kwargs, X, self._seed(), steps, steps_in_fit)
         self.history_ = {}
+        # what partial_fit checks is unchanged (the data arrays may change)
+        self._built_with = (self._origin(), {k: v for k, v in kwargs.items() if k not in _DATA_ARGS})
 
-    def _train(self, X: np.ndarray, y: np.ndarray, call_kwargs: dict[str, Any]) -> _KerasEstimator:
-        """Train ``model_`` on from the epochs it has (none after a build)."""
+    def _train(self, X: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> _KerasEstimator:
+        """Train ``model_`` on from the epochs it has (none after a build), with checked settings."""
         keras = _keras()
         model = self.model_
-        fit_kwargs = self._fit_settings(call_kwargs)
-        _check_counts(fit_kwargs)
+        fit_kwargs = dict(settings)
         callbacks = fit_kwargs.pop("callbacks")
         done = len(self.history_.get("loss", ()))
         if done:  # partial_fit: `epochs` more, numbered on from the last
@@ -373,12 +437,12 @@ class _KerasEstimator(BaseEstimator):
         seed = self._seed()
         if seed is not None:
             # the same random state for batches and dropout whether the model is new or reused
-            keras.utils.set_random_seed(seed + done)
+            seed = (seed + done) % (fit_checks.MAX_SEED + 1)
+            keras.utils.set_random_seed(seed)
         n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
         fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
-        with engine.tracking_gradients(model), engine.quiet_retracing(), \
-                compat.keras_seeds(None if seed is None else seed + done):
+        with engine.tracking_gradients(model), engine.quiet_retracing(), compat.keras_seeds(seed):
             history = model.fit(X, self.encode_targets(y, model, n_units), **fit_kwargs)
         history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_finite_loss(history, fit_kwargs.get("epochs"), first=done + 1)
@@ -396,25 +460,22 @@ class _KerasEstimator(BaseEstimator):
         takes_data = any(name in kwargs for name in _DATA_ARGS)  # built from the data itself
         if pool is None or seed is None or takes_data:  # a model for this one fit
             return build(engine.steps_for_one_fit(steps, steps_in_fit))
-        origin = self.model if self.model is not None else (self.build_fn or type(self))
-        key = (type(self), origin, seed, steps, X.shape[1:],
+        key = (type(self), self._origin(), seed, steps, X.shape[1:],
                tuple(sorted((k, type(v), repr(v)) for k, v in kwargs.items())))
         return pool.fetch(key, build)
 
     def _encode_fit_data(self, fit_kwargs: dict, model: Any, n_units: int) -> dict:
-        """``validation_data`` and ``class_weight`` in the form the model trains on."""
-        validation = fit_kwargs.get("validation_data")
-        if isinstance(validation, (tuple, list)) and len(validation) in (2, 3):
-            X_val, y_val, *rest = validation
-            X_val = np.asarray(X_val, dtype=np.float32)
-            y_val = self.encode_targets(self._encode_validation_y(y_val), model, n_units)
-            fit_kwargs["validation_data"] = (X_val, y_val, *rest)
-        if fit_kwargs.get("class_weight") is not None:
-            fit_kwargs["class_weight"] = self._encode_class_weight(fit_kwargs["class_weight"])
+        """Checked ``validation_data`` with its targets in the form the model's loss takes."""
+        if fit_kwargs.get("validation_data") is not None:
+            X_val, y_val, *rest = fit_kwargs["validation_data"]
+            fit_kwargs["validation_data"] = (X_val, self.encode_targets(y_val, model, n_units), *rest)
         return fit_kwargs
 
     def _encode_class_weight(self, class_weight: Any) -> Any:
-        return class_weight
+        raise ValueError(
+            f"class_weight={class_weight!r}: a {type(self).__name__} has no classes to weight; "
+            "weight rows instead: fit(X, y, sample_weight=...), one weight per row"
+        )
 
     def _check_finite_loss(self, history: dict, epochs: Any, first: int = 1) -> None:
         for epoch, loss in enumerate(history.get("loss", []), start=first):
@@ -520,6 +581,7 @@ class _KerasEstimator(BaseEstimator):
     def _forward(self, X: Any, predict_kwargs: dict, method: str) -> np.ndarray:
         """Model outputs for X as a float64 array of shape (n_samples, n_units)."""
         _check_call_kwargs(predict_kwargs, PREDICT_KWARGS, method)
+        fit_checks.check_predict_kwargs(predict_kwargs)
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float32, accept_sparse=False,
                           allow_nd=True)
@@ -648,7 +710,7 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         -------
         self : KerasClassifier
         """
-        return self._fit(*self._fit_data(X, y, learn=True), fit_kwargs)
+        return self._fit(X, y, fit_kwargs)
 
     def _fit_data(self, X: Any, y: Any, *, learn: bool,
                   classes: Any = None) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -672,9 +734,8 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
             return y.argmax(axis=1)
         y = _labels_1d(y)
         check_classification_targets(y)
-        encoder = LabelEncoder().fit(y if classes is None else np.asarray(classes))
-        self.classes_ = encoder.classes_
-        y_encoded = encoder.transform(y) if classes is None else self._class_indices(y, "y")
+        encoder = LabelEncoder().fit(y if classes is None else fit_checks.check_classes(classes, y))
+        y_encoded = encoder.transform(y)
         if len(encoder.classes_) < 2:
             raise ValueError(
                 f"y has only one class ({encoder.classes_[0]!r}); a classifier needs at "
@@ -700,11 +761,8 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         return self._class_indices(y_val, "validation_data")
 
     def _encode_class_weight(self, class_weight: Any) -> dict[int, float]:
-        if not isinstance(class_weight, dict):
-            raise TypeError(
-                f"class_weight={class_weight!r} is not a dict; give one weight per class, "
-                f"e.g. {{{self.classes_[0]!r}: 1.0, {self.classes_[-1]!r}: 2.0}}."
-            )
+        first, last = to_python(self.classes_[0]), to_python(self.classes_[-1])
+        class_weight = fit_checks.check_class_weight(class_weight, f"{{{first!r}: 1.0, {last!r}: 2.0}}")
         indices = self._class_indices(np.array(list(class_weight)), "class_weight")
         return {int(i): float(w) for i, w in zip(indices, class_weight.values())}
 
@@ -784,8 +842,11 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         ``kwargs`` (``batch_size``, ``verbose``) are accepted as the old wrapper
         accepted them; they do not change the result.
         """
+        fit_checks.check_same_rows(X, y)
         y = np.asarray(y)
         y = self.classes_[y.argmax(axis=1)] if is_one_hot(y) else _labels_1d(y)
+        if sample_weight is not None:
+            sample_weight = fit_checks.check_sample_weight(sample_weight, len(y))
         return float(accuracy_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))
 
 
@@ -882,7 +943,7 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         -------
         self : KerasRegressor
         """
-        return self._fit(*self._fit_data(X, y, learn=True), fit_kwargs)
+        return self._fit(X, y, fit_kwargs)
 
     def _fit_data(self, X: Any, y: Any, *, learn: bool,
                   classes: Any = None) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -912,7 +973,18 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         return X, y, meta
 
     def _encode_validation_y(self, y_val: Any) -> np.ndarray:
-        return np.asarray(y_val, dtype=np.float32).reshape(-1, self.n_outputs_)
+        try:
+            y_val = np.asarray(y_val, dtype=np.float32)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"validation_data's y must be numbers, like y ({exc})") from None
+        columns = 1 if y_val.ndim == 1 else int(np.prod(y_val.shape[1:]))
+        if columns != self.n_outputs_ or not np.isfinite(y_val).all():
+            raise ValueError(
+                f"validation_data's y has {columns} column(s) and "
+                f"{int((~np.isfinite(y_val)).sum())} NaN or infinite values; give finite "
+                f"values in {self.n_outputs_} column(s), like y"
+            )
+        return y_val.reshape(-1, self.n_outputs_)
 
     def _check_output_units(self, n_units: int) -> None:
         if n_units != self.n_outputs_:
@@ -961,4 +1033,7 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         error use ``scoring="neg_mean_squared_error"`` in a search, or
         ``sklearn.metrics.mean_squared_error(y, reg.predict(X))``.
         """
+        fit_checks.check_same_rows(X, y)
+        if sample_weight is not None:
+            sample_weight = fit_checks.check_sample_weight(sample_weight, len(y))
         return float(r2_score(y, self.predict(X, **kwargs), sample_weight=sample_weight))

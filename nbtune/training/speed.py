@@ -9,11 +9,12 @@ Examples
 >>> measure_speed(print, [[0.0]], [0], epochs=(3, 1))
 Traceback (most recent call last):
 ...
-ValueError: measure_speed: epochs=(3, 1); give two whole numbers, the first smaller, e.g. epochs=(1, 3)
+ValueError: measure_speed: epochs=(3, 1) is not allowed; give two whole numbers >= 1, the first smaller, e.g. epochs=(1, 3)
 """
 
 from __future__ import annotations
 
+import numbers
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
+from nbtune.arguments import check_whole
+from nbtune.space.build_fns import check_build_fn
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
 
 
@@ -68,11 +71,15 @@ def measure_speed(
     ``overhead, per_epoch = measure_speed(create_model, *cancer.train)``, then
     ``SpaceEditor(space, fit_overhead=overhead, seconds_per_epoch=per_epoch)``.
     """
-    short, long_ = epochs
-    if not (isinstance(short, int) and isinstance(long_, int) and 1 <= short < long_):
+    check_build_fn(build_fn, argument="build_fn")
+    check_whole("batch_size", batch_size, hint=" (the rows per training step), e.g. batch_size=32")
+    pair = isinstance(epochs, (tuple, list)) and len(epochs) == 2
+    short, long_ = epochs if pair else (None, None)
+    whole = all(isinstance(e, numbers.Integral) and not isinstance(e, bool) for e in (short, long_))
+    if not (pair and whole and 1 <= short < long_):
         raise ValueError(
-            f"measure_speed: epochs={epochs!r}; give two whole numbers, the first "
-            "smaller, e.g. epochs=(1, 3)"
+            f"measure_speed: epochs={epochs!r} is not allowed; give two whole numbers >= 1, "
+            "the first smaller, e.g. epochs=(1, 3)"
         )
     from nbtune.training.callbacks import (
         EpochLog,  # deferred: imports Keras, once, outside the timed fits

@@ -14,7 +14,7 @@ without a browser: set a control's ``.value`` or call a button's ``.click()``.
 Importing this module is cheap: TensorFlow and Keras are imported only by
 :func:`nbtune.training.speed.measure_speed`.
 
-Why one module of about 710 lines: one widget, :class:`SpaceEditor`, with the
+Why one module of about 820 lines: one widget, :class:`SpaceEditor`, with the
 row function of each dimension type beside it; the shared look is in
 :mod:`nbtune.ui.style` and the cost arithmetic in :mod:`nbtune.search.cost`.
 
@@ -42,10 +42,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from nbtune.arguments import check_whole
 from nbtune.formatting import format_seconds, format_value
-from nbtune.search.cost import grid_cost
+from nbtune.search.cost import check_seconds, grid_cost
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
 from nbtune.space.build_fns import is_hp_build_fn
+from nbtune.space.dimensions import MAX_INT
 from nbtune.training.speed import measure_speed
 from nbtune.ui.style import styled
 
@@ -53,6 +55,11 @@ from nbtune.ui.style import styled
 # wide enough for "learning_rate", so the sliders line up; a longer name widens its row.
 _NAME_WIDTH = "7.5em"
 _SLIDER = {"width": "16em", "flex": "0 1 16em", "min_width": "8em"}
+
+# What the editor's boxes hold: a value given outside them is refused, not cut to fit.
+_MAX_FOLDS = 50
+_MAX_EPOCHS = 10_000
+_MAX_POINTS = 100
 
 
 # ----------------------------------------------------------------- formatting
@@ -132,9 +139,21 @@ def _checked(name: str, make: Callable[[], Dimension]) -> Dimension:
         raise _problem(name, str(exc)) from None
 
 
+def _check_bounded(argument: str, value: Any, minimum: int, maximum: int, what: str) -> int:
+    """A whole number the editor shows in a box from ``minimum`` to ``maximum``."""
+    value = check_whole(argument, value, minimum=minimum, what=what, hint=f" and <= {maximum:,}")
+    if value > maximum:
+        raise ValueError(f"{argument}={value:,} is not allowed: give {what} from {minimum} "
+                         f"to {maximum:,}, what the editor's box holds")
+    return value
+
+
 def _points_box(points: int) -> widgets.BoundedIntText:
+    points = _check_bounded("points", points, 1, _MAX_POINTS,
+                            "the grid points of a Float without a step, a whole number")
     return widgets.BoundedIntText(
-        value=points, min=0, max=100, description="points", layout=widgets.Layout(width="auto"),
+        value=points, min=0, max=_MAX_POINTS, description="points",
+        layout=widgets.Layout(width="auto"),
     )
 
 
@@ -163,8 +182,8 @@ def dimension_row(dim: Dimension, *, points: int = 5) -> DimensionRow:
     Int('units', 32, 480, step=64)
     """
     raise TypeError(
-        f"dimension_row: no control for {type(dim).__name__} ({dim!r}); "
-        "expected Int, Float, Choice or Fixed."
+        f"dimension_row: no control for {type(dim).__name__} ({dim!r:.80}); "
+        "pass an Int, Float, Choice or Fixed, e.g. dimension_row(Int('units', 32, 512))."
     )
 
 
@@ -217,8 +236,8 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
     span = (slider.min, slider.max)
     _on_lattice(slider, span, linear_step)
     log_multiplier = dim.log and dim.step > 1
-    step = widgets.BoundedIntText(
-        value=dim.step, min=1, max=10**9, description="x" if log_multiplier else "step",
+    step = widgets.BoundedIntText(  # any step an Int takes (a larger one would be cut)
+        value=dim.step, min=1, max=MAX_INT, description="x" if log_multiplier else "step",
         layout=widgets.Layout(width="auto"),
     )
     parts: list = [slider, _range_readout(slider), step]
@@ -265,8 +284,8 @@ def _float_row(dim: Float, *, points: int = 5) -> DimensionRow:
     parts: list = [slider, _range_readout(slider)]
     step = points_box = None
     if dim.step is not None:
-        step = widgets.BoundedFloatText(
-            value=dim.step, min=0.0, max=1e12, description="x" if dim.log else "step",
+        step = widgets.BoundedFloatText(  # the step given stays whatever its size
+            value=dim.step, min=0.0, max=max(1e12, dim.step), description="x" if dim.log else "step",
             layout=widgets.Layout(width="auto"),
         )
         parts.append(step)
@@ -358,23 +377,25 @@ def _fixed_row(dim: Fixed, *, points: int = 5) -> DimensionRow:
 
 # ----------------------------------------------------------------- the editor
 
-def _checked_editor_space(space: Any, seconds_per_epoch: Any, fit_overhead: Any) -> SearchSpace:
-    """The editor's space (a ``build(hp)`` read into one), after checking its arguments."""
+def _checked_editor_space(space: Any) -> SearchSpace:
+    """The editor's space (a ``build(hp)`` read into one)."""
     if not isinstance(space, SearchSpace) and is_hp_build_fn(space):
         space = SearchSpace.from_build_fn(space)
     if not isinstance(space, SearchSpace):
         raise TypeError(
             f"SpaceEditor: space must be an nbtune.SearchSpace or a keras-tuner style "
-            f"build(hp) function, got {type(space).__name__}; e.g. "
+            f"build(hp) function, got {type(space).__name__}; pass e.g. "
             "SpaceEditor(SearchSpace(Int('units', 32, 512, step=32)))"
         )
-    for arg, value in (("seconds_per_epoch", seconds_per_epoch), ("fit_overhead", fit_overhead)):
-        if value is not None and not (isinstance(value, (int, float)) and value >= 0):
-            raise ValueError(
-                f"SpaceEditor: {arg}={value!r}; give seconds as a number >= 0 "
-                "(see measure_speed) or leave it out"
-            )
     return space
+
+
+def _check_minutes(value: Any) -> float:
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value <= 0):
+        raise ValueError(f"max_minutes={value!r} is not allowed: give the most minutes a grid "
+                         "search may take in class, a number > 0, e.g. max_minutes=5")
+    return float(value)
 
 
 class SpaceEditor(widgets.VBox):
@@ -394,9 +415,9 @@ class SpaceEditor(widgets.VBox):
         The space to start from (a ``build(hp)`` function is read with
         :meth:`SearchSpace.from_build_fn`).  Reset goes back to it.
     cv : int, default 3
-        Folds of the grid search (a control).
+        Folds of the grid search (a control, 2 to 50).
     epochs : int, default 10
-        Epochs per fit (a control; ignored when the space has ``epochs``).
+        Epochs per fit (a control, 1 to 10,000; ignored when the space has ``epochs``).
     seconds_per_epoch, fit_overhead : float, optional
         Speed of one fit, e.g. from :func:`measure_speed` or :meth:`measure`.
         Without them the summary shows epochs but no time.
@@ -405,12 +426,19 @@ class SpaceEditor(widgets.VBox):
     max_minutes : float, default 5
         An estimated time above this shows the too-large warning.
     points : int, default 5
-        Starting grid points of Floats without a step.
+        Starting grid points of Floats without a step (1 to 100).
     presentation : bool, default False
         Larger fonts, for a projector.
 
+    Every argument is checked when the editor is made: a value outside what its
+    box holds is refused, not cut to fit. The sizes and the cost are arithmetic
+    (:func:`grid_cost`): a space of 10**9 configurations is summarised at once,
+    with its too-large warning.
+
     Attributes
     ----------
+    seconds_per_epoch, fit_overhead, max_grid, max_minutes
+        As the parameters; setting one checks it and updates the summary.
     rows : dict of str -> DimensionRow
         The row of each dimension (``rows["units"].slider``, ``.step``,
         ``rows["learning_rate"].buttons``, ...).
@@ -452,9 +480,17 @@ class SpaceEditor(widgets.VBox):
         points: int = 5,
         presentation: bool = False,
     ) -> None:
-        space = _checked_editor_space(space, seconds_per_epoch, fit_overhead)
+        space = _checked_editor_space(space)
+        if not isinstance(presentation, bool):
+            raise TypeError(f"presentation={presentation!r} is not allowed: give True (larger "
+                            "fonts, for a projector) or False")
+        cv = _check_bounded("cv", cv, 2, _MAX_FOLDS, "the folds, a whole number")
+        epochs = _check_bounded("epochs", epochs, 1, _MAX_EPOCHS, "the epochs per fit, a whole number")
+        _check_bounded("points", points, 1, _MAX_POINTS,
+                       "the grid points of a Float without a step, a whole number")
         super().__init__()
         self.original = space
+        # checked by their properties; the summary is shown once the rows exist
         self.seconds_per_epoch = seconds_per_epoch
         self.fit_overhead = fit_overhead
         self.max_grid = max_grid
@@ -533,6 +569,52 @@ class SpaceEditor(widgets.VBox):
 
     def _on_change(self, change: dict) -> None:
         self._refresh()
+
+    # -- settings a student may change (each is checked, and the summary follows) -----
+    @property
+    def seconds_per_epoch(self) -> float | None:
+        """Seconds one epoch takes (e.g. from :meth:`measure`); None: no time estimate."""
+        return self._seconds_per_epoch
+
+    @seconds_per_epoch.setter
+    def seconds_per_epoch(self, value: float | None) -> None:
+        self._seconds_per_epoch = check_seconds("seconds_per_epoch", value)
+        self._refresh_if_shown()
+
+    @property
+    def fit_overhead(self) -> float | None:
+        """Fixed seconds of one configuration (e.g. from :meth:`measure`); None: no estimate."""
+        return self._fit_overhead
+
+    @fit_overhead.setter
+    def fit_overhead(self, value: float | None) -> None:
+        self._fit_overhead = check_seconds("fit_overhead", value)
+        self._refresh_if_shown()
+
+    @property
+    def max_grid(self) -> int:
+        """More configurations than this shows the too-large warning."""
+        return self._max_grid
+
+    @max_grid.setter
+    def max_grid(self, value: int) -> None:
+        self._max_grid = check_whole("max_grid", value, hint=", e.g. max_grid=100",
+                                     what="the most grid configurations for a class, a whole number")
+        self._refresh_if_shown()
+
+    @property
+    def max_minutes(self) -> float:
+        """An estimated time above this many minutes shows the too-long warning."""
+        return self._max_minutes
+
+    @max_minutes.setter
+    def max_minutes(self, value: float) -> None:
+        self._max_minutes = _check_minutes(value)
+        self._refresh_if_shown()
+
+    def _refresh_if_shown(self) -> None:
+        if "rows" in self.__dict__:  # not while __init__ sets the first values
+            self._refresh()
 
     # -- reading the edits -----------------------------------------------------
     def _problems_and_space(self) -> tuple[dict[str, str], SearchSpace | None]:
@@ -665,7 +747,6 @@ class SpaceEditor(widgets.VBox):
         Returns ``(fit_overhead, seconds_per_epoch)``.
         """
         self.fit_overhead, self.seconds_per_epoch = measure_speed(build_fn, X, y, **kwargs)
-        self._refresh()
         return self.fit_overhead, self.seconds_per_epoch
 
     def to_json(self, **kwargs: Any) -> str:
@@ -682,25 +763,45 @@ class SpaceEditor(widgets.VBox):
     def load_json(self, s: str) -> SearchSpace:
         """Edit the space described by ``s`` (from :meth:`to_json` or ``SearchSpace.to_json``).
 
-        Raises ValueError for text that is not such JSON; the editor is left unchanged then.
+        Raises ValueError for text that is not such JSON (naming the line and
+        column of the problem, or what the space's dict lacks); the editor is left
+        unchanged then.
         """
+        if not isinstance(s, (str, bytes, bytearray)):
+            raise TypeError(f"load_json: expected the JSON text of a space (a str), got "
+                            f"{type(s).__name__}; use the text to_json() wrote")
         try:
             d = json.loads(s)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"load_json: the text is not JSON ({exc}); paste the output of to_json()") from None
+            raise ValueError(
+                f"load_json: the text is not JSON: {exc.msg} at line {exc.lineno}, column "
+                f"{exc.colno}; use the text to_json() or SearchSpace.to_json() wrote"
+            ) from None
         try:
             space = SearchSpace.from_dict(d)
-        except (TypeError, ValueError, AttributeError) as exc:
+        except (TypeError, ValueError) as exc:
             raise ValueError(f"load_json: {exc}") from None
         points = d.get("points") or {}
-        if not isinstance(points, dict):
-            raise ValueError(f"load_json: 'points' must map names to numbers, got {points!r}")
-        bad = {k: v for k, v in points.items()
-               if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 100}
-        if bad:
-            raise ValueError(f"load_json: 'points' must be whole numbers from 1 to 100, got {bad}")
+        self._check_json_points(space, points)
         self._set_rows(space, points)
         return space
+
+    @staticmethod
+    def _check_json_points(space: SearchSpace, points: Any) -> None:
+        """The JSON's "points": grid points (1 to 100) of the space's Floats without a step."""
+        stepless = [d.name for d in space if isinstance(d, Float) and d.step is None]
+        if not isinstance(points, dict):
+            raise ValueError(f"load_json: 'points' must map names to numbers, got {points!r:.80}; "
+                             f"give e.g. {{{', '.join(f'{n!r}: 5' for n in stepless)}}}")
+        unknown = [name for name in points if name not in stepless]
+        if unknown:
+            raise ValueError(f"load_json: 'points' names {unknown}, which are not Floats without "
+                             f"a step in the space (those are {stepless}); remove them")
+        bad = {k: v for k, v in points.items()
+               if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= _MAX_POINTS}
+        if bad:
+            raise ValueError(f"load_json: 'points' must be whole numbers from 1 to {_MAX_POINTS}, "
+                             f"got {bad}; give e.g. 5")
 
     def _export_clicked(self) -> None:
         try:

@@ -95,6 +95,7 @@ class SearchRunner:
         self.tally = SearchProgress(enabled=False)
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._ended = threading.Event()  # set when a search's thread has done all it does
         self._thread: threading.Thread | None = None
 
     @property
@@ -113,6 +114,7 @@ class SearchRunner:
             return False
         self.error = None
         self._stop.clear()
+        self._ended.clear()
         with self._lock:  # a new run starts from zero, before its thread does
             self.records = []
         self._thread = threading.Thread(target=self._work, args=(call, on_finish), daemon=True,
@@ -134,20 +136,30 @@ class SearchRunner:
                 self.results.append(result)
             if on_finish is not None:
                 on_finish(result)
+            self._ended.set()
 
     def wait(self, timeout: float | None = None) -> SearchResult | None:
         """Wait for the search to end; its result (None if it failed before any trial).
 
-        Raises TimeoutError if it still runs after ``timeout`` seconds.
+        Raises TimeoutError if it still runs after ``timeout`` seconds. Ctrl-C
+        while waiting (the notebook's stop button) does what :meth:`stop` does,
+        then waits for the current trial: the result keeps every finished trial
+        (``complete=False``). A second Ctrl-C gives up waiting for that trial.
         """
         thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-            if thread.is_alive():
-                raise TimeoutError(
-                    f"the search is still running after {timeout} s; call stop() "
-                    "to end it after the current trial"
-                )
+        if thread is None:
+            return self.result
+        try:  # not thread.join(): Ctrl-C in it leaves the thread marked ended (Python < 3.13)
+            ended = self._ended.wait(timeout)
+        except KeyboardInterrupt:  # the press is for the search, which runs in the thread
+            self._stop.set()
+            ended = self._ended.wait()
+        if not ended:
+            raise TimeoutError(
+                f"the search is still running after {timeout} s; call stop() "
+                "to end it after the current trial"
+            )
+        thread.join()  # at once: it has ended
         return self.result
 
     def stop(self) -> bool:

@@ -200,6 +200,15 @@ def grid_search_allow_large_text(tmp):
                               allow_large="yes")
 
 
+def grid_search_shuffle_text(tmp):
+    """Keras would refuse shuffle="yes" in every trial's fit; the search refuses it once, first."""
+    import nbtune
+
+    space = nbtune.SearchSpace(nbtune.Int("units", 1, 2))
+    return nbtune.grid_search(tiny_build, space, *_tiny(), epochs=1, progress=StopAtOnce(),
+                              directory=str(tmp), shuffle="yes")
+
+
 QUICK = dict(trains=False)
 ISOLATED = dict(isolated=True, trains=False, seconds=5)
 PLAN = dict(isolated=True, trains=False, seconds=5)  # a fresh process: see refused_before_tensorflow
@@ -223,4 +232,5 @@ CASES = [
     Case("bayesian-max-trials-1e6", bayesian_huge, ("max_trials", "allow_large"), **GUARDED),
     Case("compare-grid-1e6", compare_million, "allow_large", **GUARDED),
     Case("grid-search-allow-large-text", grid_search_allow_large_text, "allow_large", **GUARDED),
+    Case("grid-search-shuffle-text", grid_search_shuffle_text, "shuffle", **GUARDED),
 ]

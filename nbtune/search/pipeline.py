@@ -62,6 +62,7 @@ from nbtune.space.build_fns import hp_origin
 from nbtune.space.dimensions import count_text
 from nbtune.space.edges import warn_at_edges
 from nbtune.training.estimator import KerasClassifier, KerasRegressor
+from nbtune.training.fit_checks import check_fit_settings
 
 #: The largest plan a search runs without ``allow_large=True``: 10,000 trials, and
 #: 1,000,000 epochs in all (every fold counted). Each is over an hour even at the fastest
@@ -242,6 +243,9 @@ def _cross_validation(prepared: Prepared, budget: Mapping[str, Any], *, cv, scor
     workers = check_n_jobs(n_jobs)
     fit_params = dict(epochs=budget["epochs"], batch_size=batch_size,
                       random_state=random_state, **fit_settings)
+    # checked here, not only by each trial's fit: a wrong setting would fail every trial
+    # (and write a run folder first), then end the search with SearchFailedError
+    check_fit_settings(fit_params, rows=len(prepared.X))
     base = _estimator(prepared.model_fn, prepared.task, **fit_params)
     _check_space_names(base, prepared.space)
     splits = check_folds(cv, prepared.y, prepared.task)

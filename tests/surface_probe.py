@@ -217,6 +217,9 @@ def judge(case: Case, tmp: Path) -> tuple[str, str]:
                 str(w.message)[:120] for w in caught)
         return "silent", "accepted"
     text = f"{type(error).__name__}: {error}"
+    if isinstance(error, ImportError) and "failed to map segment" in str(error):
+        # a library (TensorFlow, to train) did not fit under the address-space limit
+        return "hang", f"went past the memory limit: {text}"
     if not _is_user_error(error):
         return "crash", text
     if counter.built or counter.fits or changed:

@@ -20,7 +20,8 @@ def test_bad_input_is_refused_clearly(module, case):
 
 
 def test_the_probe_tells_verdicts_apart(tmp_path):
-    """The judge itself: a clear refusal, a vague one, a silent accept and a crash."""
+    """The judge itself: a clear refusal, a vague one, a silent accept, a crash, a refusal after
+    writing, and a library that did not fit under the memory limit."""
     def refuse_clearly(tmp):
         raise ValueError("epochs=0 is not allowed: give a whole number >= 1")
 
@@ -34,8 +35,12 @@ def test_the_probe_tells_verdicts_apart(tmp_path):
         (tmp / "out.txt").write_text("half")
         raise ValueError("epochs=0 is not allowed: give a whole number >= 1")
 
+    def load_past_the_limit(tmp):
+        raise ImportError("libtensorflow_cc.so.2: failed to map segment from shared object")
+
     expected = {refuse_clearly: "clear", refuse_vaguely: "vague", crash: "crash",
-                (lambda tmp: None): "silent", write_then_refuse: "late"}
+                (lambda tmp: None): "silent", write_then_refuse: "late",
+                load_past_the_limit: "hang"}
     for number, (call, verdict) in enumerate(expected.items()):
         folder = tmp_path / str(number)
         folder.mkdir()

@@ -209,6 +209,12 @@ def grid_search_shuffle_text(tmp):
                               directory=str(tmp), shuffle="yes")
 
 
+def hyperband_schedule_billion_iterations(tmp):
+    from nbtune import hyperband_schedule
+
+    return hyperband_schedule(10, 3, hyperband_iterations=10**9)
+
+
 QUICK = dict(trains=False)
 ISOLATED = dict(isolated=True, trains=False, seconds=5)
 PLAN = dict(isolated=True, trains=False, seconds=5)  # a fresh process: see refused_before_tensorflow
@@ -233,4 +239,6 @@ CASES = [
     Case("compare-grid-1e6", compare_million, "allow_large", **GUARDED),
     Case("grid-search-allow-large-text", grid_search_allow_large_text, "allow_large", **GUARDED),
     Case("grid-search-shuffle-text", grid_search_shuffle_text, "shuffle", **GUARDED),
+    Case("hyperband-schedule-1e9-iterations", hyperband_schedule_billion_iterations,
+         "hyperband_iterations", **ISOLATED),
 ]

@@ -51,7 +51,10 @@ def hyperband_schedule(max_epochs: int, factor: int = 3, hyperband_iterations: i
     """
     check_whole("max_epochs", max_epochs, minimum=1, hint=", e.g. max_epochs=3")
     check_whole("factor", factor, minimum=2, hint=", e.g. factor=3")
-    check_whole("hyperband_iterations", hyperband_iterations, minimum=1, hint=", e.g. hyperband_iterations=3")
+    # one set of rows per iteration: 10**9 iterations would list billions of rows (a hang);
+    # 10,000 is already past what any search runs (pipeline.MAX_TRIALS)
+    check_whole("hyperband_iterations", hyperband_iterations, minimum=1, maximum=10_000,
+                hint=", e.g. hyperband_iterations=3")
 
     # The formulas below are HyperbandOracle._get_num_brackets, _get_size and
     # _get_epochs of keras-tuner 1.4 (min_epochs is 1 there).

@@ -66,12 +66,6 @@ SHIPPED = {
 
 _SIMPLE = (bool, int, float, str, type(None))
 
-#: The ``csv_sha256`` of each shipped CSV whose ``.json`` was written before it recorded
-#: one (:func:`precompute` and :func:`save_results` now write it there), by the digest of
-#: that ``.json``: a damaged or edited copy of a shipped CSV is refused, wherever it is.
-_SHIPPED_CSV_SHA256 = {"fe66e8445c9b8fb0": "fa9664ddc2b55b75",  # comparison_digits
-                       "aa4dc4b9fc01fff9": "59dddeb5eed59887"}  # coarse_to_fine_digits
-
 #: What the ``.json`` beside a trials CSV holds (:func:`precompute`, :func:`save_results`).
 _RESULT_KEYS = ("lesson", "command", "task", "scoring")
 
@@ -619,8 +613,7 @@ def load_precomputed(name: str = PRECOMPUTED, *, folder: str | os.PathLike | Non
     problem = trials_problem(trials, info)
     if problem:
         raise ValueError(f"{csv_path}: {problem}; {remake}")
-    expected = info.get("csv_sha256") or \
-        (_SHIPPED_CSV_SHA256.get(_file_digest(json_path)) if has_json else None)
+    expected = info.get("csv_sha256")
     if expected and _file_digest(csv_path) != expected:
         raise ValueError(f"{csv_path} is not the CSV its {json_path.name} describes (csv_sha256 "
                          f"{expected}, the file's {_file_digest(csv_path)}): it was damaged, cut "

@@ -6,6 +6,7 @@ Every call draws on matplotlib's Agg backend and closes what it opened.
 from functools import lru_cache
 
 import numpy as np
+from surface_cases_analysis import bench, trials  # the same cheap inputs
 from surface_probe import Case
 
 
@@ -20,23 +21,6 @@ def closing(call):
         return call()
     finally:
         plt.close("all")
-
-
-def trials(**columns):
-    import pandas as pd
-
-    from nbtune import SearchResult
-
-    table = {"strategy": "random", "units": [8, 16, 32], "learning_rate": [1e-3, 1e-2, 1e-1],
-             "score": [0.8, 0.9, 0.85]}
-    return SearchResult(pd.DataFrame({**table, **columns}))
-
-
-@lru_cache(maxsize=1)
-def bench():
-    from nbtune import benchmarks
-
-    return benchmarks.load("digits-mlp-tiny")
 
 
 @lru_cache(maxsize=2)

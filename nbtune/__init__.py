@@ -53,10 +53,11 @@ _LAZY = {
     "lr_range_test": "nbtune.analysis.lr_range",
     "parallel_coordinates": "nbtune.analysis.parallel",
     "sampling_spread": "nbtune.analysis.sampling",
+    "set_language": "nbtune.language",
 }
 #: the shared modules and the wings (``import nbtune`` imports none of them)
 _SUBMODULES = (
-    "backend", "formatting", "display", "data",
+    "backend", "formatting", "display", "data", "language",
     "space", "training", "search", "analysis", "benchmarks", "plots", "ui", "lessons",
 )
 

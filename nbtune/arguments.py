@@ -9,6 +9,11 @@ one place, so a count that one helper accepts, every other helper accepts too.
 :func:`check_flag` for a True/False switch and :func:`check_table` for a table
 that one nbtune function returns and another reads.
 
+The messages are in the language spoken (:mod:`nbtune.language`). A ``what``
+or ``hint`` a caller passes is translated here when it is a message of the
+catalogue (``what=mark("the number of trials, a whole number")``), shown as
+given otherwise; a hint ends the message in every language.
+
 Examples
 --------
 >>> import numpy as np
@@ -33,9 +38,13 @@ from typing import Any
 
 import numpy as np
 
+from nbtune.language import gettext as _
+
 
 def kind_of(value: Any) -> str:
     """``value``'s type with its article, for messages: ``"an int"``, ``"a DataFrame"``.
+
+    In the language spoken: Korean has no article (``"int"``).
 
     Examples
     --------
@@ -43,11 +52,48 @@ def kind_of(value: Any) -> str:
     ('an int', 'a str', 'a NoneType')
     """
     name = type(value).__name__
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+    # TRANSLATORS: {type} is a Python type's name (int, str, DataFrame): the kind of a value
+    article = _("an {type}") if name[:1].lower() in "aeiou" else _("a {type}")
+    return article.format(type=name)
+
+
+def spoken(text: str) -> str:
+    """``text`` in the language spoken if it is a message of the catalogue, else as it is.
+
+    For the pieces a caller passes (``what=``, ``hint=``): a piece marked with
+    :func:`nbtune.language.mark` is translated, one already translated or made
+    on the spot is kept.
+
+    Examples
+    --------
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     spoken("a whole number"), spoken(", e.g. factor=3"), spoken("")
+    ('정수', ', e.g. factor=3', '')
+    """
+    return _(text) if text else text  # gettext("") is the catalogue's header
+
+
+def example_hint(code: str) -> str:
+    """The commonest ``hint``, in the language spoken: ``", e.g. factor=3"``.
+
+    Examples
+    --------
+    >>> check_whole("factor", 1, minimum=2, hint=example_hint("factor=3"))
+    Traceback (most recent call last):
+    ...
+    ValueError: factor=1 is not allowed: give a whole number >= 2, e.g. factor=3
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     example_hint("factor=3")
+    '. 예: factor=3'
+    """
+    # TRANSLATORS: a hint that ends an error message; {code} is an argument as code: factor=3
+    return _(", e.g. {code}").format(code=code)
 
 
 def check_whole(name: str, value: Any, *, minimum: int = 1, maximum: int | None = None,
-                what: str = "a whole number", hint: str = "") -> int:
+                what: str | None = None, hint: str = "") -> int:
     """``value`` as an ``int`` if it is a whole number from ``minimum`` to ``maximum``, else a ValueError.
 
     Parameters
@@ -59,10 +105,12 @@ def check_whole(name: str, value: Any, *, minimum: int = 1, maximum: int | None 
     minimum : int, default 1
     maximum : int, optional
         The largest allowed (a count past it would run for hours or fill the memory).
-    what : str, default "a whole number"
-        What to give, in words (``"the number of trials, a whole number"``).
+    what : str, optional
+        What to give, in words (``"the number of trials, a whole number"``); by
+        default "a whole number". Translated when it is a message of the catalogue.
     hint : str, default ""
         Appended to the message: an example or what the value would do.
+        Translated when it is a message of the catalogue.
 
     Examples
     --------
@@ -75,11 +123,15 @@ def check_whole(name: str, value: Any, *, minimum: int = 1, maximum: int | None 
     ...
     ValueError: boot=1000000000 is more than 100000: give a whole number from 1 to 100000
     """
+    what, hint = (_("a whole number") if what is None else spoken(what)), spoken(hint)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}={value!r} is not allowed: give {what} >= {minimum}{hint}")
+        raise ValueError(_(
+            "{name}={value!r} is not allowed: give {what} >= {minimum}{hint}"
+        ).format(name=name, value=value, what=what, minimum=minimum, hint=hint))
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name}={value!r} is more than {maximum}: give {what} from {minimum} "
-                         f"to {maximum}{hint}")
+        raise ValueError(_(
+            "{name}={value!r} is more than {maximum}: give {what} from {minimum} to {maximum}{hint}"
+        ).format(name=name, value=value, what=what, minimum=minimum, maximum=maximum, hint=hint))
     return int(value)
 
 
@@ -100,7 +152,7 @@ def check_real(name: str, value: Any, *, above: float | None = None, at_least: f
     finite : bool, default True
         False also allows ``float("inf")`` (a limit that is never reached).
     hint : str, default ""
-        Appended to the message: an example.
+        Appended to the message: an example. Translated when it is a message of the catalogue.
 
     Examples
     --------
@@ -111,19 +163,41 @@ def check_real(name: str, value: Any, *, above: float | None = None, at_least: f
     ...
     TypeError: true_best='0.97' is a str, not a number: give a finite number
     """
-    limits = [f"> {above:g}" if above is not None else "", f">= {at_least:g}" if at_least is not None else "",
-              f"< {below:g}" if below is not None else ""]
-    allowed = " and ".join(limit for limit in limits if limit)
-    wanted = ("a finite number" if finite else "a number") + (f" {allowed}" if allowed else "")
+    wanted, hint = wanted_number(above, at_least, below, finite), spoken(hint)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}={value!r} is {kind_of(value)}, not a number: give {wanted}{hint}")
+        raise TypeError(_("{name}={value!r} is {kind}, not a number: give {wanted}{hint}").format(
+            name=name, value=value, kind=kind_of(value), wanted=wanted, hint=hint))
     number = float(value)
     fits = (not math.isnan(number) and (math.isfinite(number) or not finite)
             and (above is None or number > above) and (at_least is None or number >= at_least)
             and (below is None or number < below))
     if not fits:
-        raise ValueError(f"{name}={value!r} is not allowed: give {wanted}{hint}")
+        raise ValueError(_("{name}={value!r} is not allowed: give {wanted}{hint}").format(
+            name=name, value=value, wanted=wanted, hint=hint))
     return number
+
+
+def wanted_number(above: float | None = None, at_least: float | None = None,
+                  below: float | None = None, finite: bool = True) -> str:
+    """The number :func:`check_real` asks for, in words: ``"a finite number > 0 and < 1"``.
+
+    Examples
+    --------
+    >>> wanted_number(above=0, below=1)
+    'a finite number > 0 and < 1'
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     wanted_number(at_least=0, finite=False)
+    '>= 0인 수'
+    """
+    limits = [f"> {above:g}" if above is not None else "",
+              f">= {at_least:g}" if at_least is not None else "",
+              f"< {below:g}" if below is not None else ""]
+    # TRANSLATORS: joins two limits of a number, as in "> 0 and < 1"
+    allowed = _(" and ").join(limit for limit in limits if limit)
+    number = _("a finite number") if finite else _("a number")
+    # TRANSLATORS: {number} is "a finite number" or "a number"; {allowed} its limits ("> 0 and < 1")
+    return _("{number} {allowed}").format(number=number, allowed=allowed) if allowed else number
 
 
 def check_flag(name: str, value: Any) -> bool:
@@ -141,7 +215,9 @@ def check_flag(name: str, value: Any) -> bool:
     TypeError: fast='no' is not allowed: give True or False (without quotes)
     """
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}={value!r} is not allowed: give True or False (without quotes)")
+        raise TypeError(_(
+            "{name}={value!r} is not allowed: give True or False (without quotes)"
+        ).format(name=name, value=value))
     return bool(value)
 
 
@@ -171,13 +247,17 @@ def check_table(name: str, table: Any, columns: Sequence[str], *, made_by: str) 
     """
     import pandas as pd
 
-    wanted = f"the table {made_by} returns (a DataFrame with columns {list(columns)})"
+    wanted = _("the table {made_by} returns (a DataFrame with columns {columns})").format(
+        made_by=made_by, columns=list(columns))
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{name} is {kind_of(table)}: give {wanted}")
+        raise TypeError(_("{name} is {kind}: give {wanted}").format(name=name, kind=kind_of(table),
+                                                                    wanted=wanted))
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ValueError(f"{name} has no column {missing} (its columns are {list(table.columns)}): "
-                         f"give {wanted}")
+        raise ValueError(_("{name} has no column {missing} (its columns are {columns}): "
+                           "give {wanted}").format(name=name, missing=missing,
+                                                   columns=list(table.columns), wanted=wanted))
     if table.empty:
-        raise ValueError(f"{name} has no rows: give {wanted}, with rows")
+        raise ValueError(_("{name} has no rows: give {wanted}, with rows").format(name=name,
+                                                                                   wanted=wanted))
     return table

@@ -13,6 +13,7 @@ import time
 from typing import Any, Protocol, TextIO, runtime_checkable
 
 from nbtune.formatting import format_seconds
+from nbtune.language import gettext as _
 
 _BAR_WIDTH = 20
 
@@ -63,6 +64,41 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+def best_text(best: float) -> str:
+    """The best score of a progress line: ``"best 0.9123"``, or ``"best -"`` before any.
+
+    Examples
+    --------
+    >>> best_text(0.91234), best_text(-math.inf)
+    ('best 0.9123', 'best -')
+    """
+    if not math.isfinite(best):
+        return _("best -")
+    return _("best {score}").format(score=f"{best:.4f}")
+
+
+def elapsed_text(seconds: float) -> str:
+    """The time a search has run, for a progress line: ``"12 s elapsed"``.
+
+    Examples
+    --------
+    >>> elapsed_text(12)
+    '12 s elapsed'
+    """
+    return _("{elapsed} elapsed").format(elapsed=format_seconds(seconds))
+
+
+def time_left(seconds: float) -> str:
+    """The time a search still needs, for a progress line: ``"~30 s left"``.
+
+    Examples
+    --------
+    >>> time_left(30)
+    '~30 s left'
+    """
+    return _("~{left} left").format(left=format_seconds(seconds))
+
+
 class SearchProgress:
     """One progress line per search: trials done, best score, time left.
 
@@ -94,6 +130,10 @@ class SearchProgress:
     >>> bar.trial_done({"score": 0.8, "status": "ok"})
     >>> bar.line()[:29]
     'grid   [####################]'
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     bar.line().split(" | ")[0][28:], bar.line().split(" | ")[1]
+    ('] 시도 2/2', '최고 0.9000')
     """
 
     def __init__(self, *, enabled: bool = True, stream: TextIO | None = None):
@@ -134,21 +174,20 @@ class SearchProgress:
         return False
 
     def line(self) -> str:
-        """The progress line as text."""
+        """The progress line as text, in the language spoken (:mod:`nbtune.language`)."""
         elapsed = time.perf_counter() - self.started
         if self.total:
             filled = min(_BAR_WIDTH, round(_BAR_WIDTH * self.done / self.total))
             bar = "[" + "#" * filled + "." * (_BAR_WIDTH - filled) + "]"
-            count = f"{self.done}/{self.total} trials"
+            count = _("{done}/{total} trials").format(done=self.done, total=self.total)
             left = (elapsed / self.done) * (self.total - self.done) if self.done else math.inf
-            eta = f", ~{format_seconds(left)} left" if self.done < self.total else ""
+            eta = ", " + time_left(left) if self.done < self.total else ""
         else:
-            bar, count, eta = "", f"{self.done} trials", ""
-        best = f"best {self.best:.4f}" if math.isfinite(self.best) else "best -"
-        failed = f", {self.failed} failed" if self.failed else ""
+            bar, count, eta = "", _("{done} trials").format(done=self.done), ""
+        failed = ", " + _("{failed} failed").format(failed=self.failed) if self.failed else ""
         return (
-            f"{self.strategy:<6} {bar} {count}{failed} | {best} | "
-            f"{format_seconds(elapsed)} elapsed{eta}"
+            f"{self.strategy:<6} {bar} {count}{failed} | {best_text(self.best)} | "
+            f"{elapsed_text(elapsed)}{eta}"
         )
 
     def _show(self) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.arguments import check_whole, kind_of
+from nbtune.language import gettext as _
 
 
 def to_python(value: Any) -> Any:
@@ -89,6 +90,10 @@ def format_seconds(seconds: float) -> str:
     --------
     >>> [format_seconds(s) for s in (4.6, 125, 7260, float("nan"), -125)]
     ['5 s', '2 min 05 s', '2 h 01 min', '?', '-2 min 05 s']
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     [format_seconds(s) for s in (4.6, 125, 7260)]
+    ['5초', '2분 05초', '2시간 01분']
     """
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
         raise TypeError(f"seconds={seconds!r} is {kind_of(seconds)}, not a number: "
@@ -99,7 +104,7 @@ def format_seconds(seconds: float) -> str:
         return "-" + format_seconds(-seconds)
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return _("{minutes} min {seconds:02d} s").format(minutes=seconds // 60, seconds=seconds % 60)
+    return _("{hours} h {minutes:02d} min").format(hours=seconds // 3600, minutes=seconds % 3600 // 60)

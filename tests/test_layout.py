@@ -16,16 +16,17 @@ PACKAGE = Path(nbtune.__file__).parent
 
 #: wing -> the wings it may import from (itself always). Lowest first; ARCHITECTURE.md draws it.
 WINGS = {
-    "base": set(),  # backend, formatting, display, data, arguments: what every wing shares
-    "space": {"base"},
-    "training": {"base", "space"},
-    "search": {"base", "space", "training"},
-    "analysis": {"base", "space", "training", "search"},  # reads benchmarks, never imports them
-    "benchmarks": {"base", "space", "training", "search"},
-    "plots": {"base", "space", "search", "analysis"},
-    "ui": {"base", "space", "training", "search", "analysis", "plots"},
-    "lessons": {"base", "space", "training", "search", "analysis", "benchmarks", "plots"},
-    "top": {"base", "space", "training", "search", "analysis", "benchmarks", "plots", "ui",
+    "language": set(),  # the message catalogue and Korean fonts: every wing's words
+    "base": {"language"},  # backend, formatting, display, data, arguments: what every wing shares
+    "space": {"language", "base"},
+    "training": {"language", "base", "space"},
+    "search": {"language", "base", "space", "training"},
+    "analysis": {"language", "base", "space", "training", "search"},  # reads benchmarks, never imports them
+    "benchmarks": {"language", "base", "space", "training", "search"},
+    "plots": {"language", "base", "space", "search", "analysis"},
+    "ui": {"language", "base", "space", "training", "search", "analysis", "plots"},
+    "lessons": {"language", "base", "space", "training", "search", "analysis", "benchmarks", "plots"},
+    "top": {"language", "base", "space", "training", "search", "analysis", "benchmarks", "plots", "ui",
             "lessons"},
 }
 BASE = {"nbtune.backend", "nbtune.formatting", "nbtune.display", "nbtune.data", "nbtune.arguments"}

@@ -27,6 +27,13 @@ not checked at this budget: the winner is grid
 Traceback (most recent call last):
 ...
 AssertionError: the lesson says "2 is more than 3", but this run's output does not...
+
+In Korean (:mod:`nbtune.language`) the check line is Korean; the statement is the lesson's own:
+
+>>> from nbtune.language import speaking
+>>> with speaking("ko"):
+...     claim("3은 2보다 크다", 3 > 2)
+확인함: 3은 2보다 크다
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.arguments import check_flag, kind_of
+from nbtune.language import gettext as _
 
 
 def claim(statement: str, holds: Any, *, check: bool = True) -> None:
@@ -58,7 +66,7 @@ def claim(statement: str, holds: Any, *, check: bool = True) -> None:
                         "text, e.g. claim('random search beats the grid', holds)")
     _check_holds(holds)
     if not check_flag("check", check):
-        print(f"not checked at this budget: {statement}")
+        print(_("not checked at this budget: {statement}").format(statement=statement))
         return
     if not bool(holds):
         raise AssertionError(
@@ -66,7 +74,7 @@ def claim(statement: str, holds: Any, *, check: bool = True) -> None:
             "lesson's default budget this is a mistake in the lesson (please report it), "
             "with another BUDGET the conclusion may differ: read the numbers above"
         )
-    print(f"checked: {statement}")
+    print(_("checked: {statement}").format(statement=statement))
 
 
 def _check_holds(holds: Any) -> None:

@@ -26,6 +26,12 @@ data function               draw function                shows
 ==========================  ===========================  =========================================
 
 :func:`plot_comparison` puts the scores and the three best-so-far plots in one figure.
+For many runs of a replay, :func:`win_probability` says how often one strategy
+beats another; :func:`verdict` reads it (``.winner``, ``.tie``) and
+:func:`who_wins` says it in a sentence.
+
+Every title, label and legend is in the language spoken now
+(:func:`nbtune.set_language`); the strategies' names stay as code.
 
 A new figure is at most :data:`COLUMN_INCHES` (8) inches wide, 800 pixels in a
 notebook, so JupyterLab shows it at its size instead of shrinking it (and its
@@ -87,6 +93,8 @@ __all__ = [
     "plot_regret",
     "win_probability",
     "who_wins",
+    "verdict",
+    "Verdict",
     "plot_win_probability",
     "plot_importance",
     "plot_isolation",
@@ -98,7 +106,7 @@ __all__ = [
 _MODULES = {
     "tables": ("trial_scores", "best_so_far", "score_by_param", "sampled_points",
                "hyperband_rounds", "cv_results_table", "best_so_far_bands", "final_regret",
-               "win_probability", "who_wins"),
+               "win_probability", "who_wins", "verdict", "Verdict"),
     "style": ("STRATEGY_COLORS", "color_for", "COLUMN_INCHES", "column_size", "plot_style"),
     "many_runs": ("plot_best_so_far_bands", "plot_regret", "plot_win_probability"),
     "tuning": ("plot_importance", "plot_isolation", "plot_lr_range", "plot_parallel_coordinates",

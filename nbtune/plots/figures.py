@@ -31,6 +31,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from nbtune.arguments import check_flag, check_whole
+from nbtune.language import gettext_for_figures as _
+from nbtune.language import mark, prepare_figures
+from nbtune.language import ngettext_for_figures as ngettext
 from nbtune.plots.style import (
     COLUMN_INCHES,
     FAILED_COLOR,
@@ -67,6 +70,32 @@ from nbtune.plots.tables import (
 )
 from nbtune.search.results import SearchResult
 from nbtune.search.schedule import hyperband_schedule
+
+#: The title of a best-so-far plot against each cost (translated where it is drawn).
+BEST_SO_FAR_TITLES = {
+    "trials": mark("Best so far against trials run"),
+    "epochs": mark("Best so far against epochs trained"),
+    "seconds": mark("Best so far against seconds spent"),
+}
+#: The titles of :func:`plot_comparison`'s three best-so-far panels.
+PANEL_TITLES = {
+    "trials": mark("Best so far vs trials"),
+    "epochs": mark("Best so far vs epochs"),
+    "seconds": mark("Best so far vs seconds"),
+}
+#: What a panel of :func:`plot_comparison` says when no trial recorded its cost.
+NOT_RECORDED = {"epochs": mark("no epochs recorded"), "seconds": mark("no seconds recorded")}
+
+
+def param_label(param: str, kind: str) -> str:
+    """The axis label of a hyperparameter: its name, and "(log scale)" on a log axis.
+
+    Examples
+    --------
+    >>> param_label("learning_rate", "log"), param_label("units", "linear")
+    ('learning_rate (log scale)', 'units')
+    """
+    return _("{param} (log scale)").format(param=param) if kind == "log" else param
 
 
 def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentation: bool = False) -> Axes:
@@ -147,21 +176,22 @@ def plot_trial_scores(result: SearchResult, *, ax: Axes | None = None, presentat
                        facecolors="white", edgecolors=color, linewidths=style.line * 0.8, zorder=3)
     counts = table["strategy"].value_counts()
     ax.xaxis.set_major_locator(FixedLocator(range(len(strategies))))
-    ax.set_xticklabels([f"{s}\n{counts[s]} trial{'s' if counts[s] != 1 else ''}" for s in strategies])
+    ax.set_xticklabels([ngettext("{strategy}\n{count} trial", "{strategy}\n{count} trials", int(counts[s]))
+                        .format(strategy=s, count=counts[s]) for s in strategies])
     for label, strategy in zip(ax.get_xticklabels(), strategies):
         label.set_color(color_for(strategy))
     ax.set_xlim(-0.6, len(strategies) - 0.4)
     score = score_label(result.scoring)
-    decorate_axes(ax, style, title=f"{score.capitalize()} of every trial, by strategy", xlabel="",
-              ylabel=score)
-    handles = [marker_handle("trial", style), marker_handle("best of its strategy", style, marker="*",
-                                                              color="black", face="0.35", size=11)]
+    decorate_axes(ax, style, title=_("{score} of every trial, by strategy").format(score=score.capitalize()),
+                  xlabel="", ylabel=score)
+    handles = [marker_handle(_("trial"), style), marker_handle(_("best of its strategy"), style, marker="*",
+                                                                 color="black", face="0.35", size=11)]
     if any_test:
-        handles.append(marker_handle("test score of the best", style, marker="D", face="white", size=6))
+        handles.append(marker_handle(_("test score of the best"), style, marker="D", face="white", size=6))
     if below:
         handles.append(below_handle(below, style, low))
     if any_failed:
-        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+        handles.append(marker_handle(_("failed (no score)"), style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
     return ax
 
@@ -223,7 +253,8 @@ def plot_best_so_far(
             continue
         color = color_for(strategy)
         best = part["best_score"].max()
-        label = f"{strategy}: best {best:.3f}" if pd.notna(best) else f"{strategy}: no score yet"
+        label = (_("{strategy}: best {best:.3f}").format(strategy=strategy, best=best) if pd.notna(best)
+                 else _("{strategy}: no score yet").format(strategy=strategy))
         ax.step(part[x], part["best_score"], where="post", color=color, linewidth=style.line,
                 label=label, zorder=2)
         up = part[part["improved"]]
@@ -242,14 +273,13 @@ def plot_best_so_far(
         ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     ax.set_xlim(left=0)
     ax.set_ylim(low, high)
-    titles = {"trials": "trials run", "epochs": "epochs trained", "seconds": "seconds spent"}
     score = score_label(result.scoring)
-    decorate_axes(ax, style, title=f"Best so far against {titles[x]}", xlabel=axis_label(result, x),
-              ylabel=f"best {score} so far", grid="both")
-    handles, _ = ax.get_legend_handles_labels()
+    decorate_axes(ax, style, title=_(BEST_SO_FAR_TITLES[x]), xlabel=axis_label(result, x),
+                  ylabel=_("best {score} so far").format(score=score), grid="both")
+    handles = ax.get_legend_handles_labels()[0]
     if any_failed:
-        handles.append(marker_handle("failed trial (cost, no score)", style, marker="x",
-                                      color=FAILED_COLOR))
+        handles.append(marker_handle(_("failed trial (cost, no score)"), style, marker="x",
+                                     color=FAILED_COLOR))
     add_legend(ax, style, handles, loc="best")
     return ax
 
@@ -318,7 +348,8 @@ def plot_score_by_param(
         where = xs[mask] + offsets[index]  # a category's slot; a number's own value
         ax.scatter(where[ok], part["score"][ok], s=style.marker * 1.2, color=color, alpha=0.6,
                    marker=marker_for(strategy, index), edgecolors=color, linewidths=0.8 * style.scale,
-                   label=f"{strategy} ({len(part)} trials)", zorder=2)
+                   label=_("{strategy} ({count} trials)").format(strategy=strategy, count=len(part)),
+                   zorder=2)
         below += mark_outside(ax, where[ok], part["score"][ok], style, color=color)
         if (~ok).any():
             any_failed = True
@@ -329,14 +360,13 @@ def plot_score_by_param(
         ax.margins(x=0.08)
     ax.set_ylim(low, high)
     score = score_label(result.scoring)
-    scale_note = " (log scale)" if kind == "log" else ""
-    decorate_axes(ax, style, title=f"{score.capitalize()} against {param}", xlabel=f"{param}{scale_note}",
-              ylabel=score)
-    handles, _ = ax.get_legend_handles_labels()
+    decorate_axes(ax, style, title=_("{score} against {param}").format(score=score.capitalize(), param=param),
+                  xlabel=param_label(param, kind), ylabel=score)
+    handles = ax.get_legend_handles_labels()[0]
     if below:
         handles.append(below_handle(below, style, low))
     if any_failed:
-        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+        handles.append(marker_handle(_("failed (no score)"), style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
     return ax
 
@@ -406,7 +436,8 @@ def plot_sampled_points(
                    s=area[mask][order], color=color, alpha=0.45, marker=marker_for(strategy, index),
                    edgecolors=np.where(failed[order], FAILED_COLOR, color),
                    linewidths=0.9 * style.scale,
-                   label=f"{strategy} ({mask.sum()} trials)", zorder=2)
+                   label=_("{strategy} ({count} trials)").format(strategy=strategy, count=mask.sum()),
+                   zorder=2)
     set_axis(ax, "x", x_kind, x_categories, xs)
     set_axis(ax, "y", y_kind, y_categories, ys)
     if x_kind != "category":
@@ -414,17 +445,19 @@ def plot_sampled_points(
     if y_kind != "category":
         ax.margins(y=0.12)
     ax.autoscale_view()
-    log = {True: " (log scale)", False: ""}
-    decorate_axes(ax, style, title=f"Where each strategy sampled {x_param} × {y_param}",
-              xlabel=f"{x_param}{log[x_kind == 'log']}", ylabel=f"{y_param}{log[y_kind == 'log']}", grid="both")
-    handles, _ = ax.get_legend_handles_labels()
+    title = _("Where each strategy sampled {x_param} × {y_param}").format(x_param=x_param, y_param=y_param)
+    decorate_axes(ax, style, title=title, xlabel=param_label(x_param, x_kind),
+                  ylabel=param_label(y_param, y_kind), grid="both")
+    handles = ax.get_legend_handles_labels()[0]
     if epochs.notna().any() and epochs.nunique() > 1:
         for value in sorted({float(epochs.min()), most}):
             size = math.sqrt(style.marker * (0.6 + 2.4 * value / most)) / style.scale
-            label = f"trained {value_label(value)} epoch{'s' if value != 1 else ''}"
-            handles.append(marker_handle(label, style, color="0.45", face="0.8", size=size))
+            # the plural for any epochs but exactly 1 (1.5 epochs too): ngettext takes a whole number
+            label = ngettext("trained {epochs} epoch", "trained {epochs} epochs", 1 if value == 1 else 2)
+            handles.append(marker_handle(label.format(epochs=value_label(value)), style, color="0.45",
+                                         face="0.8", size=size))
     if (table["status"] != "ok").any():
-        handles.append(marker_handle("failed", style, color=FAILED_COLOR, face="0.9"))
+        handles.append(marker_handle(_("failed"), style, color=FAILED_COLOR, face="0.9"))
     add_legend(ax, style, handles, outside=True)
     return ax
 
@@ -495,17 +528,18 @@ def plot_hyperband_rounds(
     ax.set_xlim(-1.0, end - 1.0)  # a column's margin at each end, as between brackets
     names = _name_brackets(ax, table, groups, style)
     score = score_label(result.scoring)
-    decorate_axes(ax, style, title=f"Hyperband: {len(table)} trials in {len(groups)} bracket"
-              f"{'s' if len(groups) != 1 else ''}, {promotions} promoted",
-              xlabel="round (epochs trained by then)", ylabel=score)
-    handles = [marker_handle("trial", style, color=color),
-               marker_handle("promoted: same\nconfiguration,\ntrained longer", style, color=color,
-                              marker="None", line="-"),
-               marker_handle("best", style, marker="*", color="black", face=color, size=11)]
+    title = ngettext("Hyperband: {trials} trials in {brackets} bracket, {promoted} promoted",
+                     "Hyperband: {trials} trials in {brackets} brackets, {promoted} promoted", len(groups))
+    decorate_axes(ax, style, title=title.format(trials=len(table), brackets=len(groups), promoted=promotions),
+                  xlabel=_("round (epochs trained by then)"), ylabel=score)
+    handles = [marker_handle(_("trial"), style, color=color),
+               marker_handle(_("promoted: same\nconfiguration,\ntrained longer"), style, color=color,
+                             marker="None", line="-"),
+               marker_handle(_("best"), style, marker="*", color="black", face=color, size=11)]
     if below:
         handles.append(below_handle(below, style, low))
     if (~ok).any():
-        handles.append(marker_handle("failed (no score)", style, marker="x", color=FAILED_COLOR))
+        handles.append(marker_handle(_("failed (no score)"), style, marker="x", color=FAILED_COLOR))
     add_legend(ax, style, handles, outside=True)
     _shorten_crowded_labels(ax, short_ticks, names, style)
     return ax
@@ -532,7 +566,9 @@ def _round_columns(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> t
             epochs = in_group.loc[in_group["round"] == round_, "train_epochs"].max()
             positions[(iteration, bracket, round_)] = start + round_
             known = pd.notna(epochs)
-            label = f"round {round_}" + (f"\n{value_label(epochs)} ep" if known else "")
+            label = _("round {round}").format(round=round_)
+            if known:
+                label += "\n" + _("{epochs} ep").format(epochs=value_label(epochs))
             ticks.append((start + round_, label, value_label(epochs) if known else f"r{round_}"))
         if start:
             ax.axvline(start - 1, color="0.75", linewidth=style.thin, zorder=0)
@@ -575,9 +611,10 @@ def _name_brackets(ax: Axes, table: pd.DataFrame, groups: list, style: Any) -> l
     several = table["iteration"].nunique() > 1
     start, names = 0, []
     for iteration, bracket in groups:
-        run = f"(run {iteration + 1})" if several else ""
+        run = _("(run {run})").format(run=iteration + 1) if several else ""
         shorter = [f"b{bracket} {run}".strip(), f"b{bracket}"]
-        text = ax.text(start + bracket / 2, 0.97, f"bracket {bracket} {run}".strip(), ha="center", va="top",
+        name = (_("bracket {bracket}").format(bracket=bracket) + " " + run).strip()
+        text = ax.text(start + bracket / 2, 0.97, name, ha="center", va="top",
                        transform=ax.get_xaxis_transform(), fontsize=style.small, fontweight="bold",
                        color="0.25")
         names.append((text, shorter, (start - 1, start + bracket + 1)))
@@ -591,7 +628,7 @@ def _shorten_crowded_labels(ax: Axes, short_ticks: list[str], names: list[tuple]
     ax.figure.figure.draw_without_rendering()  # the root figure: it lays out its subfigures too
     if crowded([label.get_window_extent() for label in ax.get_xticklabels()], gap=2 * style.scale):
         ax.set_xticklabels(short_ticks)
-        ax.set_xlabel("epochs trained by the end of each round", fontsize=style.font)
+        ax.set_xlabel(_("epochs trained by the end of each round"), fontsize=style.font)
     margin = 4 * style.scale  # pixels, off the separators
     for text, shorter, (low, high) in names:
         x0, x1 = ax.transData.transform([(low, 0), (high, 0)])[:, 0]
@@ -653,11 +690,11 @@ def plot_cv_results(
                     capthick=style.line, label=strategy if several else None, zorder=2)
     best = ok & (table["rank"].to_numpy(dtype=float) == 1)
     ax.scatter(means[best], ys[best], s=style.marker * 5, marker="*", color="white", edgecolors="black",
-               linewidths=1.0 * style.scale, zorder=3, label="best")
+               linewidths=1.0 * style.scale, zorder=3, label=_("best"))
     values = ax.secondary_yaxis("right")  # the numbers, right of the plot (never on the bars)
     values.yaxis.set_major_locator(FixedLocator(ys))
     values.set_yticklabels([
-        (f"{mean:.3f} ± {std:.3f}" if std > 0 else f"{mean:.3f}") if good else "failed"
+        (f"{mean:.3f} ± {std:.3f}" if std > 0 else f"{mean:.3f}") if good else _("failed")
         for mean, std, good in zip(means, np.nan_to_num(stds), ok)
     ])
     values.tick_params(labelsize=style.small, length=0)
@@ -668,16 +705,32 @@ def plot_cv_results(
     ax.set_ylim(len(table) - 0.5, -0.5)  # first configuration on top
     ax.margins(x=0.15)
     scoring = table.attrs.get("scoring")
-    score = {"accuracy": "accuracy"}.get(scoring, f"score ({scoring})" if scoring else "score")
+    score = cv_score_label(scoring)
     fixed = table.attrs["fixed"]
     has_std = np.isfinite(stds[ok]).any() and np.nan_to_num(stds[ok]).any()
-    title = "Cross-validation: mean ± std of each configuration" if has_std else "Score of each configuration"
+    title = (_("Cross-validation: mean ± std of each configuration") if has_std
+             else _("Score of each configuration"))
     if fixed:
-        title += "\n(" + ", ".join(f"{k}={value_label(v)}" for k, v in fixed.items()) + " in all)"
-    xlabel = f"mean {score} over the CV folds (bar: ± 1 std)" if has_std else f"validation {score}"
+        values = ", ".join(f"{k}={value_label(v)}" for k, v in fixed.items())
+        title += "\n" + _("({values} in all)").format(values=values)
+    xlabel = (_("mean {score} over the CV folds (bar: ± 1 std)").format(score=score) if has_std
+              else _("validation {score}").format(score=score))
     decorate_axes(ax, style, title=title, xlabel=xlabel, ylabel="", grid="x")
     add_legend(ax, style, loc="best")
     return ax
+
+
+def cv_score_label(scoring: str | None) -> str:
+    """What a ``cv_results_`` plot's score is: 'accuracy', 'score (<scoring>)' or 'score'.
+
+    Examples
+    --------
+    >>> cv_score_label("accuracy"), cv_score_label("f1"), cv_score_label(None)
+    ('accuracy', 'score (f1)', 'score')
+    """
+    if scoring == "accuracy":
+        return _("accuracy")
+    return _("score ({scoring})").format(scoring=scoring) if scoring else _("score")
 
 
 def plot_hyperband_schedule(
@@ -742,7 +795,8 @@ def plot_hyperband_schedule(
             ax.text(left + width / 2, base + height, str(trials), ha="center", va="bottom",
                     fontsize=style.small, color="0.15", zorder=3)
     labels = [
-        f"bracket {b}\n{int(first.loc[first['bracket'] == b, 'total_epochs'].sum())} epochs"
+        _("bracket {bracket}\n{epochs} epochs").format(
+            bracket=b, epochs=int(first.loc[first["bracket"] == b, "total_epochs"].sum()))
         for b in brackets
     ]
     ax.yaxis.set_major_locator(FixedLocator([len(brackets) - 1 - k + 0.25 for k in range(len(brackets))]))
@@ -752,14 +806,18 @@ def plot_hyperband_schedule(
     ax.set_xlim(0, max_epochs * 1.04)
     ax.xaxis.set_major_locator(MaxNLocator("auto", integer=True))  # as many as fit
     runs = f", hyperband_iterations={hyperband_iterations}" if hyperband_iterations > 1 else ""
-    title = (f"Hyperband(max_epochs={max_epochs}, factor={factor}{runs}): "
-             f"{hyperband_iterations * int(first['trials'].sum())} trials, "
-             f"{hyperband_iterations * int(first['total_epochs'].sum())} epochs in all\n"
-             "each bar is a round; its number: models trained in it")
-    repeat = f"; the brackets run {hyperband_iterations} times" if runs else ""
-    decorate_axes(ax, style, title=title, ylabel="",
-              xlabel=f"epochs a model has been trained for (none beyond max_epochs={max_epochs}){repeat}",
-              grid="x")
+    tuner = f"Hyperband(max_epochs={max_epochs}, factor={factor}{runs})"
+    totals = _("{tuner}: {trials} trials, {epochs} epochs in all").format(
+        tuner=tuner, trials=hyperband_iterations * int(first["trials"].sum()),
+        epochs=hyperband_iterations * int(first["total_epochs"].sum()))
+    title = totals + "\n" + _("each bar is a round; its number: models trained in it")
+    if runs:
+        xlabel = _("epochs a model has been trained for (none beyond max_epochs={max_epochs}); "
+                   "the brackets run {count} times").format(max_epochs=max_epochs, count=hyperband_iterations)
+    else:
+        xlabel = _("epochs a model has been trained for (none beyond max_epochs={max_epochs})").format(
+            max_epochs=max_epochs)
+    decorate_axes(ax, style, title=title, ylabel="", xlabel=xlabel, grid="x")
     ax.tick_params(axis="y", length=0)
     return ax
 
@@ -797,6 +855,7 @@ def plot_comparison(result: SearchResult, *, presentation: bool = False) -> Figu
     """
     result = check_result(result)
     style = style_for(presentation)
+    prepare_figures()
     figure = plt.figure(figsize=figure_size(style, (8.0, 8.4)), layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=[1.15, 2])  # each its own layout
     scores = top.add_subplot()
@@ -809,7 +868,8 @@ def plot_comparison(result: SearchResult, *, presentation: bool = False) -> Figu
     for ax in drawn:
         ax.set_ylabel(score_label(result.scoring) if ax in (axes["trials"], axes["seconds"]) else "",
                       fontsize=style.font)
-    title = f"Comparing {', '.join(result.strategies)}:\nwhat each found, and what it cost"
+    title = _("Comparing {strategies}:\nwhat each found, and what it cost").format(
+        strategies=", ".join(result.strategies))
     size = style.title * 1.15
     figure.suptitle(wrap(title, figure.get_figwidth(), size, bold=True), fontsize=size, fontweight="bold")
     return figure
@@ -818,12 +878,12 @@ def plot_comparison(result: SearchResult, *, presentation: bool = False) -> Figu
 def _draw_cost_panel(result: SearchResult, x: str, ax: Axes, style: Any, presentation: bool) -> Axes | None:
     """:func:`plot_best_so_far` against ``x`` on ``ax`` (None, and a note, when no trial recorded it)."""
     if x != "trials" and result.trials[X_COST_COLUMN[x]].isna().all():
-        ax.text(0.5, 0.5, f"no {x} recorded", ha="center", va="center", transform=ax.transAxes,
+        ax.text(0.5, 0.5, _(NOT_RECORDED[x]), ha="center", va="center", transform=ax.transAxes,
                 fontsize=style.font)
         ax.set_axis_off()
         return None
     plot_best_so_far(result, x=x, ax=ax, presentation=presentation)
-    ax.set_title(f"Best so far vs {x}", fontsize=style.title)
+    ax.set_title(_(PANEL_TITLES[x]), fontsize=style.title)
     return ax
 
 

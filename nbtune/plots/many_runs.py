@@ -22,6 +22,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from nbtune.language import gettext_for_figures as _
+from nbtune.language import mark
 from nbtune.plots.style import (
     add_legend,
     color_for,
@@ -40,6 +42,12 @@ from nbtune.plots.tables import (
 )
 from nbtune.search.results import SearchResult
 
+#: The title of :func:`plot_win_probability` at a budget ``at`` in each unit (translated where drawn).
+WIN_TITLES = {
+    "trials": mark("P(row beats column) after {at:g} trials"),
+    "epochs": mark("P(row beats column) after {at:g} epochs"),
+    "seconds": mark("P(row beats column) after {at:g} seconds"),
+}
 
 def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes | None = None,
                            presentation: bool = False) -> Axes:
@@ -73,7 +81,8 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
         part = table[table["strategy"] == strategy]
         color = color_for(strategy)
         ax.step(part[x], part["median"], where="post", color=color, linewidth=style.line,
-                label=strategy if alike else f"{strategy} ({runs[strategy]} runs)")
+                label=strategy if alike else _("{strategy} ({count} runs)").format(strategy=strategy,
+                                                                                 count=runs[strategy]))
         ax.fill_between(part[x], part["q25"], part["q75"], step="post", color=color, alpha=0.18,
                         linewidth=0)
     ends = table.groupby("strategy").tail(1)
@@ -81,10 +90,13 @@ def plot_best_so_far_bands(result: SearchResult, *, x: str = "trials", ax: Axes 
                              focus=ends[["median", "q25", "q75"]].to_numpy()))
     ax.set_xlim(left=0)
     xlabel = axis_label(result, x)
-    each = f" of {next(iter(runs.values()))} runs" if alike and runs else ""
-    decorate_axes(ax, style, title=f"Best so far: the median{each} (line) and their middle half (band)",
-                  xlabel=xlabel, ylabel=f"best {score_label(result.scoring)} so far",
-                  grid="both")
+    if alike and runs:
+        title = _("Best so far: the median of {count} runs (line) and their middle half (band)").format(
+            count=next(iter(runs.values())))
+    else:
+        title = _("Best so far: the median (line) and their middle half (band)")
+    decorate_axes(ax, style, title=title, xlabel=xlabel,
+                  ylabel=_("best {score} so far").format(score=score_label(result.scoring)), grid="both")
     add_legend(ax, style, outside=True)  # off the curves, which rise into the zoomed axis from below
     return ax
 
@@ -153,8 +165,8 @@ def plot_regret(result: SearchResult, true_best: float, *, images: int | None = 
         ax.yaxis.set_major_locator(FixedLocator(ticks))
         ax.set_yticklabels([str(v) for v in ticks])
         ax.yaxis.set_minor_locator(NullLocator())
-    label = "regret (validation images)" if images else "regret (score)"
-    decorate_axes(ax, style, title="How far each run's choice is below the table's true best",
+    label = _("regret (validation images)") if images else _("regret (score)")
+    decorate_axes(ax, style, title=_("How far each run's choice is below the table's true best"),
                   xlabel="", ylabel=label)
     return ax
 
@@ -186,7 +198,6 @@ def plot_win_probability(result: SearchResult, *, x: str = "seconds", at: float 
     ax.imshow(grid, cmap="RdBu", vmin=0, vmax=1, aspect="auto")  # cells as wide as their numbers
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
     ax.set_yticks(range(len(names)), names)
-    budget = "the whole budget" if at is None else f"{at:g} {x}"
-    decorate_axes(ax, style, title=f"P(row beats column) after {budget}", xlabel="versus",
-                  ylabel="strategy", grid="")
+    title = _("P(row beats column) after the whole budget") if at is None else _(WIN_TITLES[x]).format(at=at)
+    decorate_axes(ax, style, title=title, xlabel=_("versus"), ylabel=_("strategy"), grid="")
     return ax

@@ -18,8 +18,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import re
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +32,10 @@ from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox
 
 from nbtune.arguments import check_flag, check_real
+from nbtune.language import gettext_for_figures as _
+from nbtune.language import prepare_figures
 from nbtune.plots.tables import value_label
+from nbtune.plots.text import wrap
 from nbtune.search import strategies
 
 #: The widest a new figure may be, in inches.  The notebook's inline backend shows
@@ -258,58 +259,6 @@ def figure_size(style: Style, size: tuple[float, float]) -> tuple[float, float]:
     return column_size(size, grow=PRESENTATION_GROWTH if style.scale > 1 else 1.0)
 
 
-def wrap(text: str, inches: float, fontsize: float, *, bold: bool = False) -> str:
-    """``text`` broken at spaces into lines about ``inches`` wide or less at ``fontsize``.
-
-    A line too long is broken after a colon or semicolon, or before a
-    parenthesis, where it can; else at any space.  An estimate, before anything
-    is drawn: a character is taken as 0.53 of the font size wide (0.6 in bold),
-    about DejaVu Sans' average in nbtune's labels.
-
-    Parameters
-    ----------
-    text : str
-        Its own line breaks are kept.
-    inches : float
-        The width the lines may take.
-    fontsize : float
-        In points.
-    bold : bool, default False
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(wrap("seconds of training (the trials' own, not wall time)", 2.5, 15))
-    seconds of training
-    (the trials' own, not
-    wall time)
-    >>> print(wrap("Hyperband(max_epochs=27, factor=3): 70 trials, 375 epochs in all", 6.2, 16.5))
-    Hyperband(max_epochs=27, factor=3):
-    70 trials, 375 epochs in all
-    >>> wrap("short", 2.5, 15)
-    'short'
-    """
-    per_line = max(8, int(inches * 72 / ((0.6 if bold else 0.53) * fontsize)))
-    return "\n".join(line for text_line in text.splitlines() for line in _pack(text_line, per_line))
-
-
-def _pack(line: str, per_line: int) -> list[str]:
-    """``line`` in lines of at most ``per_line`` characters (where it has spaces): its clauses
-    joined while they fit, a clause too long broken at spaces."""
-    if len(line) <= per_line:
-        return [line]
-    lines: list[str] = []
-    for clause in re.split(r"(?<=[:;]) | (?=\()", line):
-        if lines and len(lines[-1]) + 1 + len(clause) <= per_line:
-            lines[-1] += " " + clause
-        else:
-            lines += textwrap.wrap(clause, per_line, break_long_words=False) or [clause]
-    return lines
-
-
 def axes_inches(ax: Axes) -> float:
     """About how wide ``ax`` is, in inches: its share of its figure (or subfigure) before the
     layout, a little wider than it will be once its tick labels have room.
@@ -352,7 +301,8 @@ def new_axes(ax: Axes | None, style: Style, size: tuple[float, float] = (6.4, 4.
         if not isinstance(ax, Axes):
             raise TypeError(f"ax={ax!r} is not a matplotlib Axes; pass e.g. ax=plt.gca() or leave it None")
         return ax
-    _, ax = plt.subplots(figsize=figure_size(style, size), layout="constrained")
+    prepare_figures()  # a Korean font, when Korean was chosen by NBTUNE_LANG or the locale
+    figure, ax = plt.subplots(figsize=figure_size(style, size), layout="constrained")
     return ax
 
 
@@ -408,12 +358,19 @@ def marker_handle(label: str, style: Style, *, marker: str = "o", color: str = "
 
 
 def score_label(scoring: str | None) -> str:
-    """What the score is, for axis labels: 'validation accuracy' or 'validation score'."""
+    """What the score is, for axis labels: 'validation accuracy' or 'validation score', in the
+    language spoken now (the scoring's name stays as code).
+
+    Examples
+    --------
+    >>> score_label("accuracy"), score_label("roc_auc")
+    ('validation accuracy', 'validation score (roc_auc)')
+    """
     if scoring in ("accuracy", "val_accuracy"):
-        return "validation accuracy"
+        return _("validation accuracy")
     if isinstance(scoring, str) and scoring:
-        return f"validation score ({scoring})"
-    return "validation score"
+        return _("validation score ({scoring})").format(scoring=scoring)
+    return _("validation score")
 
 
 def axis_kind(values: pd.Series) -> str:
@@ -614,4 +571,5 @@ def mark_outside(ax: Axes, xs: Any, ys: Any, style: Style, *, color: Any, marker
 
 def below_handle(count: int, style: Style, low: float) -> Line2D:
     """The legend entry of the points drawn on the bottom edge."""
-    return marker_handle(f"{count} below {low:.3g}\n(drawn on the edge)", style, marker="v", color="0.35")
+    label = _("{count} below {low:.3g}\n(drawn on the edge)").format(count=count, low=low)
+    return marker_handle(label, style, marker="v", color="0.35")

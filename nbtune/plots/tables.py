@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,13 +26,16 @@ from sklearn.base import is_classifier
 
 from nbtune.arguments import check_real, check_table, check_whole, kind_of
 from nbtune.formatting import format_value, to_python
+from nbtune.language import gettext as _
+from nbtune.language import mark
 from nbtune.search.results import SKLEARN_SEARCHES, SearchResult
 
-#: What ``best_so_far(x=...)`` can count along, and how its axis is labelled.
+#: What ``best_so_far(x=...)`` can count along, and how its axis is labelled (in English:
+#: :func:`axis_label` translates it).
 X_CHOICES = {
-    "trials": "trials run",
-    "epochs": "epochs trained (all trials, all folds)",
-    "seconds": "seconds of training (the trials' own, not wall time)",
+    "trials": mark("trials run"),
+    "epochs": mark("epochs trained (all trials, all folds)"),
+    "seconds": mark("seconds of training (the trials' own, not wall time)"),
 }
 X_COST_COLUMN = {"epochs": "epochs_spent", "seconds": "seconds"}
 #: The most costs :func:`best_so_far_bands` reads its curves at, and the most bootstrap
@@ -40,7 +44,8 @@ MAX_POINTS, MAX_BOOT = 10_000, 100_000
 
 
 def axis_label(result: SearchResult, x: str) -> str:
-    """How the ``x`` axis of ``result``'s best-so-far is labelled: only what its trials count.
+    """How the ``x`` axis of ``result``'s best-so-far is labelled: only what its trials count,
+    in the language spoken now.
 
     "all folds" only when some trial trained on several folds (its epochs spent
     exceed its epochs); the seconds are the trials' own (not the wall clock
@@ -59,12 +64,12 @@ def axis_label(result: SearchResult, x: str) -> str:
     if x == "epochs":
         folds = ("train_epochs" in trials.columns
                  and bool((trials["epochs_spent"] > trials["train_epochs"]).any()))
-        return X_CHOICES["epochs"] if folds else "epochs trained (all trials)"
+        return _(X_CHOICES["epochs"]) if folds else _("epochs trained (all trials)")
     if x == "seconds":
         if "true_score" in trials.columns:
-            return "seconds of training (the table's, simulated)"
-        return "seconds of training (the trials' own, not wall time)"
-    return X_CHOICES[x]
+            return _("seconds of training (the table's, simulated)")
+        return _("seconds of training (the trials' own, not wall time)")
+    return _(X_CHOICES[x])
 
 
 def value_key(value: Any) -> Any:
@@ -377,7 +382,7 @@ def hyperband_rounds(result: SearchResult, strategy: str = "hyperband") -> pd.Da
     iterations, parents = [], []
     iteration, previous_bracket = 0, None
     unclaimed: dict[tuple, list[int]] = {}  # (iteration, bracket, round, values) -> trial numbers
-    for _, row in table.iterrows():
+    for _index, row in table.iterrows():
         values = tuple(value_key(row[n]) for n in names)
         bracket, round_ = int(row["bracket"]), int(row["round"])
         if previous_bracket is not None and bracket > previous_bracket:
@@ -415,7 +420,7 @@ def _cv_source(search: Any) -> tuple[pd.DataFrame, str | None]:
         result = SearchResult.from_cv_results(search, strategy=strategy)
         scoring = result.scoring or _default_scoring(search)
     rows = []
-    for _, trial in result.trials.iterrows():
+    for _index, trial in result.trials.iterrows():
         params = {n: value_key(trial[n]) for n in result.param_names
                   if not (isinstance(trial[n], float) and math.isnan(trial[n]))}
         rows.append({"strategy": trial["strategy"], "params": params, "mean": trial["score"],
@@ -486,7 +491,7 @@ def cv_results_table(search: Any) -> pd.DataFrame:
     labels = []
     for i, params in enumerate(rows["params"]):
         parts = [f"{n}={value_label(params[n])}" for n in (varying or names) if n in params]
-        labels.append(", ".join(parts) or f"configuration {i}")
+        labels.append(", ".join(parts) or _("configuration {number}").format(number=i))
     table = pd.DataFrame({
         "strategy": rows["strategy"],
         "label": labels,
@@ -627,7 +632,7 @@ def win_probability(result: SearchResult, *, x: str = "seconds", at: float | Non
         raise ValueError(f"result holds one strategy, {result.strategies}: P(a beats b) needs two; "
                          "give a replay of several, e.g. nbtune.replay(bench, ['random', 'grid'])")
     finals: dict[str, list[float]] = {}
-    for strategy, _, run in _runs(result):
+    for strategy, _repeat, run in _runs(result):
         curve = best_so_far(run, x=x)
         budget = float(curve[x].max()) if at is None else float(at)
         finals.setdefault(strategy, []).append(float(_best_at(curve, x, np.array([budget]))[0]))
@@ -652,18 +657,94 @@ def _beats(left: np.ndarray, right: np.ndarray) -> float:
     return float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
 
 
-def who_wins(wins: pd.DataFrame, a: str, b: str) -> str:
-    """The verdict of a :func:`win_probability` table on ``a`` against ``b``, in words.
+@dataclass(frozen=True)
+class Verdict:
+    """What a :func:`win_probability` table says about ``a`` against ``b``: who wins, or a tie.
 
-    ``a`` wins when the whole 95 % interval of P(a beats b) is above one half,
-    ``b`` wins when it is below, and otherwise the runs cannot tell them apart.
+    Compare its fields in code (they are the same in every language); ``str(verdict)`` is
+    the sentence :func:`who_wins` returns, in the language spoken now.
+
+    Attributes
+    ----------
+    a, b : str
+        The two strategies, as the table names them (``"random"``, ``"grid"``...).
+    winner : str or None
+        ``a`` when the whole 95 % interval of P(a beats b) is above one half, ``b`` when
+        it is below, None when it holds one half (a tie).
+    probability : float
+        P(a run of ``a`` beats a run of ``b``), ties counting half.
+    low, high : float
+        Its 95 % bootstrap interval.
+    runs : int
+        The runs of each strategy it compares (the fewer of the two).
 
     Examples
     --------
+    >>> said = Verdict("random", "grid", "random", 0.63, 0.55, 0.70, 100)
+    >>> said.winner, said.tie
+    ('random', False)
+    >>> print(said)
+    P(random beats grid) = 0.63 (95 % interval 0.55 to 0.70, 100 runs each): random wins
+    """
+
+    a: str
+    b: str
+    winner: str | None
+    probability: float
+    low: float
+    high: float
+    runs: int
+
+    @property
+    def tie(self) -> bool:
+        """True when the runs cannot tell ``a`` and ``b`` apart (no winner)."""
+        return self.winner is None
+
+    def __str__(self) -> str:
+        if self.winner is None:
+            outcome = _("a tie (the interval holds one half)")
+        else:
+            outcome = _("{strategy} wins").format(strategy=self.winner)
+        return _("P({a} beats {b}) = {probability:.2f} (95 % interval {low:.2f} to {high:.2f}, "
+                 "{runs} runs each): {outcome}").format(a=self.a, b=self.b, probability=self.probability,
+                                                        low=self.low, high=self.high, runs=self.runs,
+                                                        outcome=outcome)
+
+
+def verdict(wins: pd.DataFrame, a: str, b: str) -> Verdict:
+    """The verdict of a :func:`win_probability` table on ``a`` against ``b``, for code to compare.
+
+    ``a`` wins when the whole 95 % interval of P(a beats b) is above one half,
+    ``b`` wins when it is below, and otherwise the runs cannot tell them apart (a
+    tie).  Unlike the sentence of :func:`who_wins`, its fields read the same in
+    every language: test ``verdict(...).winner == "random"`` or ``.tie``, not the words.
+
+    Parameters
+    ----------
+    wins : DataFrame
+        What :func:`win_probability` returns.
+    a, b : str
+        Two strategies of the table.
+
+    Returns
+    -------
+    Verdict
+        ``winner`` (``a``, ``b`` or None), ``tie``, the probability, its interval and the
+        runs; ``str()`` of it is the sentence, in the language spoken now.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nbtune.plots import verdict
     >>> wins = pd.DataFrame([{"strategy": "random", "versus": "grid", "probability": 0.63,
     ...                       "low": 0.55, "high": 0.70, "runs": 100}])
-    >>> who_wins(wins, "random", "grid")
-    'P(random beats grid) = 0.63 (95 % interval 0.55 to 0.70, 100 runs each): random wins'
+    >>> said = verdict(wins, "random", "grid")
+    >>> said.winner, said.tie, said.probability
+    ('random', False, 0.63)
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     print(said)
+    P(random 대 grid에서 random 승) = 0.63 (95 % 구간 0.55~0.70, 전략마다 100회 실행): random의 승리
     """
     check_table("wins", wins, ("strategy", "versus", "probability", "low", "high", "runs"),
                 made_by="nbtune.plots.win_probability")
@@ -672,11 +753,28 @@ def who_wins(wins: pd.DataFrame, a: str, b: str) -> str:
         raise ValueError(f"the table has no row for {a!r} against {b!r}; it compares "
                          f"{sorted(set(wins['strategy']))}")
     row = rows.iloc[0]
-    if row["low"] > 0.5:
-        verdict = f"{a} wins"
-    elif row["high"] < 0.5:
-        verdict = f"{b} wins"
-    else:
-        verdict = "a tie (the interval holds one half)"
-    return (f"P({a} beats {b}) = {row['probability']:.2f} (95 % interval {row['low']:.2f} to "
-            f"{row['high']:.2f}, {row['runs']} runs each): {verdict}")
+    low, high = float(row["low"]), float(row["high"])
+    winner = a if low > 0.5 else b if high < 0.5 else None
+    return Verdict(a=a, b=b, winner=winner, probability=float(row["probability"]), low=low, high=high,
+                   runs=int(row["runs"]))
+
+
+def who_wins(wins: pd.DataFrame, a: str, b: str) -> str:
+    """The verdict of a :func:`win_probability` table on ``a`` against ``b``, in words.
+
+    ``a`` wins when the whole 95 % interval of P(a beats b) is above one half,
+    ``b`` wins when it is below, and otherwise the runs cannot tell them apart.
+    The sentence is in the language spoken now (:func:`nbtune.set_language`); to
+    act on the verdict in code, use :func:`verdict`, whose ``winner`` and ``tie``
+    read the same in every language (``str(verdict(wins, a, b))`` is this sentence).
+
+    Examples
+    --------
+    >>> wins = pd.DataFrame([{"strategy": "random", "versus": "grid", "probability": 0.63,
+    ...                       "low": 0.55, "high": 0.70, "runs": 100}])
+    >>> who_wins(wins, "random", "grid")
+    'P(random beats grid) = 0.63 (95 % interval 0.55 to 0.70, 100 runs each): random wins'
+    >>> verdict(wins, "random", "grid").winner
+    'random'
+    """
+    return str(verdict(wins, a, b))

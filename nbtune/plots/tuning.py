@@ -39,11 +39,18 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from nbtune.analysis.parallel import parallel_coordinates
 from nbtune.arguments import check_real, check_table, check_whole
+from nbtune.language import gettext_for_figures as _
+from nbtune.language import mark
 from nbtune.plots.style import add_legend, decorate_axes, new_axes, style_for
 from nbtune.plots.tables import check_images, check_true_best, value_label
 
 MAIN_COLOR, PAIR_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
 LINE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+#: The title of :func:`plot_importance` for each way the shares were found (translated where drawn).
+IMPORTANCE_TITLES = {
+    "grid": mark("Share of the score's variance (exact, over the full grid)"),
+    "forest": mark("Share of the score's variance (a random forest's fANOVA)"),
+}
 
 
 def _finite(table: pd.DataFrame, column: str, name: str, made_by: str) -> pd.Series:
@@ -114,14 +121,14 @@ def plot_importance(shares: pd.DataFrame, *, top: int | None = 8, ax: Axes | Non
         ax.text(share, i, f" {share:.2f}", va="center", fontsize=style.small)
     ax.set_yticks(range(len(shown)), shown["parameter"])
     ax.set_xlim(0, max(1e-9, float(shown["share"].max())) * 1.18)
-    method = shares.attrs.get("method")
-    how = {"grid": "exact, over the full grid", "forest": "a random forest's fANOVA"}.get(method, "")
-    decorate_axes(ax, style, title="Share of the score's variance" + (f" ({how})" if how else ""),
-                  xlabel="share of the variance of the score", ylabel="", grid="x")
+    title = IMPORTANCE_TITLES.get(shares.attrs.get("method"), mark("Share of the score's variance"))
+    decorate_axes(ax, style, title=_(title), xlabel=_("share of the variance of the score"), ylabel="",
+                  grid="x")
+    mains = (shown["kind"] == "main").to_numpy()
     handles = [Line2D([], [], color=c, linewidth=8 * style.scale, label=label)
-               for c, label in ((MAIN_COLOR, "alone (main effect)"), (PAIR_COLOR, "pair (interaction)"))
-               if (label.startswith("alone") and (shown["kind"] == "main").any())
-               or (label.startswith("pair") and (shown["kind"] != "main").any())]
+               for c, label, drawn in ((MAIN_COLOR, _("alone (main effect)"), mains.any()),
+                                       (PAIR_COLOR, _("pair (interaction)"), (~mains).any()))
+               if drawn]
     add_legend(ax, style, handles, loc="lower right")
     return ax
 
@@ -187,11 +194,13 @@ def plot_isolation(study: pd.DataFrame, *, ylim: tuple[float, float] | None = No
     clipped = bool((study["score"] < ylim[0]).any())
     fixed = study.attrs.get("fixed") or {}
     held = "\n".join(f"{k} = {value_label(v)}" for k, v in fixed.items())
-    decorate_axes(ax, style, title=f"The best {x_name} for each {scientific} (stars)"
-                  + (" (zoomed: lower scores are below the axis)" if clipped else ""),
-                  xlabel=f"{x_name} (the nuisance, re-tuned for each {scientific})",
-                  ylabel="validation accuracy\n(mean of the seeds)", grid="both")
-    add_legend(ax, style, outside=True, title=f"fixed:\n{held}" if held else None,
+    title = (_("The best {nuisance} for each {scientific} (stars) (zoomed: lower scores are below the axis)")
+             if clipped else _("The best {nuisance} for each {scientific} (stars)"))
+    xlabel = _("{nuisance} (the nuisance, re-tuned for each {scientific})")
+    decorate_axes(ax, style, title=title.format(nuisance=x_name, scientific=scientific),
+                  xlabel=xlabel.format(nuisance=x_name, scientific=scientific),
+                  ylabel=_("validation accuracy\n(mean of the seeds)"), grid="both")
+    add_legend(ax, style, outside=True, title=_("fixed:\n{held}").format(held=held) if held else None,
                title_fontsize=style.small)
     return ax
 
@@ -225,24 +234,25 @@ def plot_lr_range(table: pd.DataFrame, *, marks: Mapping[str, float] | None = No
     style = style_for(presentation)
     ax = new_axes(ax, style, size=(7.0, 4.2))
     ax.plot(table["learning_rate"], table["loss"], color="0.6", linewidth=style.thin,
-            label="loss of each batch")
+            label=_("loss of each batch"))
     ax.plot(table["learning_rate"], table["smoothed_loss"], color=MAIN_COLOR, linewidth=style.line * 1.3,
-            label="moving average")
+            label=_("moving average"))
     ax.set_xscale("log")
     lines = {}
     if "at_minimum" in table.attrs:
-        lines[f"lowest average: {table.attrs['at_minimum']:.2g}"] = (table.attrs["at_minimum"], "0.3", ":")
+        rate = table.attrs["at_minimum"]
+        lines[_("lowest average: {rate:.2g}").format(rate=rate)] = (rate, "0.3", ":")
     if "suggested" in table.attrs:
-        lines[f"suggested (lowest / 10): {table.attrs['suggested']:.2g}"] = (
-            table.attrs["suggested"], "#D55E00", "--")
+        rate = table.attrs["suggested"]
+        lines[_("suggested (lowest / 10): {rate:.2g}").format(rate=rate)] = (rate, "#D55E00", "--")
     for index, (label, rate) in enumerate(marks.items()):
         lines[f"{label}: {rate:.3g}"] = (rate, "#009E73", "-." if index % 2 == 0 else (0, (1, 1)))
     for label, (rate, color, dash) in lines.items():
         ax.axvline(rate, color=color, linestyle=dash, linewidth=style.line, label=label)
     # the start of the curve and below: where the rate is chosen
     ax.set_ylim(0, (first if first > 0 else 1.0) * 1.25)
-    decorate_axes(ax, style, title="Learning-rate range test: the rate grows at every batch",
-                  xlabel="learning rate (log scale)", ylabel="training loss", grid="both")
+    decorate_axes(ax, style, title=_("Learning-rate range test: the rate grows at every batch"),
+                  xlabel=_("learning rate (log scale)"), ylabel=_("training loss"), grid="both")
     add_legend(ax, style, loc="lower left")
     return ax
 
@@ -306,16 +316,17 @@ def plot_parallel_coordinates(data: Any, *, params: Sequence[str] | None = None,
         for position, label in _axis_ticks(axis):
             ax.text(x + 0.04, position, label, fontsize=style.small, va="center", ha="left",
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
-    ax.set_xticks(xs, [a["name"] + (" (log)" if a["kind"] == "log" else "") for a in axes])
+    ax.set_xticks(xs, [_("{name} (log)").format(name=a["name"]) if a["kind"] == "log" else a["name"]
+                       for a in axes])
     ax.set_xlim(-0.1, len(axes) - 0.5)
     ax.set_ylim(-0.05, 1.05)
     ax.set_yticks([])
-    decorate_axes(ax, style, title=f"{len(wide)} trials, coloured by score", xlabel="", ylabel="",
-                  grid="")
+    decorate_axes(ax, style, title=_("{count} trials, coloured by score").format(count=len(wide)), xlabel="",
+                  ylabel="", grid="")
     ax.tick_params(axis="x", labelrotation=15)
     bar = ax.figure.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, pad=0.01,
                              extend="min" if norm.vmin > scores.min() else "neither")
-    bar.set_label("score", fontsize=style.font)
+    bar.set_label(_("score"), fontsize=style.font)
     bar.ax.tick_params(labelsize=style.small)
     return ax
 
@@ -393,8 +404,9 @@ def plot_sampling_spread(spread: pd.DataFrame, true_best: float, *, images: int 
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.invert_yaxis()  # better (0 behind the best) at the top
-    what = "validation images" if images else "accuracy"
-    decorate_axes(ax, style, title="Have we sampled enough? Where random search ends, by trials",
-                  xlabel="trials of random search (each box: the runs of the replay)",
-                  ylabel=f"behind the true best\n({what}; 0 = found it)", grid="y")
+    ylabel = (_("behind the true best\n(validation images; 0 = found it)") if images
+              else _("behind the true best\n(accuracy; 0 = found it)"))
+    decorate_axes(ax, style, title=_("Have we sampled enough? Where random search ends, by trials"),
+                  xlabel=_("trials of random search (each box: the runs of the replay)"),
+                  ylabel=ylabel, grid="y")
     return ax

@@ -1,7 +1,8 @@
 """Checks of a search's arguments, before any training.
 
 Every function here raises a clear error (naming the argument, the value,
-what is allowed and the fix) or returns the checked value; nothing trains.
+what is allowed and the fix, in the language spoken: :mod:`nbtune.language`)
+or returns the checked value; nothing trains.
 
 Examples
 --------
@@ -16,6 +17,7 @@ ValueError: n_jobs=0 is not allowed: give the number of worker processes, a whol
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,6 +28,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from nbtune.arguments import check_whole
 from nbtune.display import PROGRESS_METHODS, Progress, SearchProgress
+from nbtune.language import gettext as _
 from nbtune.search import strategies as strategy_registry
 from nbtune.search.results import check_param_names
 from nbtune.space import Float, Int, SearchSpace
@@ -51,40 +54,46 @@ def check_data(X: Any, y: Any, *, what: str = "X") -> tuple[np.ndarray, np.ndarr
     ...
     ValueError: X has no rows (shape (0, 3)); give at least one example per row
     """
-    y_name = "y" if what == "X" else f"{what}'s y"
+    y_name = "y" if what == "X" else _("{what}'s y").format(what=what)
     X, y = _as_features(X, what), _as_targets(y, y_name)
     if len(X) == 0:
-        raise ValueError(f"{what} has no rows (shape {X.shape}); give at least one example per row")
+        raise ValueError(_(
+            "{what} has no rows (shape {shape}); give at least one example per row"
+        ).format(what=what, shape=X.shape))
     if len(X) != len(y):
-        raise ValueError(
-            f"{what} has {len(X)} rows but {y_name} has {len(y)}: they must have one "
+        raise ValueError(_(
+            "{what} has {rows} rows but {y_name} has {labels}: they must have one "
             "label per row; check that both come from the same split"
-        )
+        ).format(what=what, rows=len(X), y_name=y_name, labels=len(y)))
     bad = ~np.isfinite(X)
     if bad.any():
         row, *col = np.argwhere(bad)[0]
         col = col[0] if len(col) == 1 else tuple(int(c) for c in col)
-        raise ValueError(
-            f"{what} contains {int(bad.sum())} NaN or infinite values (the first at row "
-            f"{row}, column {col}); a network cannot train on them: impute them "
+        raise ValueError(_(
+            "{what} contains {count} NaN or infinite values (the first at row "
+            "{row}, column {column}); a network cannot train on them: impute them "
             "(sklearn.impute.SimpleImputer) or drop those rows"
-        )
+        ).format(what=what, count=int(bad.sum()), row=row, column=col))
     return X, y
 
 
 def _as_features(X: Any, what: str) -> np.ndarray:
     if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-        raise TypeError(f"{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()")
+        raise TypeError(_(
+            "{what} is a sparse matrix; Keras needs dense data: pass {what}.toarray()"
+        ).format(what=what))
     try:
         X = np.asarray(X, dtype=np.float32)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be numbers (an array or DataFrame of numbers); converting it failed: {exc}") from None
+        raise ValueError(_(
+            "{what} must be numbers (an array or DataFrame of numbers); converting it failed: {error}"
+        ).format(what=what, error=exc)) from None
     if X.ndim < 2:
-        raise ValueError(
-            f"{what} has shape {X.shape}, one value per row; a model needs rows of "
-            f"features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
+        raise ValueError(_(
+            "{what} has shape {shape}, one value per row; a model needs rows of "
+            "features (2-D) or of images (3-D or more): pass {what}.reshape(-1, 1) for a "
             "single feature"
-        )
+        ).format(what=what, shape=X.shape))
     return X
 
 
@@ -95,16 +104,16 @@ def _as_targets(y: Any, y_name: str) -> np.ndarray:
     if is_one_hot(y):
         y = y.argmax(axis=1)  # one-hot rows (to_categorical): the class of each row
     if y.ndim != 1:
-        raise ValueError(
-            f"{y_name} has shape {y.shape}; give one target per row (a 1-D array), or "
+        raise ValueError(_(
+            "{y_name} has shape {shape}; give one target per row (a 1-D array), or "
             "one-hot rows for classification"
-        )
+        ).format(y_name=y_name, shape=y.shape))
     if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-        row = int(np.argmin(np.isfinite(y)))
-        raise ValueError(
-            f"{y_name} contains {int((~np.isfinite(y)).sum())} NaN or infinite values (the "
-            f"first at row {row}); drop those rows from X and {y_name} alike"
-        )
+        raise ValueError(_(
+            "{y_name} contains {count} NaN or infinite values (the "
+            "first at row {row}); drop those rows from X and {y_name} alike"
+        ).format(y_name=y_name, count=int((~np.isfinite(y)).sum()),
+                 row=int(np.argmin(np.isfinite(y)))))
     return y
 
 
@@ -119,34 +128,40 @@ def check_pair(pair: Any, what: str, like: np.ndarray | None = None) -> tuple[np
     TypeError: validation_data is a ndarray, not a pair: give validation_data=(X_val, y_val), two arrays with one row per example
     """
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-        kind = f"a {type(pair).__name__}" if not isinstance(pair, (tuple, list)) else f"{len(pair)} items"
-        raise TypeError(
-            f"{what} is {kind}, not a pair: give {what}=(X_val, y_val), two arrays with one "
+        if isinstance(pair, (tuple, list)):
+            kind = _("{count} items").format(count=len(pair))
+        else:
+            kind = _("a {type}").format(type=type(pair).__name__)
+        raise TypeError(_(
+            "{what} is {kind}, not a pair: give {what}=(X_val, y_val), two arrays with one "
             "row per example"
-        )
+        ).format(what=what, kind=kind))
     X, y = check_data(*pair, what=what)
     if like is not None and X.shape[1:] != like.shape[1:]:
-        raise ValueError(
-            f"{what} has rows of shape {X.shape[1:]} but X has rows of shape {like.shape[1:]}: "
+        raise ValueError(_(
+            "{what} has rows of shape {shape} but X has rows of shape {x_shape}: "
             "give it the same features (columns) as X, in the same order"
-        )
+        ).format(what=what, shape=X.shape[1:], x_shape=like.shape[1:]))
     return X, y
 
 
 def check_fit_counts(epochs: Any, batch_size: Any, space: SearchSpace | None = None) -> None:
     """``epochs`` and ``batch_size`` (and the space's values of them) are whole numbers >= 1."""
     if space is None or "epochs" not in space.names:
-        check_whole("epochs", epochs, what="the number of epochs, a whole number")
+        check_whole("epochs", epochs, what=_("the number of epochs, a whole number"))
     if batch_size is not None and (space is None or "batch_size" not in space.names):
-        check_whole("batch_size", batch_size, what="the rows per training step, a whole number")
+        check_whole("batch_size", batch_size, what=_("the rows per training step, a whole number"))
     for name in ("epochs", "batch_size"):
         if space is not None and name in space.names:
             dim = next(d for d in space.dimensions if d.name == name)
-            allowed = f"whole numbers (Int('{name}', 1, ...) or Choice of ints)"
+            allowed = _("whole numbers ({example} or Choice of ints)").format(
+                example=f"Int('{name}', 1, ...)")
             if isinstance(dim, Float):
-                raise ValueError(f"the space's {name} values must be {allowed}, not {dim!r}")
+                raise ValueError(_(
+                    "the space's {name} values must be {allowed}, not {dimension}"
+                ).format(name=name, allowed=allowed, dimension=repr(dim)))
             for value in [dim.low] if isinstance(dim, Int) else dim.grid():
-                check_whole(f"the space's {name} value", value, what=allowed)
+                check_whole(_("the space's {name} value").format(name=name), value, what=allowed)
 
 
 def check_random_state(random_state: Any) -> None:
@@ -158,32 +173,33 @@ def check_random_state(random_state: Any) -> None:
     if random_state is None or isinstance(random_state, np.random.RandomState):
         return
     check_whole("random_state", random_state, minimum=0, maximum=MAX_SEED - 1,
-                what="a seed, a whole number (or None for an unseeded run),")
+                what=_("a seed, a whole number (or None for an unseeded run),"))
 
 
 def check_folds(cv: Any, y: np.ndarray, task: str) -> list[tuple[np.ndarray, np.ndarray]]:
     """The folds of ``cv`` (a number >= 2, a splitter or a list of splits), every class in each."""
     if isinstance(cv, (bool, str, float)) or (isinstance(cv, (int, np.integer)) and cv < 2):
-        raise ValueError(
-            f"cv={cv!r} is not allowed: give the number of folds (a whole number >= 2), a "
+        raise ValueError(_(
+            "cv={cv!r} is not allowed: give the number of folds (a whole number >= 2), a "
             "scikit-learn splitter such as KFold(5, shuffle=True), or a list of (train, test) "
             "index pairs"
-        )
+        ).format(cv=cv))
     if task == "classification":
         labels, counts = np.unique(y, return_counts=True)
         if counts.min() < 2:
-            raise ValueError(
-                f"cv={cv!r}: the classes {labels[counts < 2].tolist()[:5]} have one row each, so "
+            raise ValueError(_(
+                "cv={cv!r}: the classes {classes} have one row each, so "
                 "the fold that tests that row trains without its class; gather more rows of "
                 "those classes or drop them"
-            )
+            ).format(cv=cv, classes=labels[counts < 2].tolist()[:5]))
     return list(check_cv(cv, y, classifier=task == "classification").split(np.zeros(len(y)), y))
 
 
 def resolve_task(task: str, y: np.ndarray) -> str:
     allowed = ("auto", "classification", "regression")
     if task not in allowed:
-        raise ValueError(f"task={task!r} is not allowed; choose one of {allowed}")
+        raise ValueError(_("task={task!r} is not allowed; choose one of {allowed}").format(
+            task=task, allowed=allowed))
     if task != "auto":
         return task
     kind = type_of_target(y)
@@ -191,10 +207,10 @@ def resolve_task(task: str, y: np.ndarray) -> str:
         return "classification"
     if kind == "continuous":
         return "regression"
-    raise ValueError(
-        f"cannot tell the task from y (scikit-learn calls it {kind!r}); "
+    raise ValueError(_(
+        "cannot tell the task from y (scikit-learn calls it {kind!r}); "
         "pass task='classification' or task='regression'"
-    )
+    ).format(kind=kind))
 
 
 @dataclass(frozen=True)
@@ -246,10 +262,10 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
     if strategy is not None and strategy_registry.get(strategy).cross_validated:
         refuse_own_fit(build_fn, strategy)
     if space is not None and not isinstance(space, SearchSpace):
-        raise TypeError(
-            f"space must be an nbtune.SearchSpace, got {type(space).__name__}; "
+        raise TypeError(_(
+            "space must be an nbtune.SearchSpace, got {type}; "
             "build one with SearchSpace(Int(...), Choice(...), ...)"
-        )
+        ).format(type=type(space).__name__))
     X, y = check_data(X, y)
     if space is not None:
         check_param_names(space.names)  # before a build(hp) is called to read its own space
@@ -262,11 +278,11 @@ def prepare(build_fn: Any, space: SearchSpace | None, X: Any, y: Any, task: str,
         model_fn = as_kwargs_build_fn(build_fn)
     else:
         if space is None:
-            raise ValueError(
+            raise ValueError(_(
                 "space=None works only for a keras-tuner style build(hp) function or "
                 "HyperModel; for build functions of keyword arguments give a SearchSpace, "
                 "e.g. SearchSpace(Int('units', 32, 256, step=32))"
-            )
+            ))
         model_fn = build_fn
     return Prepared(build_fn, model_fn, space, X, y, resolve_task(task, y))
 
@@ -295,7 +311,9 @@ def hold_out(prepared: Prepared, validation_data: Any, validation_split: Any,
     if prepared.task == "classification":
         unseen = sorted(set(np.unique(y_val).tolist()) - set(np.unique(y).tolist()))
         if unseen:
-            raise ValueError(f"validation_data has labels {unseen} that the training data does not have")
+            raise ValueError(_(
+                "validation_data has labels {unseen} that the training data does not have"
+            ).format(unseen=unseen))
     return replace(prepared, X=X, y=y), (X_val, y_val)
 
 
@@ -315,15 +333,14 @@ def refuse_own_fit(build_fn: Any, strategy: str) -> None:
     """Grid and random search cannot call a HyperModel's own fit: say so and what to use."""
     if hypermodel_fit(build_fn) is None:
         return
-    name = type(build_fn).__name__
-    raise TypeError(
-        f"build_fn={build_fn!r}: {strategy} search cannot honour {name}.fit(), which "
+    raise TypeError(_(
+        "build_fn={build_fn!r}: {strategy} search cannot honour {name}.fit(), which "
         "trains the model its own way: it cross-validates nbtune's KerasClassifier / "
         "KerasRegressor, whose fit is scikit-learn's. Use nbtune.hyperband or "
-        f"nbtune.bayesian, which call {name}.fit() as keras-tuner does, or pass its "
+        "nbtune.bayesian, which call {name}.fit() as keras-tuner does, or pass its "
         "build method alone, build_fn=hypermodel.build (the fit's hyperparameters are "
         "then not tuned)"
-    )
+    ).format(build_fn=build_fn, strategy=strategy, name=type(build_fn).__name__))
 
 
 def check_n_jobs(n_jobs: Any) -> int:
@@ -331,19 +348,48 @@ def check_n_jobs(n_jobs: Any) -> int:
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(
-            f"n_jobs={n_jobs!r} is not allowed: give the number of worker processes, a whole "
+        raise ValueError(_(
+            "n_jobs={n_jobs!r} is not allowed: give the number of worker processes, a whole "
             "number >= 1, or -1 for one per CPU core, or None to run trials in this process"
-        )
+        ).format(n_jobs=n_jobs))
     return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+def check_scoring(scoring: Any) -> None:
+    """``scoring`` is None, a scorer (a callable), or a name scikit-learn knows.
+
+    A misspelt name would otherwise fail every trial of a search, after each had trained.
+
+    Examples
+    --------
+    >>> check_scoring("f1_macro")
+    >>> check_scoring("acuracy")
+    Traceback (most recent call last):
+    ...
+    ValueError: scoring='acuracy' is not a scoring name scikit-learn knows (did you mean 'accuracy'?): give a name from sklearn.metrics.get_scorer_names(), e.g. 'accuracy' or 'f1_macro' for classification, 'r2' or 'neg_mean_squared_error' for regression, or None for the task's default
+    """
+    if not isinstance(scoring, str):
+        return  # None, a scorer or scikit-learn's multi-metric forms: scikit-learn checks them
+    from sklearn.metrics import get_scorer_names
+
+    names = sorted(get_scorer_names())
+    if scoring in names:
+        return
+    close = difflib.get_close_matches(scoring, names, n=1)
+    guess = _(" (did you mean {name!r}?)").format(name=close[0]) if close else ""
+    raise ValueError(_(
+        "scoring={scoring!r} is not a scoring name scikit-learn knows{close}: give a name from "
+        "sklearn.metrics.get_scorer_names(), e.g. 'accuracy' or 'f1_macro' for classification, "
+        "'r2' or 'neg_mean_squared_error' for regression, or None for the task's default"
+    ).format(scoring=scoring, close=guess))
 
 
 def check_validation_split(validation_split: Any, validation_data: Any) -> None:
     if validation_data is None and not (0 < validation_split < 1):
-        raise ValueError(
-            f"validation_split={validation_split!r} is not a fraction: give a number "
+        raise ValueError(_(
+            "validation_split={validation_split!r} is not a fraction: give a number "
             "between 0 and 1, e.g. 0.2, or pass validation_data=(X_val, y_val)"
-        )
+        ).format(validation_split=validation_split))
 
 
 def check_oracle_settings(num_initial_points: Any, alpha: Any, beta: Any) -> None:
@@ -352,18 +398,18 @@ def check_oracle_settings(num_initial_points: Any, alpha: Any, beta: Any) -> Non
         isinstance(num_initial_points, bool) or not isinstance(num_initial_points, (int, np.integer))
         or num_initial_points < 1
     ):
-        raise ValueError(
-            f"num_initial_points={num_initial_points!r} is not allowed: give the number of "
+        raise ValueError(_(
+            "num_initial_points={num_initial_points!r} is not allowed: give the number of "
             "random trials before the Gaussian process takes over, a whole number >= 1, or "
             "None for keras-tuner's default (3 per dimension)"
-        )
+        ).format(num_initial_points=num_initial_points))
     for name, value, low in (("alpha", alpha, "> 0"), ("beta", beta, ">= 0")):
         number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
         if not number or not np.isfinite(value) or (value <= 0 if name == "alpha" else value < 0):
-            raise ValueError(
-                f"{name}={value!r} is not allowed: give a number {low} (keras-tuner's "
-                f"default is {1e-4 if name == 'alpha' else 2.6})"
-            )
+            raise ValueError(_(
+                "{name}={value!r} is not allowed: give a number {low} (keras-tuner's "
+                "default is {default})"
+            ).format(name=name, value=value, low=low, default=1e-4 if name == "alpha" else 2.6))
 
 
 def progress_object(progress: Any) -> Progress:
@@ -372,9 +418,9 @@ def progress_object(progress: Any) -> Progress:
         return SearchProgress(enabled=progress)
     if not isinstance(progress, Progress):
         missing = [m for m in PROGRESS_METHODS if not callable(getattr(progress, m, None))]
-        raise TypeError(
-            f"progress={progress!r} is neither True/False nor a progress object: it lacks "
-            f"{missing}; give True, False, or an object with the four methods of "
+        raise TypeError(_(
+            "progress={progress!r} is neither True/False nor a progress object: it lacks "
+            "{missing}; give True, False, or an object with the four methods of "
             "nbtune.display.Progress"
-        )
+        ).format(progress=progress, missing=missing))
     return progress

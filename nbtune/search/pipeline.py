@@ -39,6 +39,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from nbtune.formatting import format_seconds
+from nbtune.language import gettext as _
 from nbtune.search import strategies as strategy_registry
 from nbtune.search.checks import (
     Prepared,
@@ -46,6 +47,7 @@ from nbtune.search.checks import (
     check_folds,
     check_n_jobs,
     check_random_state,
+    check_scoring,
     hold_out,
     progress_object,
     validation_fold,
@@ -192,17 +194,18 @@ def _finish(records, *, strategy, space, progress, stopped, **settings) -> Searc
         **settings,
     )
     done = len(result.trials)
-    progress.end(f"stopped: kept {done} finished trials" if stopped else "")
+    progress.end(_("stopped: kept {count} finished trials").format(count=done) if stopped else "")
     if stopped == "interrupt":
         warnings.warn(
-            f"{strategy} search interrupted after {done} finished trials; the result "
-            "holds them and has complete=False",
+            _("{strategy} search interrupted after {count} finished trials; the result "
+              "holds them and has complete=False").format(strategy=strategy, count=done),
             stacklevel=5,
         )
     if done and result.ok_trials.empty:
         raise SearchFailedError(f"{strategy} search: " + result.no_success_message(), result)
     if done and stopped is None:  # a stopped search's best is not its answer yet
-        warn_at_edges(f"{strategy} search's best", space, result.best_params, stacklevel=5)
+        warn_at_edges(_("{strategy} search's best").format(strategy=strategy), space,
+                      result.best_params, stacklevel=5)
     return result
 
 
@@ -284,6 +287,7 @@ def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
     first, unless ``allow_large`` (:func:`check_plan`).
     """
     check_random_state(random_state)
+    check_scoring(scoring)
     check_fit_counts(1 if strategy.decides_epochs else budget["epochs"], batch_size,
                      prepared.space)
     check_plan(strategy, prepared.space, budget, allow_large=allow_large,

@@ -9,6 +9,7 @@ Scores follow scikit-learn's convention: greater is better.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -18,6 +19,7 @@ import pandas as pd
 from sklearn.base import is_regressor
 
 from nbtune.formatting import to_python
+from nbtune.language import current_language, gettext, mark
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import as_kwargs_build_fn, is_hp_build_fn
 from nbtune.training.estimator import FIT_PARAMS, KerasClassifier, KerasRegressor
@@ -67,6 +69,77 @@ def check_param_names(names: Iterable[str]) -> None:
             f"the hyperparameter names {clashes} are columns of the trials table "
             f"{list(TRIAL_COLUMNS)}; rename them in the search space and the build function"
         )
+
+
+#: The summary's headings as a student reads them, by column key (the English is the key).
+SUMMARY_HEADINGS = {
+    "strategy": mark("strategy"),
+    "trials": mark("trials"),
+    "failed": mark("failed"),
+    "best_score": mark("best_score"),
+    "best_params": mark("best_params"),
+    "epochs_spent": mark("epochs_spent"),
+    "seconds": mark("seconds"),
+    "test_score": mark("test_score"),
+}
+
+
+def summary_heading(key: Any) -> Any:
+    """The heading a summary shows for the column ``key``, in the language spoken.
+
+    Examples
+    --------
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     summary_heading("best_score"), summary_heading("wall_seconds")
+    ('최고 점수', 'wall_seconds')
+    """
+    if isinstance(key, str) and key in SUMMARY_HEADINGS:
+        return gettext(SUMMARY_HEADINGS[key])
+    return key
+
+
+class Summary(pd.DataFrame):
+    """:meth:`SearchResult.summary`'s table: its headings read in the student's language.
+
+    A DataFrame whose columns stay the keys code uses (``summary["best_score"]``,
+    ``to_csv``); only what a person sees (its ``repr`` and a notebook's HTML)
+    shows the headings in the language spoken (:mod:`nbtune.language`), through
+    :meth:`shown`.  Tables made from it (a selection, a sort) are summaries too.
+
+    Examples
+    --------
+    >>> from nbtune.language import speaking
+    >>> result = SearchResult(pd.DataFrame({"strategy": ["grid", "grid"], "units": [32, 64],
+    ...                                     "score": [0.91, 0.95]}))
+    >>> summary = result.summary()
+    >>> list(summary.columns)
+    ['trials', 'failed', 'best_score', 'best_params', 'epochs_spent', 'seconds']
+    >>> with speaking("ko"):
+    ...     shown = summary.shown()
+    >>> shown.index.name, list(shown.columns)
+    ('전략', ['시도', '실패', '최고 점수', '최고 조합', '사용한 에포크', '시간(초)'])
+    >>> summary.loc["grid", "best_score"]
+    np.float64(0.95)
+    """
+
+    @property
+    def _constructor(self) -> type[Summary]:
+        return Summary
+
+    def shown(self) -> pd.DataFrame:
+        """A plain DataFrame of the same values, its headings in the language spoken."""
+        table = pd.DataFrame(self)
+        return table.rename(columns=summary_heading).rename_axis(
+            index=summary_heading(table.index.name))
+
+    def __repr__(self) -> str:
+        # Korean letters are two columns wide in a terminal: pandas aligns them so when told
+        with pd.option_context("display.unicode.east_asian_width", current_language() != "en"):
+            return repr(self.shown())
+
+    def _repr_html_(self) -> str | None:
+        return self.shown()._repr_html_()
 
 
 def _is_missing(value: Any) -> bool:
@@ -306,11 +379,13 @@ class SearchResult:
         )
 
     # --------------------------------------------------------------- summary
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> Summary:
         """One row per strategy: what it spent and what it found.
 
         Columns: trials, failed, best_score, best_params, epochs_spent,
-        seconds, and test_score when test scores were computed.
+        seconds, and test_score when test scores were computed.  A
+        :class:`Summary`: a DataFrame with these keys, shown with headings in
+        the language spoken.
         """
         rows = []
         for strategy in self.strategies:
@@ -329,7 +404,7 @@ class SearchResult:
             if strategy in self.test_scores:
                 row["test_score"] = self.test_scores[strategy]
             rows.append(row)
-        return pd.DataFrame(rows).set_index("strategy")
+        return Summary(pd.DataFrame(rows).set_index("strategy"))
 
     def __repr__(self) -> str:
         parts = []
@@ -342,8 +417,9 @@ class SearchResult:
         return f"SearchResult({'; '.join(parts) or 'no trials'}{state})"
 
     def _repr_html_(self) -> str:
-        state = "" if self.complete else " <b>(stopped early: not every trial ran)</b>"
-        return f"<p>SearchResult{state}</p>" + self.summary().to_html()
+        stopped = html.escape(gettext("(stopped early: not every trial ran)"))
+        state = "" if self.complete else f" <b>{stopped}</b>"
+        return f"<p>SearchResult{state}</p>" + self.summary().shown().to_html()
 
     # ------------------------------------------------------------ best model
     def _build_params(self) -> dict[str, Any]:

@@ -19,6 +19,10 @@ Examples
 ('grid', 'random', 'hyperband', 'bayesian', 'successive_halving')
 >>> strategies.get("hyperband").label
 'Hyperband'
+>>> from nbtune.language import speaking
+>>> with speaking("ko"):
+...     strategies.get("hyperband").label, strategies.get("random").trials_word
+('하이퍼밴드', '조합')
 >>> from nbtune import SearchSpace, Choice
 >>> space = SearchSpace(Choice("units", [16, 64]), Choice("learning_rate", [1e-2, 1e-3]))
 >>> strategies.get("grid").plan(space, {"epochs": 5})
@@ -37,6 +41,7 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler
 
 from nbtune.arguments import check_whole
 from nbtune.backend import import_keras_tuner
+from nbtune.language import gettext, mark
 from nbtune.search.proposers import (
     ListProposer,
     OracleProposer,
@@ -52,14 +57,19 @@ from nbtune.training import compat
 class Strategy:
     """What nbtune knows about one search strategy.
 
+    The words a person reads (``label``, ``short_label``, ``trials_word``) are
+    kept in English, marked for the catalogue, and read in the language spoken
+    when they are read (:mod:`nbtune.language`); ``name`` is a key and stays.
+
     Attributes
     ----------
     name : str
         The name ``compare(strategies=[...])`` and ``--strategies`` take.
-    label : str
-        How it is written for people: ``"Grid search"``.
-    short_label : str
-        A button's label: ``"Grid"``.
+    english_label : str
+        How it is written for people, in English: ``"Grid search"``; ``label``
+        reads it in the language spoken.
+    english_short_label : str
+        A button's label, in English: ``"Grid"``; ``short_label`` reads it translated.
     colour : str
         Its colour in every plot (Okabe–Ito, colour-blind safe).
     budget : mapping of str to default
@@ -82,13 +92,24 @@ class Strategy:
         halving): a space's ``epochs`` dimension is then left out.
     trials_knob : str or None, default None
         The budget argument the run panel's trials box sets (``"n_iter"``).
-    trials_word : str, default "trials"
-        What that box is called: ``"configurations"`` for random search.
+    english_trials_word : str, default "trials"
+        What that box is called, in English: ``"configurations"`` for random
+        search; ``trials_word`` reads it translated.
+
+    Examples
+    --------
+    >>> from nbtune.language import speaking
+    >>> grid = get("grid")
+    >>> grid.label, grid.short_label, grid.english_label
+    ('Grid search', 'Grid', 'Grid search')
+    >>> with speaking("ko"):
+    ...     grid.label, grid.short_label, grid.trials_word
+    ('그리드 서치', '그리드', '시도')
     """
 
     name: str
-    label: str
-    short_label: str
+    english_label: str
+    english_short_label: str
     colour: str
     budget: Mapping[str, Any]
     panel_controls: tuple[str, ...]
@@ -97,7 +118,22 @@ class Strategy:
     proposer: Callable[[SearchSpace, Mapping[str, Any], int | None], Proposer]
     decides_epochs: bool = False
     trials_knob: str | None = None
-    trials_word: str = "trials"
+    english_trials_word: str = mark("trials")
+
+    @property
+    def label(self) -> str:
+        """How it is written for people, in the language spoken: ``"Grid search"``."""
+        return gettext(self.english_label)
+
+    @property
+    def short_label(self) -> str:
+        """A button's label, in the language spoken: ``"Grid"``."""
+        return gettext(self.english_short_label)
+
+    @property
+    def trials_word(self) -> str:
+        """What the run panel's trials box is called, in the language spoken: ``"trials"``."""
+        return gettext(self.english_trials_word)
 
 
 def _max_epochs(settings: Mapping[str, Any]) -> Any:
@@ -106,8 +142,8 @@ def _max_epochs(settings: Mapping[str, Any]) -> Any:
     return _setting(settings, "epochs") if value is None else value
 
 
-_N_ITER = "the number of configurations to try, a whole number"
-_MAX_TRIALS = "the number of trials, a whole number"
+_N_ITER = mark("the number of configurations to try, a whole number")
+_MAX_TRIALS = mark("the number of trials, a whole number")
 
 
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
@@ -210,23 +246,23 @@ def _successive_halving_proposer(space: SearchSpace, budget: Mapping[str, Any],
 
 
 _REGISTRY = {s.name: s for s in (
-    Strategy("grid", "Grid search", "Grid", "#0072B2",  # blue
+    Strategy("grid", mark("Grid search"), mark("Grid"), "#0072B2",  # blue
              {"epochs": 10, "points": None}, ("cv", "epochs"),
              cross_validated=True, plan=_grid_plan, proposer=_grid_proposer),
-    Strategy("random", "Random search", "Random", "#E69F00",  # orange
+    Strategy("random", mark("Random search"), mark("Random"), "#E69F00",  # orange
              {"epochs": 10, "n_iter": 10}, ("trials", "cv", "epochs"),
              cross_validated=True, plan=_random_plan, proposer=_random_proposer,
-             trials_knob="n_iter", trials_word="configurations"),
-    Strategy("hyperband", "Hyperband", "Hyperband", "#009E73",  # bluish green
+             trials_knob="n_iter", english_trials_word=mark("configurations")),
+    Strategy("hyperband", mark("Hyperband"), mark("Hyperband"), "#009E73",  # bluish green
              {"epochs": 10, "max_epochs": None, "factor": 3, "hyperband_iterations": 1},
              ("max_epochs", "factor"), cross_validated=False, plan=_hyperband_plan,
              proposer=_hyperband_proposer, decides_epochs=True),
-    Strategy("bayesian", "Bayesian optimisation", "Bayesian", "#CC79A7",  # reddish purple
+    Strategy("bayesian", mark("Bayesian optimisation"), mark("Bayesian"), "#CC79A7",  # reddish purple
              {"epochs": 10, "max_trials": 10, "num_initial_points": None, "alpha": 1e-4,
               "beta": 2.6},
              ("trials", "epochs"), cross_validated=False, plan=_bayesian_plan,
              proposer=_bayesian_proposer, trials_knob="max_trials"),
-    Strategy("successive_halving", "Successive halving", "Halving", "#56B4E9",  # sky blue
+    Strategy("successive_halving", mark("Successive halving"), mark("Halving"), "#56B4E9",  # sky blue
              {"epochs": 10, "max_epochs": None, "factor": 3}, ("max_epochs", "factor"),
              cross_validated=False, plan=_successive_halving_plan,
              proposer=_successive_halving_proposer, decides_epochs=True),

@@ -22,6 +22,9 @@ Sizes are arithmetic: :meth:`Dimension.grid_size` counts a dimension's values
 (:func:`step_count`) without listing them, and what a dimension may list is
 bounded where it is declared (:data:`MAX_GRID_VALUES`, :data:`MAX_INT`).
 
+A dimension refuses a wrong argument in the language spoken (:mod:`nbtune.language`),
+naming the call, the argument, the value and the fix.
+
 Examples
 --------
 >>> Int("units", 32, 128, step=32).grid()
@@ -44,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.formatting import to_python
+from nbtune.language import gettext as _
 
 _SIGNIFICANT_DIGITS = 12
 _EPS = 1e-9
@@ -91,15 +95,15 @@ def _given(**kwargs: tuple[Any, Any]) -> dict[str, Any]:
 
 def _check_name(where: str, name: Any) -> str:
     if not isinstance(name, str):
-        raise TypeError(
-            f"{where}: name must be a non-empty string, got {name!r} "
-            f"({type(name).__name__}); give the hyperparameter a name such as 'units'."
-        )
-    if not name:
-        raise ValueError(
-            f"{where}: name must be a non-empty string, got ''; "
+        raise TypeError(_(
+            "{where}: name must be a non-empty string, got {name!r} ({type}); "
             "give the hyperparameter a name such as 'units'."
-        )
+        ).format(where=where, name=name, type=type(name).__name__))
+    if not name:
+        raise ValueError(_(
+            "{where}: name must be a non-empty string, got ''; "
+            "give the hyperparameter a name such as 'units'."
+        ).format(where=where))
     return name
 
 
@@ -113,51 +117,57 @@ def check_number(where: str, arg: str, value: Any, *, integer: bool = False) -> 
     >>> check_number("Int('units', ...)", "low", 16, integer=True)
     16
     """
-    wanted = "an integer" if integer else "a real number"
+    wanted = _("an integer") if integer else _("a real number")
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"{where}: {arg} must be {wanted}, got the bool {value!r}; "
-            f"booleans are not numbers here, write a number such as {arg}=1."
-        )
+        raise TypeError(_(
+            "{where}: {arg} must be {wanted}, got the bool {value!r}; "
+            "booleans are not numbers here, write a number such as {arg}=1."
+        ).format(where=where, arg=arg, wanted=wanted, value=value))
     value = to_python(value)
     if not isinstance(value, numbers.Real):
-        hint = f"write a number such as {arg}=1"
-        if isinstance(value, str):
-            try:
-                hint = f"drop the quotes: {arg}={float(value):g}"
-            except ValueError:
-                pass
-        raise TypeError(
-            f"{where}: {arg} must be {wanted}, got {value!r} "
-            f"({type(value).__name__}); {hint}."
-        )
+        raise TypeError(_(
+            "{where}: {arg} must be {wanted}, got {value!r} ({type}); {hint}."
+        ).format(where=where, arg=arg, wanted=wanted, value=value, type=type(value).__name__,
+                 hint=_number_hint(arg, value)))
     if not math.isfinite(value):
-        raise ValueError(f"{where}: {arg} must be finite, got {value!r}; use a finite bound.")
+        raise ValueError(_(
+            "{where}: {arg} must be finite, got {value!r}; use a finite bound."
+        ).format(where=where, arg=arg, value=value))
     if integer:
         if isinstance(value, float) and not value.is_integer():
-            raise ValueError(
-                f"{where}: {arg} must be an integer, got {value!r}; "
-                f"round it ({arg}={round(value)}) or use Float for real values."
-            )
+            raise ValueError(_(
+                "{where}: {arg} must be an integer, got {value!r}; "
+                "round it ({arg}={rounded}) or use Float for real values."
+            ).format(where=where, arg=arg, value=value, rounded=round(value)))
         return int(value)
     return float(value)
 
 
+def _number_hint(arg: str, value: Any) -> str:
+    """How to write ``value`` (not a number) as one: without its quotes, or as a number."""
+    if isinstance(value, str):
+        try:
+            return _("drop the quotes: {arg}={number}").format(arg=arg, number=f"{float(value):g}")
+        except ValueError:
+            pass
+    return _("write a number such as {arg}=1").format(arg=arg)
+
+
 def _check_log(where: str, log: Any) -> bool:
     if not isinstance(log, (bool, np.bool_)):
-        raise TypeError(
-            f"{where}: log must be True or False, got {_SHORT.repr(log)} "
-            f"({type(log).__name__}); write log=True or log=False, without quotes."
-        )
+        raise TypeError(_(
+            "{where}: log must be True or False, got {log} ({type}); "
+            "write log=True or log=False, without quotes."
+        ).format(where=where, log=_SHORT.repr(log), type=type(log).__name__))
     return bool(log)
 
 
 def _check_int_bound(where: str, arg: str, value: int) -> None:
     if abs(value) > MAX_INT:
-        raise ValueError(
-            f"{where}: {arg}={value} is beyond +-2**53 ({MAX_INT:,}), the widest integer "
+        raise ValueError(_(
+            "{where}: {arg}={value} is beyond +-2**53 ({limit:,}), the widest integer "
             "a float holds exactly; give a bound within it (no hyperparameter needs more)."
-        )
+        ).format(where=where, arg=arg, value=value, limit=MAX_INT))
 
 
 def step_count(low: float, high: float, step: float, log: bool = False) -> int:
@@ -189,39 +199,40 @@ def count_text(count: int) -> str:
 def _check_step_count(where: str, count: int, step: Any, without_step: str) -> None:
     """A step may list at most MAX_GRID_VALUES values (see its comment)."""
     if count > MAX_GRID_VALUES:
-        raise ValueError(
-            f"{where}: step={step!r} gives {count_text(count)} values, more than the "
-            f"{MAX_GRID_VALUES:,} a dimension may list; give a larger step, narrow the range, "
-            f"or leave out the step ({without_step}) to sample the range in a random search."
-        )
+        raise ValueError(_(
+            "{where}: step={step!r} gives {count} values, more than the "
+            "{limit:,} a dimension may list; give a larger step, narrow the range, "
+            "or leave out the step ({without_step}) to sample the range in a random search."
+        ).format(where=where, step=step, count=count_text(count), limit=MAX_GRID_VALUES,
+                 without_step=without_step))
 
 
 def _check_points(name: str, points: Any) -> int:
     """The grid points of a stepless Float: a whole number from 1 to MAX_GRID_VALUES."""
-    points = check_number(f"grid points for {name!r}", "points", points, integer=True)
+    where = _("grid points for {name!r}").format(name=name)
+    points = check_number(where, "points", points, integer=True)
     if not 1 <= points <= MAX_GRID_VALUES:
-        raise ValueError(
-            f"grid points for {name!r}: points={points:,} is not allowed; give a number "
-            f"from 1 to {MAX_GRID_VALUES:,}, e.g. points=5."
-        )
+        raise ValueError(_(
+            "{where}: points={points:,} is not allowed; give a number "
+            "from 1 to {limit:,}, e.g. points=5."
+        ).format(where=where, points=points, limit=MAX_GRID_VALUES))
     return points
 
 
 def _check_order(where: str, kind: str, name: str, low: float, high: float, rest: str) -> None:
     if low > high:
-        raise ValueError(
-            f"{where}: low ({low!r}) is greater than high ({high!r}); "
-            f"swap them: {kind}({name!r}, {high!r}, {low!r}{rest})"
-        )
+        raise ValueError(_(
+            "{where}: low ({low!r}) is greater than high ({high!r}); swap them: {fix}"
+        ).format(where=where, low=low, high=high, fix=f"{kind}({name!r}, {high!r}, {low!r}{rest})"))
 
 
 def _check_log_low(where: str, low: float, log: bool) -> None:
     if log and low <= 0:
-        raise ValueError(
-            f"{where}: a log range needs low > 0, got low={low!r}; "
+        raise ValueError(_(
+            "{where}: a log range needs low > 0, got low={low!r}; "
             "use a small positive low (such as 1e-05 for a learning rate, 1 for a count) "
             "or set log=False."
-        )
+        ).format(where=where, low=low))
 
 
 _SCALAR_TYPES = (bool, int, float, str, type(None))
@@ -230,13 +241,14 @@ _SCALAR_TYPES = (bool, int, float, str, type(None))
 def _check_scalar(where: str, what: str, value: Any) -> Any:
     value = to_python(value)
     if not isinstance(value, _SCALAR_TYPES):
-        raise TypeError(
-            f"{where}: {what} must be an int, float, str, bool or None, got {value!r} "
-            f"({type(value).__name__}); pass a name (such as 'adam') and create the "
+        raise TypeError(_(
+            "{where}: {what} must be an int, float, str, bool or None, got {value!r} "
+            "({type}); pass a name (such as 'adam') and create the "
             "object inside the build function."
-        )
+        ).format(where=where, what=what, value=value, type=type(value).__name__))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{where}: {what} is {value!r}; use a finite number or None.")
+        raise ValueError(_("{where}: {what} is {value!r}; use a finite number or None.").format(
+            where=where, what=what, value=value))
     return value
 
 
@@ -367,15 +379,15 @@ def _narrow_on_grid(grid: list, best: float, fraction: float, log: bool) -> tupl
 
 
 def _check_best(dim: Int | Float, best: Any) -> float:
-    where = f"narrow: best value for {dim.name!r}"
+    where = _("narrow: best value for {name!r}").format(name=dim.name)
     value = check_number(where, "value", best)
     span = dim.high - dim.low
     tol = _EPS * max(abs(dim.low), abs(dim.high), span, 1.0)
     if not dim.low - tol <= value <= dim.high + tol:
-        raise ValueError(
-            f"{where} is {best!r}, outside the dimension {dim!r}; "
+        raise ValueError(_(
+            "{where} is {best!r}, outside the dimension {dimension}; "
             "pass the best parameters found in this space."
-        )
+        ).format(where=where, best=best, dimension=repr(dim)))
     return min(max(value, dim.low), dim.high)
 
 
@@ -431,15 +443,15 @@ class Int(Dimension):
         _check_order(where, "Int", self.name, low, high, rest)
         _check_log_low(where, low, log)
         if step <= 0:
-            raise ValueError(
-                f"{where}: step must be a positive integer, got {step}; "
+            raise ValueError(_(
+                "{where}: step must be a positive integer, got {step}; "
                 "use step=1 for every integer."
-            )
+            ).format(where=where, step=step))
         _check_int_bound(where, "low", low)
         _check_int_bound(where, "high", high)
         if step > 1 and not log:
-            _check_step_count(where, len(range(low, high + 1, step)), step,
-                              f"Int({self.name!r}, {low}, {high}) has every integer")
+            every = _("{call} has every integer").format(call=f"Int({self.name!r}, {low}, {high})")
+            _check_step_count(where, len(range(low, high + 1, step)), step, every)
         for field, value in (("low", low), ("high", high), ("step", step), ("log", log)):
             object.__setattr__(self, field, value)
 
@@ -470,11 +482,12 @@ class Int(Dimension):
         count = self.grid_size()
         if count > MAX_GRID_VALUES:
             step = max(1, (self.high - self.low) // 10)
-            raise ValueError(
-                f"{self!r} has {count_text(count)} grid values, more than the {MAX_GRID_VALUES:,} a grid "
-                f"may list; give it a step (e.g. step={step} gives 11 values), narrow the range, "
+            raise ValueError(_(
+                "{dimension} has {count} grid values, more than the {limit:,} a grid "
+                "may list; give it a step (e.g. step={step} gives 11 values), narrow the range, "
                 "or sample the range with random_search instead of a grid."
-            )
+            ).format(dimension=repr(self), count=count_text(count), limit=MAX_GRID_VALUES,
+                     step=step))
         return list(range(self.low, self.high + 1, self.step))
 
     def grid_size(self, points: int | None = None) -> int:
@@ -566,22 +579,22 @@ class Float(Dimension):
         _check_order(where, "Float", self.name, low, high, rest)
         _check_log_low(where, low, log)
         if step is not None and log and step <= 1:
-            raise ValueError(
-                f"{where}: with log=True the step is a multiplier and must be greater "
-                f"than 1, got step={step!r}; e.g. step=10 gives low, low*10, low*100, ..."
-            )
+            raise ValueError(_(
+                "{where}: with log=True the step is a multiplier and must be greater "
+                "than 1, got step={step!r}; e.g. step=10 gives low, low*10, low*100, ..."
+            ).format(where=where, step=step))
         if step is not None and step <= 0:
-            raise ValueError(
-                f"{where}: step must be greater than 0, got step={step!r}; "
+            raise ValueError(_(
+                "{where}: step must be greater than 0, got step={step!r}; "
                 "use a positive step such as 0.1, or step=None for a continuous range."
-            )
+            ).format(where=where, step=step))
         if not math.isfinite(high / low if log else high - low):
-            overflows = "high / low" if log else "high - low"
-            raise ValueError(
-                f"{where}: the range from low={low!r} to high={high!r} is wider than a float "
-                f"holds ({overflows} overflows); give bounds of the scale the hyperparameter "
+            raise ValueError(_(
+                "{where}: the range from low={low!r} to high={high!r} is wider than a float "
+                "holds ({overflows} overflows); give bounds of the scale the hyperparameter "
                 "takes, e.g. low=1e-05, high=1.0 for a learning rate."
-            )
+            ).format(where=where, low=low, high=high,
+                     overflows="high / low" if log else "high - low"))
         if step is not None:
             stepless = f"Float({self.name!r}, {low!r}, {high!r}{', log=True' if log else ''})"
             _check_step_count(where, step_count(low, high, step, log), step, stepless)
@@ -600,11 +613,11 @@ class Float(Dimension):
 
     def _no_points_error(self) -> ValueError:
         example = f"Float({self.name!r}, {self.low!r}, {self.high!r}{', log=True' if self.log else ''}"
-        return ValueError(
-            f"{self!r} has no step, so its grid needs a number of points: give it a "
-            f"step ({example}, step=...)) or ask for points: "
-            f"space.grid(points=5) or space.grid(points={{{self.name!r}: 5}})."
-        )
+        return ValueError(_(
+            "{dimension} has no step, so its grid needs a number of points: give it a "
+            "step ({with_step}) or ask for points: space.grid(points=5) or {per_name}."
+        ).format(dimension=repr(self), with_step=f"{example}, step=...)",
+                 per_name=f"space.grid(points={{{self.name!r}: 5}})"))
 
     def grid(self, points: int | None = None) -> list[float]:
         """Grid values. ``points`` is needed (and only used) when there is no step."""
@@ -738,39 +751,38 @@ class Choice(Dimension):
         where = _call("Choice", name, values=values)
         _check_name(where, name)
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or isinstance(values, Mapping):
-            raise TypeError(
-                f"{where}: values must be a list of choices, not a single "
-                f"{type(values).__name__}; wrap it in a list: Choice({name!r}, [{values!r}])"
-            )
+            raise TypeError(_(
+                "{where}: values must be a list of choices, not a single {type}; "
+                "wrap it in a list: {fix}"
+            ).format(where=where, type=type(values).__name__,
+                     fix=f"Choice({name!r}, [{values!r}])"))
         if isinstance(values, (set, frozenset)):
-            raise TypeError(
-                f"{where}: values must be a list (a set has no order); "
-                f"use a list: Choice({name!r}, {_SHORT.repr(sorted(values, key=repr))})"
-            )
+            raise TypeError(_(
+                "{where}: values must be a list (a set has no order); use a list: {fix}"
+            ).format(where=where, fix=f"Choice({name!r}, {_SHORT.repr(sorted(values, key=repr))})"))
         # one more than allowed is enough to refuse: range(10**9) is never listed
         values = list(itertools.islice(values, MAX_GRID_VALUES + 1))
         if len(values) > MAX_GRID_VALUES:
-            raise ValueError(
-                f"{where}: values has more than {MAX_GRID_VALUES:,} choices, the most a "
+            raise ValueError(_(
+                "{where}: values has more than {limit:,} choices, the most a "
                 "dimension may list; for a range of numbers use Int(...) or Float(...), "
                 "which random search samples without listing."
-            )
+            ).format(where=where, limit=MAX_GRID_VALUES))
         values = [v if type(v) in _PLAIN or (type(v) is float and math.isfinite(v))
                   else _check_scalar(where, f"values[{i}]", v) for i, v in enumerate(values)]
         if not values:
-            raise ValueError(
-                f"{where}: values is empty; list at least one choice, "
-                f"e.g. Choice({name!r}, ['relu', 'tanh'])."
-            )
+            raise ValueError(_(
+                "{where}: values is empty; list at least one choice, e.g. {example}."
+            ).format(where=where, example=f"Choice({name!r}, ['relu', 'tanh'])"))
         # 1 and 1.0 are the same choice, True and 1 are not (as keras-tuner declares them)
         if len(_choice_keys(values)) < len(values):
             keys = [(type(v) is bool, v) for v in values]
-            kept = [v for _, v in dict.fromkeys(keys)]
-            raise ValueError(
-                f"{where}: {_first_repeat(keys)!r} appears more than once in values "
-                f"({len(keys) - len(kept)} repeats in all); remove the repeats: "
-                f"Choice({name!r}, {_SHORT.repr(kept)})"
-            )
+            kept = [key[1] for key in dict.fromkeys(keys)]
+            raise ValueError(_(
+                "{where}: {repeat!r} appears more than once in values "
+                "({count} repeats in all); remove the repeats: {fix}"
+            ).format(where=where, repeat=_first_repeat(keys), count=len(keys) - len(kept),
+                     fix=f"Choice({name!r}, {_SHORT.repr(kept)})"))
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "values", tuple(values))
 
@@ -794,7 +806,7 @@ class Choice(Dimension):
         return hp.Choice(self.name, codes)
 
     def decode(self, raw: Any) -> Any:
-        _, codes = _choice_codes(self.values)
+        codes = _choice_codes(self.values)[1]
         raw = to_python(raw)
         for value, code in zip(self.values, codes):
             if raw == code and isinstance(raw, bool) == isinstance(code, bool):
@@ -802,10 +814,10 @@ class Choice(Dimension):
         for value in self.values:  # already a real value (e.g. set by hand)
             if raw == value and type(raw) is type(value):
                 return value
-        raise ValueError(
-            f"keras-tuner value {raw!r} for {self.name!r} is not one of the choices "
-            f"{list(self.values)!r}; was the tuner run with a different space?"
-        )
+        raise ValueError(_(
+            "keras-tuner value {raw!r} for {name!r} is not one of the choices "
+            "{choices!r}; was the tuner run with a different space?"
+        ).format(raw=raw, name=self.name, choices=list(self.values)))
 
     def narrowed(self, best: Any, fraction: float, keep_choices: bool) -> Dimension:
         best = to_python(best)
@@ -886,10 +898,10 @@ class LogUniformInt:
         high = check_number(where, "high", high, integer=True)
         step = check_number(where, "step", step, integer=True)
         if not 1 <= low <= high or step < 1:
-            raise ValueError(
-                f"{where}: needs 1 <= low <= high and step >= 1 (a log scale starts above 0); "
+            raise ValueError(_(
+                "{where}: needs 1 <= low <= high and step >= 1 (a log scale starts above 0); "
                 "give e.g. LogUniformInt(1, 1000)."
-            )
+            ).format(where=where))
         _check_int_bound(where, "high", high)
         self.low, self.high, self.step = low, high, step
 

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
+from nbtune.language import gettext as _
 from nbtune.space.dimensions import Choice, Dimension, Float, Int
 
 
@@ -108,7 +109,8 @@ def warn_at_edges(who: str, dimensions: Iterable[Dimension], params: Mapping[str
                   stacklevel: int = 2, margin: float = 0.05) -> dict[str, str]:
     """Warn (:class:`EdgeWarning`) for each value of ``params`` at an edge; return :func:`edges`.
 
-    ``who`` starts the message, e.g. ``"grid search's best"``.
+    ``who`` starts the message, e.g. ``"grid search's best"``; the message is in
+    the language spoken (:mod:`nbtune.language`), so give ``who`` in it too.
 
     Examples
     --------
@@ -120,15 +122,39 @@ def warn_at_edges(who: str, dimensions: Iterable[Dimension], params: Mapping[str
     {'lr': 'high'}
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     the best lr=0.01 sits at the high edge of Float('lr', 0.0001, 0.01, log=True): ...
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"), warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_at_edges("최고", [Float("lr", 1e-4, 1e-2, log=True)], {"lr": 1e-4})
+    {'lr': 'low'}
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    최고 lr=0.0001: Float('lr', 0.0001, 0.01, log=True)의 아래쪽 끝에 있다. ...
     """
     dimensions = list(dimensions)
     found = edges(dimensions, params, margin=margin)
     by_name = {dimension.name: dimension for dimension in dimensions}
     for name, side in found.items():
-        beyond = "above" if side == "high" else "below"
-        warnings.warn(EdgeWarning(
-            f"{who} {name}={params[name]!r} sits at the {side} edge of {by_name[name]!r}: "
-            f"the best may lie {beyond} it. Widen the range there before narrowing it or "
-            "trusting the winner (the Tuning Playbook's boundary rule)."
-        ), stacklevel=stacklevel + 1)
+        message = edge_message(side).format(who=who, name=name, value=repr(params[name]),
+                                            dimension=repr(by_name[name]))
+        warnings.warn(EdgeWarning(message), stacklevel=stacklevel + 1)
     return found
+
+
+def edge_message(side: str) -> str:
+    """The :class:`EdgeWarning` of a value at the ``side`` edge, in the language spoken.
+
+    Its fields are ``{who}``, ``{name}``, ``{value}`` and ``{dimension}``.
+
+    Examples
+    --------
+    >>> edge_message("low").format(who="the best", name="units", value="16",
+    ...                            dimension="Int('units', 16, 512)")  # doctest: +ELLIPSIS
+    "the best units=16 sits at the low edge of Int('units', 16, 512): the best may lie below it. ..."
+    """
+    if side == "high":
+        return _("{who} {name}={value} sits at the high edge of {dimension}: the best may lie "
+                 "above it. Widen the range there before narrowing it or trusting the winner "
+                 "(the Tuning Playbook's boundary rule).")
+    return _("{who} {name}={value} sits at the low edge of {dimension}: the best may lie "
+             "below it. Widen the range there before narrowing it or trusting the winner "
+             "(the Tuning Playbook's boundary rule).")

@@ -11,7 +11,8 @@ each strategy in its own language:
 * ``space.narrow(best_params)`` zooms in around a result (coarse-to-fine).
 
 Values come out as plain Python scalars, and importing is cheap, as in
-:mod:`nbtune.space.dimensions`.
+:mod:`nbtune.space.dimensions`. A wrong argument is refused in the language
+spoken (:mod:`nbtune.language`).
 
 Examples
 --------
@@ -35,6 +36,7 @@ import numpy as np  # noqa: F401  (the examples use it)
 
 from nbtune.backend import import_keras_tuner
 from nbtune.formatting import to_python
+from nbtune.language import gettext as _
 from nbtune.space.build_fns import declared_dimensions
 from nbtune.space.dimensions import (  # noqa: F401  (the examples use Choice)
     TYPES,
@@ -51,10 +53,11 @@ from nbtune.space.edges import warn_at_edges
 
 def _check_mapping(method: str, argument: str, value: Any, example: str) -> None:
     if not isinstance(value, Mapping):
-        raise TypeError(
-            f"{method}: {argument} must be a dict of name -> value, got "
-            f"{type(value).__name__} {value!r:.80}; pass e.g. {example}."
-        )
+        raise TypeError(_(
+            "{method}: {argument} must be a dict of name -> value, got {type} {value!r:.80}; "
+            "pass e.g. {example}."
+        ).format(method=method, argument=argument, type=type(value).__name__, value=value,
+                 example=example))
 
 
 def _fixed_value(dim: Dimension, value: Any) -> Any:
@@ -75,24 +78,30 @@ def _dimension_from_dict(i: int, entry: Any) -> Dimension:
     where = f"SearchSpace.from_dict: dimensions[{i}]"
     kinds = ", ".join(repr(k) for k in TYPES)
     if not isinstance(entry, Mapping):
-        raise TypeError(
-            f"{where} is a {type(entry).__name__} ({entry!r:.80}); give a dict with a 'type' "
-            f"(one of {kinds}) and its fields, as in {_EXAMPLE_DIMENSION}"
-        )
+        raise TypeError(_(
+            "{where} is a {type} ({entry!r:.80}); give a dict with a 'type' "
+            "(one of {kinds}) and its fields, as in {example}"
+        ).format(where=where, type=type(entry).__name__, entry=entry, kinds=kinds,
+                 example=_EXAMPLE_DIMENSION))
     kwargs = dict(entry)
     if "type" not in kwargs:
-        raise ValueError(f"{where} has no 'type'; give one of {kinds}, as in {_EXAMPLE_DIMENSION}")
+        raise ValueError(_("{where} has no 'type'; give one of {kinds}, as in {example}").format(
+            where=where, kinds=kinds, example=_EXAMPLE_DIMENSION))
     kind = kwargs.pop("type")
     if not isinstance(kind, str) or kind not in TYPES:
-        raise ValueError(f"{where} has the unknown type {kind!r}; use one of {kinds}.")
+        raise ValueError(_("{where} has the unknown type {kind!r}; use one of {kinds}.").format(
+            where=where, kind=kind, kinds=kinds))
     fields = dataclasses.fields(TYPES[kind])
     names = [f.name for f in fields]
     extra = sorted(set(kwargs) - set(names), key=str)
     if extra:
-        raise ValueError(f"{where}: unknown keys {extra} for {kind}; remove them (its keys are {names}).")
+        raise ValueError(_("{where}: unknown keys {extra} for {kind}; remove them (its keys are "
+                           "{names}).").format(where=where, extra=extra, kind=kind, names=names))
     missing = [f.name for f in fields if f.name not in kwargs and f.default is dataclasses.MISSING]
     if missing:
-        raise ValueError(f"{where}: {kind} needs {missing}; add them (its keys are {names}).")
+        raise ValueError(_(
+            "{where}: {kind} needs {missing}; add them (its keys are {names})."
+        ).format(where=where, kind=kind, missing=missing, names=names))
     try:
         return TYPES[kind](**kwargs)
     except (TypeError, ValueError) as exc:
@@ -106,7 +115,7 @@ def _kt() -> Any:
         if exc.name != "keras_tuner":
             raise
         raise ImportError(
-            "this needs keras-tuner; install it with: pip install keras-tuner"
+            _("this needs keras-tuner; install it with: pip install keras-tuner")
         ) from exc
 
 
@@ -136,27 +145,26 @@ class SearchSpace:
 
     def __init__(self, *dims: Dimension) -> None:
         if not dims:
-            raise ValueError(
+            raise ValueError(_(
                 "SearchSpace() needs at least one dimension: give one, e.g. "
                 "SearchSpace(Int('units', 32, 512, step=32))."
-            )
+            ))
         by_name: dict[str, Dimension] = {}
         for i, dim in enumerate(dims):
             if not isinstance(dim, Dimension):
                 hint = (
-                    "; unpack a list with SearchSpace(*dims)"
+                    _("; unpack a list with SearchSpace(*dims)")
                     if isinstance(dim, (list, tuple))
-                    else "; pass Int(...), Float(...), Choice(...) or Fixed(...)"
+                    else _("; pass Int(...), Float(...), Choice(...) or Fixed(...)")
                 )
-                raise TypeError(
-                    f"SearchSpace: argument {i} is {dim!r} ({type(dim).__name__}), "
-                    f"not a dimension{hint}."
-                )
+                raise TypeError(_(
+                    "SearchSpace: argument {i} is {dim!r} ({type}), not a dimension{hint}."
+                ).format(i=i, dim=dim, type=type(dim).__name__, hint=hint))
             if dim.name in by_name:
-                raise ValueError(
-                    f"SearchSpace: the name {dim.name!r} is used twice "
-                    f"({by_name[dim.name]!r} and {dim!r}); give each dimension its own name."
-                )
+                raise ValueError(_(
+                    "SearchSpace: the name {name!r} is used twice ({first!r} and {second!r}); "
+                    "give each dimension its own name."
+                ).format(name=dim.name, first=by_name[dim.name], second=dim))
             by_name[dim.name] = dim
         self._dims: tuple[Dimension, ...] = tuple(dims)
         self._by_name = by_name
@@ -176,7 +184,8 @@ class SearchSpace:
         try:
             return self._by_name[name]
         except KeyError:
-            raise KeyError(f"no dimension named {name!r}; the space has {list(self.names)}") from None
+            raise KeyError(_("no dimension named {name!r}; the space has {names}").format(
+                name=name, names=list(self.names))) from None
 
     def __len__(self) -> int:
         return len(self._dims)
@@ -204,10 +213,10 @@ class SearchSpace:
         if isinstance(points, Mapping):
             unknown = [n for n in points if n not in self]
             if unknown:
-                raise ValueError(
-                    f"grid(points=...): {unknown} not in the space {list(self.names)}; "
+                raise ValueError(_(
+                    "grid(points=...): {unknown} not in the space {names}; "
                     "use the dimension names as keys."
-                )
+                ).format(unknown=unknown, names=list(self.names)))
             return {n: points.get(n) for n in self.names}
         return {n: points for n in self.names}
 
@@ -341,10 +350,10 @@ class SearchSpace:
         """
         values = hp if isinstance(hp, Mapping) else getattr(hp, "values", None)
         if not isinstance(values, Mapping):
-            raise TypeError(
-                f"values_from_hp: hp must be a keras_tuner.HyperParameters or its .values dict, "
-                f"got {type(hp).__name__}; pass e.g. tuner.get_best_hyperparameters()[0]."
-            )
+            raise TypeError(_(
+                "values_from_hp: hp must be a keras_tuner.HyperParameters or its .values dict, "
+                "got {type}; pass e.g. tuner.get_best_hyperparameters()[0]."
+            ).format(type=type(hp).__name__))
         return {
             k: self._by_name[k].decode(v) if k in self._by_name else to_python(v)
             for k, v in values.items()
@@ -415,10 +424,10 @@ class SearchSpace:
         _check_mapping("edges", "params", params, "result.best_params")
         margin = check_number("edges(margin=...)", "margin", margin)
         if not 0 <= margin < 0.5:
-            raise ValueError(
-                f"edges(margin={margin!r}): margin is the outer share of a range that counts as "
+            raise ValueError(_(
+                "edges(margin={margin!r}): margin is the outer share of a range that counts as "
                 "its edge, from 0 up to (not including) 0.5; use e.g. margin=0.05."
-            )
+            ).format(margin=margin))
         return edges_of(self._dims, params, margin=margin)
 
     def narrow(
@@ -452,18 +461,19 @@ class SearchSpace:
         """
         fraction = check_number("narrow(fraction=...)", "fraction", fraction)
         if not 0 < fraction <= 1:
-            raise ValueError(
-                f"narrow(fraction={fraction!r}): fraction must be in (0, 1], "
+            raise ValueError(_(
+                "narrow(fraction={fraction!r}): fraction must be in (0, 1], "
                 "e.g. fraction=0.5 keeps half of each range."
-            )
+            ).format(fraction=fraction))
         _check_mapping("narrow", "best_params", best_params, "result.best_params")
         missing = [n for n in self.names if n not in best_params and not isinstance(self[n], Fixed)]
         if missing:
-            raise ValueError(
-                f"narrow: best_params has no value for {missing}; pass the best parameters of a "
-                f"search over this space (names {list(self.names)})."
-            )
-        warn_at_edges("narrow: the best", self._dims, best_params, stacklevel=2)
+            raise ValueError(_(
+                "narrow: best_params has no value for {missing}; pass the best parameters of a "
+                "search over this space (names {names})."
+            ).format(missing=missing, names=list(self.names)))
+        # TRANSLATORS: starts the warning "narrow: the best units=512 sits at the high edge of ..."
+        warn_at_edges(_("narrow: the best"), self._dims, best_params, stacklevel=2)
         return SearchSpace(*(
             dim.narrowed(best_params.get(dim.name), fraction, keep_choices) for dim in self._dims
         ))
@@ -496,9 +506,9 @@ class SearchSpace:
     def _check_known(self, method: str, names: Any) -> None:
         unknown = [n for n in names if n not in self]
         if unknown:
-            raise ValueError(
-                f"{method}: {unknown} not in the space; use its names {list(self.names)}"
-            )
+            raise ValueError(_(
+                "{method}: {unknown} not in the space; use its names {names}"
+            ).format(method=method, unknown=unknown, names=list(self.names)))
 
     # -- serialisation --------------------------------------------------------
     def to_dict(self) -> dict[str, list[dict]]:
@@ -524,19 +534,19 @@ class SearchSpace:
         ValueError: SearchSpace.from_dict: dimensions[0] has no 'type'; give one of 'Int', 'Float', 'Choice', 'Fixed', as in {"type": "Int", "name": "units", "low": 32, "high": 512, "step": 32, "log": false}
         """
         if not isinstance(d, Mapping) or not isinstance(d.get("dimensions"), list):
-            got = f"a {type(d).__name__}" if not isinstance(d, Mapping) else (
-                "no 'dimensions' list" if "dimensions" not in d
-                else f"'dimensions' as a {type(d['dimensions']).__name__}")
-            raise TypeError(
-                f"SearchSpace.from_dict: expected a dict with a 'dimensions' list, got {got}; "
-                f"pass the output of space.to_dict(), such as {_EXAMPLE}."
-            )
+            got = _("a {type}").format(type=type(d).__name__) if not isinstance(d, Mapping) else (
+                _("no 'dimensions' list") if "dimensions" not in d
+                else _("'dimensions' as a {type}").format(type=type(d["dimensions"]).__name__))
+            raise TypeError(_(
+                "SearchSpace.from_dict: expected a dict with a 'dimensions' list, got {got}; "
+                "pass the output of space.to_dict(), such as {example}."
+            ).format(got=got, example=_EXAMPLE))
         unknown = sorted(set(d) - {"dimensions", "points"}, key=str)
         if unknown:
-            raise ValueError(
-                f"SearchSpace.from_dict: unknown keys {unknown}; a space's dict has 'dimensions' "
-                f"(and, from the SpaceEditor, 'points'): remove them or rename them."
-            )
+            raise ValueError(_(
+                "SearchSpace.from_dict: unknown keys {unknown}; a space's dict has 'dimensions' "
+                "(and, from the SpaceEditor, 'points'): remove them or rename them."
+            ).format(unknown=unknown))
         return cls(*(_dimension_from_dict(i, entry) for i, entry in enumerate(d["dimensions"])))
 
     def to_json(self, **kwargs: Any) -> str:
@@ -561,17 +571,17 @@ class SearchSpace:
         ValueError: SearchSpace.from_json: the text is not JSON: expecting value at line 1, column 17 (char 16); give the text space.to_json() wrote, such as {"dimensions": [{"type": "Int", "name": "units", "low": 32, "high": 512, "step": 32, "log": false}]}
         """
         if not isinstance(s, (str, bytes, bytearray)):
-            hint = " (for a dict, use SearchSpace.from_dict)" if isinstance(s, Mapping) else ""
-            raise TypeError(
-                f"SearchSpace.from_json: expected the JSON text of a space (a str), got "
-                f"{type(s).__name__}{hint}; give the text space.to_json() wrote."
-            )
+            hint = _(" (for a dict, use SearchSpace.from_dict)") if isinstance(s, Mapping) else ""
+            raise TypeError(_(
+                "SearchSpace.from_json: expected the JSON text of a space (a str), got "
+                "{type}{hint}; give the text space.to_json() wrote."
+            ).format(type=type(s).__name__, hint=hint))
         try:
             d = json.loads(s)
         except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"SearchSpace.from_json: the text is not JSON: {exc.msg[0].lower()}{exc.msg[1:]} "
-                f"at line {exc.lineno}, column {exc.colno} (char {exc.pos}); give the text "
-                f"space.to_json() wrote, such as {{\"dimensions\": [{_EXAMPLE_DIMENSION}]}}"
-            ) from exc
+            raise ValueError(_(
+                "SearchSpace.from_json: the text is not JSON: {problem} at line {line}, column "
+                "{column} (char {char}); give the text space.to_json() wrote, such as {example}"
+            ).format(problem=exc.msg[0].lower() + exc.msg[1:], line=exc.lineno, column=exc.colno,
+                     char=exc.pos, example=_EXAMPLE)) from exc
         return cls.from_dict(d)

@@ -6,7 +6,7 @@ are accepted; NaN sample weights train and then look like a diverging
 learning rate) and refuses others only after the model was built and traced.
 :class:`~nbtune.KerasClassifier` and :class:`~nbtune.KerasRegressor` check
 them here first, each error naming the argument, the value, what is allowed
-and the fix.
+and the fix, in the language spoken (:mod:`nbtune.language`).
 
 Nothing here imports Keras except :func:`check_callbacks`, which needs
 Keras's ``Callback`` class (a fit imports Keras anyway).
@@ -29,12 +29,17 @@ import numpy as np
 
 from nbtune.arguments import check_flag, check_real, check_whole, kind_of
 from nbtune.backend import import_keras
+from nbtune.language import gettext as _
+from nbtune.language import mark
 
 #: the largest seed numpy (and so keras.utils.set_random_seed) accepts
 MAX_SEED = 2**32 - 1
 
 # Model.fit arguments that are counts of at least 1, or None for Keras's default
 _OPTIONAL_COUNTS = ("steps_per_epoch", "validation_steps", "validation_batch_size")
+
+# TRANSLATORS: what a sample weight weighs, one and many ("give one weight per row")
+_UNITS = {"row": (mark("row"), mark("rows")), "class": (mark("class"), mark("classes"))}
 
 
 def check_fit_settings(settings: dict[str, Any], *, rows: int) -> None:
@@ -59,16 +64,17 @@ def check_fit_settings(settings: dict[str, Any], *, rows: int) -> None:
     ValueError: validation_split=0.99 of 60 rows leaves 0 training rows and 60 validation rows, and Keras needs at least one of each: give a smaller fraction, e.g. validation_split=0.2, or pass validation_data=(X_val, y_val)
     """
     epochs = check_whole("epochs", settings["epochs"],
-                         hint=f" (with epochs={settings['epochs']!r} the model would train nothing)")
+                         hint=_(" (with epochs={epochs!r} the model would train nothing)").format(
+                             epochs=settings["epochs"]))
     if settings.get("batch_size") is not None:
         check_whole("batch_size", settings["batch_size"],
-                    hint=" (the rows per training step), or None for Keras's 32")
+                    hint=_(" (the rows per training step), or None for Keras's 32"))
     for name in _OPTIONAL_COUNTS:
         if settings.get(name) is not None:
-            check_whole(name, settings[name], hint=", or None for Keras's default")
+            check_whole(name, settings[name], hint=_(", or None for Keras's default"))
     if "validation_freq" in settings:
         check_whole("validation_freq", settings["validation_freq"],
-                    hint=" (validate every that many epochs), e.g. validation_freq=1")
+                    hint=_(" (validate every that many epochs), e.g. validation_freq=1"))
     if "verbose" in settings:
         check_verbose(settings["verbose"])
     if "shuffle" in settings:
@@ -76,11 +82,11 @@ def check_fit_settings(settings: dict[str, Any], *, rows: int) -> None:
     if settings.get("initial_epoch") is not None:
         first = check_whole("initial_epoch", settings["initial_epoch"], minimum=0)
         if first >= epochs:
-            raise ValueError(
-                f"initial_epoch={first} with epochs={epochs} trains nothing (Keras trains "
+            raise ValueError(_(
+                "initial_epoch={first} with epochs={epochs} trains nothing (Keras trains "
                 "epochs initial_epoch+1 to epochs): give initial_epoch < epochs, or leave it "
                 "out (partial_fit numbers the epochs on by itself)"
-            )
+            ).format(first=first, epochs=epochs))
     _check_validation_split(settings.get("validation_split"), rows)
 
 
@@ -89,27 +95,28 @@ def check_verbose(verbose: Any) -> None:
     allowed = verbose == "auto" if isinstance(verbose, str) else (
         isinstance(verbose, numbers.Integral) and verbose in (0, 1, 2))
     if not allowed:
-        raise ValueError(
-            f"verbose={verbose!r} is not allowed: give 0 (silent), 1 (a progress bar), "
+        raise ValueError(_(
+            "verbose={verbose!r} is not allowed: give 0 (silent), 1 (a progress bar), "
             '2 (one line per epoch) or "auto"'
-        )
+        ).format(verbose=verbose))
 
 
 def _check_validation_split(split: Any, rows: int) -> None:
     if split is None:
         return
     split = check_real("validation_split", split, at_least=0, below=1,
-                       hint=", the fraction of the rows to validate on, e.g. 0.2 (0: none)")
+                       hint=_(", the fraction of the rows to validate on, e.g. 0.2 (0: none)"))
     if split == 0:
         return
     train = int(np.floor(rows * (1 - split)))  # where Keras 3 cuts the rows
     if train in (0, rows):
-        raise ValueError(
-            f"validation_split={split!r} of {rows} rows leaves {train} training rows and "
-            f"{rows - train} validation rows, and Keras needs at least one of each: give "
-            f"{'a smaller' if train == 0 else 'a larger'} fraction, e.g. validation_split=0.2, "
-            "or pass validation_data=(X_val, y_val)"
-        )
+        raise ValueError(_(
+            "validation_split={split!r} of {rows} rows leaves {train} training rows and "
+            "{validation} validation rows, and Keras needs at least one of each: give "
+            "{size} fraction, e.g. validation_split=0.2, or pass validation_data=(X_val, y_val)"
+        ).format(split=split, rows=rows, train=train, validation=rows - train,
+                 # TRANSLATORS: "give a smaller fraction" / "give a larger fraction"
+                 size=_("a smaller") if train == 0 else _("a larger")))
 
 
 def check_seed(random_state: Any) -> None:
@@ -125,8 +132,8 @@ def check_seed(random_state: Any) -> None:
     if random_state is None or isinstance(random_state, np.random.RandomState):
         return
     check_whole("random_state", random_state, minimum=0, maximum=MAX_SEED,
-                what="a seed, a whole number",
-                hint=" (or None for unseeded fits, or a numpy RandomState)")
+                what=_("a seed, a whole number"),
+                hint=_(" (or None for unseeded fits, or a numpy RandomState)"))
 
 
 def check_sample_weight(weights: Any, rows: int, *, what: str = "sample_weight",
@@ -142,56 +149,75 @@ def check_sample_weight(weights: Any, rows: int, *, what: str = "sample_weight",
     ...
     ValueError: sample_weight holds 1 NaN or infinite weights (the first at row 1): a NaN weight makes the loss NaN and training stops; give every row a finite weight >= 0 (0 leaves the row out)
     """
-    example = "e.g. sklearn.utils.class_weight.compute_sample_weight('balanced', y)"
-    units = unit + ("es" if unit.endswith("s") else "s")
+    example = _("e.g. {code}").format(
+        code="sklearn.utils.class_weight.compute_sample_weight('balanced', y)")
+    one, many = unit_words(unit)
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) == 0:
-        raise TypeError(
-            f"{what}={weights!r} is {kind_of(weights)}, not one weight per {unit}: give an array "
-            f"of {rows} numbers, {example}, or np.full({rows}, w) for one weight everywhere"
-        )
+        raise TypeError(_(
+            "{what}={weights!r} is {kind}, not one weight per {unit}: give an array "
+            "of {rows} numbers, {example}, or np.full({rows}, w) for one weight everywhere"
+        ).format(what=what, weights=weights, kind=kind_of(weights), unit=one, rows=rows,
+                 example=example))
     try:
         array = np.asarray(weights, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} must be numbers, one per {unit} ({exc}): give an array of "
-                        f"{rows} numbers, {example}") from None
+        raise TypeError(_(
+            "{what} must be numbers, one per {unit} ({error}): give an array of {rows} numbers, "
+            "{example}"
+        ).format(what=what, unit=one, error=exc, rows=rows, example=example)) from None
     if array.shape != (rows,):
-        raise ValueError(
-            f"{what} has shape {array.shape}, but there are {rows} {units}: give one weight "
-            f"per {unit}, a 1-D array of length {rows} (np.ravel it if it is a column)"
-        )
+        raise ValueError(_(
+            "{what} has shape {shape}, but there are {rows} {units}: give one weight "
+            "per {unit}, a 1-D array of length {rows} (np.ravel it if it is a column)"
+        ).format(what=what, shape=array.shape, rows=rows, units=many, unit=one))
     bad = ~np.isfinite(array)
     if bad.any():
-        raise ValueError(
-            f"{what} holds {int(bad.sum())} NaN or infinite weights (the first at {unit} "
-            f"{int(np.argmax(bad))}): a NaN weight makes the loss NaN and training stops; "
-            f"give every {unit} a finite weight >= 0 (0 leaves the {unit} out)"
-        )
+        raise ValueError(_(
+            "{what} holds {count} NaN or infinite weights (the first at {unit} "
+            "{index}): a NaN weight makes the loss NaN and training stops; "
+            "give every {unit} a finite weight >= 0 (0 leaves the {unit} out)"
+        ).format(what=what, count=int(bad.sum()), unit=one, index=int(np.argmax(bad))))
     if (array < 0).any():
-        raise ValueError(
-            f"{what} holds {int((array < 0).sum())} negative weights (the first at {unit} "
-            f"{int(np.argmax(array < 0))}): a negative weight rewards the model for getting "
-            f"that {unit} wrong; give weights >= 0 (0 leaves the {unit} out)"
-        )
+        raise ValueError(_(
+            "{what} holds {count} negative weights (the first at {unit} "
+            "{index}): a negative weight rewards the model for getting "
+            "that {unit} wrong; give weights >= 0 (0 leaves the {unit} out)"
+        ).format(what=what, count=int((array < 0).sum()), unit=one,
+                 index=int(np.argmax(array < 0))))
     if not array.any():
-        raise ValueError(
-            f"{what} is all zero: every {unit} would be left out and nothing learned; give "
-            f"some {units} a weight > 0, {example}"
-        )
+        raise ValueError(_(
+            "{what} is all zero: every {unit} would be left out and nothing learned; give "
+            "some {units} a weight > 0, {example}"
+        ).format(what=what, unit=one, units=many, example=example))
     return array.astype(np.float32)
+
+
+def unit_words(unit: str) -> tuple[str, str]:
+    """What a weight weighs, one and many, in the language spoken: ``("row", "rows")``.
+
+    Examples
+    --------
+    >>> unit_words("row"), unit_words("class")
+    (('row', 'rows'), ('class', 'classes'))
+    """
+    if unit in _UNITS:
+        return tuple(_(word) for word in _UNITS[unit])
+    return unit, unit + ("es" if unit.endswith("s") else "s")
 
 
 def check_class_weight(class_weight: Any, example: str) -> dict:
     """``class_weight`` is a dict of finite weights >= 0, not all zero (its labels are the
     estimator's to check); ``example`` is a dict to show, e.g. ``"{0: 1.0, 1: 2.0}"``."""
     if not isinstance(class_weight, dict):
-        raise TypeError(
-            f"class_weight={class_weight!r} is {kind_of(class_weight)}, not a dict: give one "
-            f"weight per class, e.g. class_weight={example} (for weights that balance the "
-            "classes: dict(zip(classes, sklearn.utils.class_weight.compute_class_weight("
-            "'balanced', classes=classes, y=y))))"
-        )
+        raise TypeError(_(
+            "class_weight={class_weight!r} is {kind}, not a dict: give one "
+            "weight per class, e.g. class_weight={example} (for weights that balance the "
+            "classes: {balanced})"
+        ).format(class_weight=class_weight, kind=kind_of(class_weight), example=example,
+                 balanced="dict(zip(classes, sklearn.utils.class_weight.compute_class_weight("
+                          "'balanced', classes=classes, y=y)))"))
     weights = check_sample_weight(list(class_weight.values()), len(class_weight),
-                                  what="class_weight's values", unit="class")
+                                  what=_("class_weight's values"), unit="class")
     return dict(zip(class_weight, weights.tolist()))
 
 
@@ -200,34 +226,36 @@ def check_validation_data(validation: Any, like: np.ndarray) -> tuple:
     ``like``'s row shape, finite, as many rows as y_val (which the estimator encodes)."""
     if not isinstance(validation, (tuple, list)) or len(validation) not in (2, 3):
         kind = kind_of(validation) if not isinstance(validation, (tuple, list)) \
-            else f"{len(validation)} items"
-        raise TypeError(
-            f"validation_data is {kind}, not a pair: give validation_data=(X_val, y_val), "
+            else _("{count} items").format(count=len(validation))
+        raise TypeError(_(
+            "validation_data is {kind}, not a pair: give validation_data=(X_val, y_val), "
             "two arrays with one row per example (or (X_val, y_val, sample_weight))"
-        )
+        ).format(kind=kind))
     X_val, y_val, *weights = validation
     try:
         X_val = np.asarray(X_val, dtype=np.float32)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"validation_data's X must be numbers ({exc}): give an array like X") from None
+        raise ValueError(_(
+            "validation_data's X must be numbers ({error}): give an array like X"
+        ).format(error=exc)) from None
     if X_val.shape[1:] != like.shape[1:]:
-        raise ValueError(
-            f"validation_data's X has rows of shape {X_val.shape[1:]} but X has rows of shape "
-            f"{like.shape[1:]}: give it the same features (columns) as X, in the same order"
-        )
+        raise ValueError(_(
+            "validation_data's X has rows of shape {shape} but X has rows of shape "
+            "{x_shape}: give it the same features (columns) as X, in the same order"
+        ).format(shape=X_val.shape[1:], x_shape=like.shape[1:]))
     if len(X_val) != len(y_val):
-        raise ValueError(
-            f"validation_data has {len(X_val)} rows of X but {len(y_val)} of y: give one "
+        raise ValueError(_(
+            "validation_data has {rows} rows of X but {labels} of y: give one "
             "target per row; check that both come from the same split"
-        )
+        ).format(rows=len(X_val), labels=len(y_val)))
     if not np.isfinite(X_val).all():
-        raise ValueError(
-            f"validation_data's X holds {int((~np.isfinite(X_val)).sum())} NaN or infinite "
+        raise ValueError(_(
+            "validation_data's X holds {count} NaN or infinite "
             "values: impute them (sklearn.impute.SimpleImputer, fitted on X) or drop those rows"
-        )
+        ).format(count=int((~np.isfinite(X_val)).sum())))
     if weights:
         weights = [check_sample_weight(weights[0], len(X_val),
-                                       what="validation_data's sample_weight")]
+                                       what=_("validation_data's sample_weight"))]
     return (X_val, y_val, *weights)
 
 
@@ -242,10 +270,10 @@ def check_same_rows(X: Any, y: Any) -> None:
     except TypeError:
         return
     if x_rows != y_rows:
-        raise ValueError(
-            f"X has {x_rows} rows but y has {y_rows}: give one target per row of X; check "
+        raise ValueError(_(
+            "X has {x_rows} rows but y has {y_rows}: give one target per row of X; check "
             "that both come from the same split"
-        )
+        ).format(x_rows=x_rows, y_rows=y_rows))
 
 
 def check_callbacks(callbacks: Any) -> list:
@@ -256,22 +284,22 @@ def check_callbacks(callbacks: Any) -> list:
     if isinstance(callbacks, keras.callbacks.Callback):
         return [callbacks]
     if not isinstance(callbacks, (list, tuple)):
-        raise TypeError(
-            f"callbacks={callbacks!r} is {kind_of(callbacks)}: give a list of Keras callbacks, "
+        raise TypeError(_(
+            "callbacks={callbacks!r} is {kind}: give a list of Keras callbacks, "
             "e.g. callbacks=[keras.callbacks.EarlyStopping(patience=3)]"
-        )
+        ).format(callbacks=callbacks, kind=kind_of(callbacks)))
     for callback in callbacks:
         if isinstance(callback, type) and issubclass(callback, keras.callbacks.Callback):
-            raise TypeError(
-                f"callbacks holds the class {callback.__name__}, not a callback: make one, "
-                f"e.g. callbacks=[{callback.__name__}()]"
-            )
+            raise TypeError(_(
+                "callbacks holds the class {name}, not a callback: make one, "
+                "e.g. callbacks=[{name}()]"
+            ).format(name=callback.__name__))
         if not isinstance(callback, keras.callbacks.Callback):
-            raise TypeError(
-                f"callbacks holds {callback!r} ({kind_of(callback)}), not a Keras callback: "
+            raise TypeError(_(
+                "callbacks holds {callback!r} ({kind}), not a Keras callback: "
                 "give instances of keras.callbacks.Callback, e.g. "
                 "callbacks=[keras.callbacks.EarlyStopping(patience=3)]"
-            )
+            ).format(callback=callback, kind=kind_of(callback)))
     return list(callbacks)
 
 
@@ -280,7 +308,7 @@ def check_predict_kwargs(kwargs: dict[str, Any]) -> None:
     fixed blocks, so they do not change the result) still have allowed values."""
     for name in ("batch_size", "steps"):
         if kwargs.get(name) is not None:
-            check_whole(name, kwargs[name], hint=", or None")
+            check_whole(name, kwargs[name], hint=_(", or None"))
     if "verbose" in kwargs:
         check_verbose(kwargs["verbose"])
     if "callbacks" in kwargs:
@@ -297,16 +325,16 @@ def check_classes(classes: Any, y: np.ndarray) -> np.ndarray:
     """
     labels = np.asarray(classes)
     if labels.ndim != 1 or len(np.unique(labels)) < 2:
-        raise ValueError(
-            f"classes={classes!r} is not allowed: give every label y can hold, a list of two "
-            f"or more, e.g. classes={np.unique(y).tolist()}"
-        )
+        raise ValueError(_(
+            "classes={classes!r} is not allowed: give every label y can hold, a list of two "
+            "or more, e.g. classes={example}"
+        ).format(classes=classes, example=np.unique(y).tolist()))
     missing = sorted(set(np.unique(y).tolist()) - set(labels.tolist()))
     if missing:
-        raise ValueError(
-            f"classes={classes!r} lacks the labels {missing[:5]} that y has: give every "
+        raise ValueError(_(
+            "classes={classes!r} lacks the labels {missing} that y has: give every "
             "label y can hold"
-        )
+        ).format(classes=classes, missing=missing[:5]))
     return labels
 
 
@@ -323,15 +351,19 @@ def changed_build_message(changed: dict[str, tuple[Any, Any]]) -> str:
 
     if "model" in changed:
         old, new = changed["model"]
-        return (f"partial_fit trains the model built by {name_of(old)}, but model={name_of(new)} "
-                "was set since: a built model cannot be rebuilt in place. Call fit(X, y) to build "
-                f"and train a new model, or set_params(model={name_of(old)}) to train the built one on")
+        return _(
+            "partial_fit trains the model built by {old}, but model={new} "
+            "was set since: a built model cannot be rebuilt in place. Call fit(X, y) to build "
+            "and train a new model, or set_params(model={old}) to train the built one on"
+        ).format(old=name_of(old), new=name_of(new))
     now = ", ".join(f"{k}={new!r}" for k, (old, new) in changed.items())
     then = ", ".join(f"{k}={old!r}" for k, (old, new) in changed.items())
-    message = (f"partial_fit trains the model built with {then}, but {now} was set since: the "
-               "built model would silently keep the old value. Call fit(X, y) to build and train "
-               f"a new model with {now}, or set_params({then}) to train the built one on")
+    message = _("partial_fit trains the model built with {then}, but {now} was set since: the "
+                "built model would silently keep the old value. Call fit(X, y) to build and train "
+                "a new model with {now}, or set_params({then}) to train the built one on").format(
+                    then=then, now=now)
     if list(changed) == ["learning_rate"]:
-        message += (f" (to train the built model on at another learning rate, set "
-                    f"est.model_.optimizer.learning_rate = {changed['learning_rate'][1]!r})")
+        message += _(" (to train the built model on at another learning rate, set "
+                     "est.model_.optimizer.learning_rate = {learning_rate!r})").format(
+                         learning_rate=changed["learning_rate"][1])
     return message

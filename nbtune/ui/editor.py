@@ -44,6 +44,8 @@ import ipywidgets as widgets
 
 from nbtune.arguments import check_whole
 from nbtune.formatting import format_seconds, format_value
+from nbtune.language import gettext as _
+from nbtune.language import ngettext
 from nbtune.search.cost import check_seconds, grid_cost
 from nbtune.space import Choice, Dimension, Fixed, Float, Int, SearchSpace
 from nbtune.space.build_fns import is_hp_build_fn
@@ -152,14 +154,15 @@ def _points_box(points: int) -> widgets.BoundedIntText:
     points = _check_bounded("points", points, 1, _MAX_POINTS,
                             "the grid points of a Float without a step, a whole number")
     return widgets.BoundedIntText(
-        value=points, min=0, max=_MAX_POINTS, description="points",
+        value=points, min=0, max=_MAX_POINTS, description=_("points"),
         layout=widgets.Layout(width="auto"),
     )
 
 
 def _read_points(name: str, box: widgets.BoundedIntText) -> int:
     if box.value < 1:
-        raise _problem(name, f"{box.value} grid points; give at least 1 (e.g. 5)")
+        raise _problem(name, _("{count} grid points; give at least 1 (e.g. 5)").format(
+            count=box.value))
     return int(box.value)
 
 
@@ -237,12 +240,12 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
     _on_lattice(slider, span, linear_step)
     log_multiplier = dim.log and dim.step > 1
     step = widgets.BoundedIntText(  # any step an Int takes (a larger one would be cut)
-        value=dim.step, min=1, max=MAX_INT, description="x" if log_multiplier else "step",
+        value=dim.step, min=1, max=MAX_INT, description="x" if log_multiplier else _("step"),
         layout=widgets.Layout(width="auto"),
     )
     parts: list = [slider, _range_readout(slider), step]
     if dim.log:
-        parts.append(widgets.Label("log", layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
+        parts.append(widgets.Label(_("log"), layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
     else:  # the slider moves in steps of the grid
 
         def follow_step(change: dict) -> None:
@@ -254,7 +257,8 @@ def _int_row(dim: Int, *, points: int = 5) -> DimensionRow:
     def read() -> Int:
         low, high = slider.value
         if dim.log and low == high:
-            raise _problem(dim.name, f"low = high ({low}) on a log range; widen the range")
+            raise _problem(dim.name, _("low = high ({low}) on a log range; widen the range")
+                           .format(low=low))
         return _checked(dim.name, lambda: Int(dim.name, low, high, step=step.value, log=dim.log))
 
     row = DimensionRow(dim, parts, [slider, step], read, kind="Int")
@@ -285,7 +289,8 @@ def _float_row(dim: Float, *, points: int = 5) -> DimensionRow:
     step = points_box = None
     if dim.step is not None:
         step = widgets.BoundedFloatText(  # the step given stays whatever its size
-            value=dim.step, min=0.0, max=max(1e12, dim.step), description="x" if dim.log else "step",
+            value=dim.step, min=0.0, max=max(1e12, dim.step),
+            description="x" if dim.log else _("step"),
             layout=widgets.Layout(width="auto"),
         )
         parts.append(step)
@@ -293,14 +298,13 @@ def _float_row(dim: Float, *, points: int = 5) -> DimensionRow:
         points_box = _points_box(points)
         parts.append(points_box)
     if dim.log:
-        parts.append(widgets.Label("log", layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
+        parts.append(widgets.Label(_("log"), layout=widgets.Layout(margin="0 0.8em 0 0.3em")))
 
     def read() -> Float:
         low, high = (_round(v) for v in slider.value)
         if dim.log and low == high:
-            raise _problem(
-                dim.name, f"low = high ({format_value(low)}) on a log range; widen the range"
-            )
+            raise _problem(dim.name, _("low = high ({low}) on a log range; widen the range")
+                           .format(low=format_value(low)))
         if points_box is not None:
             _read_points(dim.name, points_box)
         value_step = None if step is None else _round(step.value)
@@ -336,7 +340,7 @@ def _choice_row(dim: Choice, *, points: int = 5) -> DimensionRow:
     def read() -> Choice:
         chosen = [v for v, b in zip(dim.values, buttons) if b.value]
         if not chosen:
-            raise _problem(dim.name, "no value selected; select at least one")
+            raise _problem(dim.name, _("no value selected; select at least one"))
         return Choice(dim.name, chosen)
 
     row = DimensionRow(dim, [widgets.HBox(buttons)], buttons, read, kind="Choice")
@@ -370,7 +374,7 @@ def _fixed_row(dim: Fixed, *, points: int = 5) -> DimensionRow:
     def read() -> Fixed:
         return _checked(dim.name, lambda: Fixed(dim.name, _parse_fixed(box.value, dim.value)))
 
-    row = DimensionRow(dim, [box, widgets.Label("fixed")], [box], read, kind="Fixed")
+    row = DimensionRow(dim, [box, widgets.Label(_("fixed"))], [box], read, kind="Fixed")
     row.text = box
     return row
 
@@ -504,10 +508,10 @@ class SpaceEditor(widgets.VBox):
 
     def _make_controls(self, cv: int, epochs: int) -> None:
         self.cv_input = widgets.BoundedIntText(
-            value=cv, min=2, max=50, description="cv folds", layout=widgets.Layout(width="auto"),
+            value=cv, min=2, max=50, description=_("cv folds"), layout=widgets.Layout(width="auto"),
         )
         self.epochs_input = widgets.BoundedIntText(
-            value=epochs, min=1, max=10_000, description="epochs",
+            value=epochs, min=1, max=10_000, description=_("epochs"),
             layout=widgets.Layout(width="auto"),
         )
         for box in (self.cv_input, self.epochs_input):
@@ -515,20 +519,20 @@ class SpaceEditor(widgets.VBox):
         self.summary = widgets.HTML()
         self.message = widgets.HTML()
         fit_text = widgets.Layout(width="auto")  # not ipywidgets' fixed 148 px
-        self.reset_button = widgets.Button(description="Reset", icon="undo",
+        self.reset_button = widgets.Button(description=_("Reset"), icon="undo",
                                            layout=widgets.Layout(width="auto", align_self="flex-start"),
-                                           tooltip="back to the original space")
-        self.export_button = widgets.Button(description="Export JSON", icon="download",
+                                           tooltip=_("back to the original space"))
+        self.export_button = widgets.Button(description=_("Export JSON"), icon="download",
                                             layout=fit_text,
-                                            tooltip="write the edited space as JSON below")
-        self.import_button = widgets.Button(description="Import JSON", icon="upload",
+                                            tooltip=_("write the edited space as JSON below"))
+        self.import_button = widgets.Button(description=_("Import JSON"), icon="upload",
                                             layout=fit_text,
-                                            tooltip="load the space from the JSON below")
+                                            tooltip=_("load the space from the JSON below"))
         self.reset_button.on_click(lambda _: self.reset())
         self.export_button.on_click(lambda _: self._export_clicked())
         self.import_button.on_click(lambda _: self._import_clicked())
         self.json_text = widgets.Textarea(
-            placeholder="Export JSON writes the edited space here; paste a space and Import JSON",
+            placeholder=_("Export JSON writes the edited space here; paste a space and Import JSON"),
             layout=widgets.Layout(width="100%", max_width="44em", height="8em"),
         )
         self.json_box = widgets.Accordion(
@@ -538,13 +542,14 @@ class SpaceEditor(widgets.VBox):
         # set_title, not Accordion(titles=...): `titles` is new in ipywidgets 8; 7.7.1 (what
         # Google Colab ships) drops the keyword with a DeprecationWarning and shows no title.
         # set_title works in both.
-        self.json_box.set_title(0, "JSON: export / import the edited space")
+        self.json_box.set_title(0, _("JSON: export / import the edited space"))
         self._rows_box = widgets.VBox()
 
     def _layout(self, presentation: bool) -> list:
+        title = html.escape(_("Search space"))
         children = [
             styled(self, "nbtune-editor", presentation=presentation),
-            widgets.HTML("<b style='font-size: 1.2em'>Search space</b>"),
+            widgets.HTML(f"<b style='font-size: 1.2em'>{title}</b>"),
             self._rows_box,
             widgets.HBox([self.cv_input, self.epochs_input]),
             self.summary,
@@ -680,16 +685,17 @@ class SpaceEditor(widgets.VBox):
         problems, space = self._problems_and_space()
         for row in self.rows.values():
             if row.name in problems:
-                row.count.value = "\u26a0 invalid"
+                row.count.value = "\u26a0 " + _("invalid")
             else:
                 try:
                     n = row.dimension().grid_size(row.points)
-                    row.count.value = f"{n} value{'s' if n != 1 else ''}"
+                    row.count.value = ngettext("{count} value", "{count} values", n).format(count=n)
                 except ValueError:
                     row.count.value = ""
         if problems:
-            self._summary_plain = ["grid: -- (fix the edits above)"]
-            self.summary.value = "<span>grid: &mdash; (fix the edits above)</span>"
+            fix = _("grid: {dash} (fix the edits above)")
+            self._summary_plain = [fix.format(dash="--")]
+            self.summary.value = f"<span>{html.escape(fix).format(dash='&mdash;')}</span>"
             self.message.value = "".join(
                 f"<div style='color:#b00020'>&#9888; {html.escape(p)}</div>"
                 for p in problems.values()
@@ -699,34 +705,9 @@ class SpaceEditor(widgets.VBox):
         self._show_summary(self.cost)
 
     def _show_summary(self, cost: dict) -> None:
-        sizes = " x ".join(f"{name} {n}" for name, n in cost["sizes"].items())
-        epochs_note = (
-            "epochs from the space" if "epochs" in self.rows else f"{self.epochs} epochs each"
-        )
-        lines = [
-            f"{cost['configs']:,} grid configurations ({sizes})",
-            f"x {self.cv} folds = {cost['fits']:,} fits, {epochs_note}: "
-            f"{cost['epochs_total']:,} epochs in all",
-        ]
-        if cost["seconds"] is None:
-            lines.append("time: measure_speed(build_fn, X, y) to estimate")
-        else:
-            lines.append(
-                f"time: about {format_seconds(cost['seconds'])} "
-                f"({self.fit_overhead:.2g} s per configuration + {self.seconds_per_epoch:.2g} s per epoch)"
-            )
-        warnings = []
-        if cost["configs"] > self.max_grid:
-            warnings.append(
-                f"too large for a class: {cost['configs']:,} configurations > {self.max_grid:,}; "
-                "raise a step, narrow a range, drop a choice, or use random search"
-            )
-        if cost["seconds"] is not None and cost["seconds"] > 60 * self.max_minutes:
-            warnings.append(
-                f"too long for a class: about {format_seconds(cost['seconds'])} > "
-                f"{format_value(self.max_minutes)} min"
-            )
-        lines += [f"WARNING: {w}" for w in warnings]
+        lines = self._cost_lines(cost)
+        warnings = self._cost_warnings(cost)
+        lines += [_("WARNING: {warning}").format(warning=w) for w in warnings]
         self._summary_plain = lines
         body = "<b>" + html.escape(lines[0]) + "</b><br>"
         body += "<br>".join(html.escape(line) for line in lines[1:3])
@@ -735,6 +716,42 @@ class SpaceEditor(widgets.VBox):
             for w in warnings
         )
         self.summary.value = f"<div style='line-height:1.6'>{body}</div>"
+
+    def _cost_lines(self, cost: dict) -> list[str]:
+        """The summary's lines: configurations, fits and epochs, time (in the language spoken)."""
+        sizes = " x ".join(f"{name} {n}" for name, n in cost["sizes"].items())
+        epochs_note = (_("epochs from the space") if "epochs" in self.rows
+                       else _("{epochs} epochs each").format(epochs=self.epochs))
+        lines = [
+            _("{configs} grid configurations ({sizes})").format(configs=f"{cost['configs']:,}",
+                                                                 sizes=sizes),
+            _("x {folds} folds = {fits} fits, {epochs_note}: {epochs} epochs in all").format(
+                folds=self.cv, fits=f"{cost['fits']:,}", epochs_note=epochs_note,
+                epochs=f"{cost['epochs_total']:,}"),
+        ]
+        if cost["seconds"] is None:
+            lines.append(_("time: measure_speed(build_fn, X, y) to estimate"))
+        else:
+            lines.append(_("time: about {time} ({fit} s per configuration + {epoch} s per epoch)")
+                         .format(time=format_seconds(cost["seconds"]),
+                                 fit=f"{self.fit_overhead:.2g}",
+                                 epoch=f"{self.seconds_per_epoch:.2g}"))
+        return lines
+
+    def _cost_warnings(self, cost: dict) -> list[str]:
+        """Why the grid is too much for a class, if it is (in the language spoken)."""
+        warnings = []
+        if cost["configs"] > self.max_grid:
+            warnings.append(
+                _("too large for a class: {configs} configurations > {max_grid}; raise a step, "
+                  "narrow a range, drop a choice, or use random search")
+                .format(configs=f"{cost['configs']:,}", max_grid=f"{self.max_grid:,}"))
+        if cost["seconds"] is not None and cost["seconds"] > 60 * self.max_minutes:
+            warnings.append(
+                _("too long for a class: about {time} > {minutes} min")
+                .format(time=format_seconds(cost["seconds"]),
+                        minutes=format_value(self.max_minutes)))
+        return warnings
 
     # -- actions ---------------------------------------------------------------
     def reset(self) -> None:

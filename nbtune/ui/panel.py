@@ -30,6 +30,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from nbtune.formatting import format_value
+from nbtune.language import gettext as _
+from nbtune.language import prepare_figures
 from nbtune.plots import column_size, plot_best_so_far
 from nbtune.search import helpers, pipeline, strategies
 from nbtune.search.checks import check_data, resolve_task
@@ -188,9 +190,10 @@ class SearchPanel(widgets.VBox):
                 layout=widgets.Layout(width="auto"),
             )
 
-        self.trials_input = number(trials, 1, 10_000, "trials")
-        self.epochs_input = number(epochs, 1, 10_000, "epochs")
-        self.cv_input = number(cv, 2, 50, "cv folds")
+        self.trials_input = number(trials, 1, 10_000, _("trials"))
+        self.epochs_input = number(epochs, 1, 10_000, _("epochs"))
+        self.cv_input = number(cv, 2, 50, _("cv folds"))
+        # Hyperband's settings are labelled with their argument names, as code
         self.max_epochs_input = number(max_epochs, 1, 10_000, "max_epochs")
         self.factor_input = number(factor, 2, 20, "factor")
         self._budget = {
@@ -201,18 +204,19 @@ class SearchPanel(widgets.VBox):
     def _make_controls(self, strategy: str) -> None:
         self.strategy_buttons = widgets.ToggleButtons(
             options=[(s.short_label, s.name) for s in strategies.registry()], value=strategy)
-        self.run_button = widgets.Button(description="Run", icon="play", button_style="success",
+        self.run_button = widgets.Button(description=_("Run"), icon="play", button_style="success",
                                          layout=widgets.Layout(width="auto", min_width="6em"))
-        self.stop_button = widgets.Button(description="Stop", icon="stop", button_style="danger",
+        self.stop_button = widgets.Button(description=_("Stop"), icon="stop", button_style="danger",
                                           disabled=True,
                                           layout=widgets.Layout(width="auto", min_width="6em"),
-                                          tooltip="end the search after the current trial")
+                                          tooltip=_("end the search after the current trial"))
         self.run_button.on_click(lambda _: self.run())
         self.stop_button.on_click(lambda _: self.stop())
         self.progress_bar = widgets.IntProgress(value=0, min=0, max=1,
                                                 layout=widgets.Layout(width="20em",
                                                                       flex="1 1 10em"))
-        self.status = widgets.HTML("ready: choose a strategy and a budget, then press Run")
+        self.status = widgets.HTML(
+            html.escape(_("ready: choose a strategy and a budget, then press Run")))
         self.plot_output = widgets.Output(layout=widgets.Layout(min_height="0px"))
         self.message = widgets.HTML()
         self.strategy_buttons.observe(lambda _: self._show_budget(), names="value")
@@ -254,7 +258,8 @@ class SearchPanel(widgets.VBox):
         entry = strategies.get(strategy)
         if entry.decides_epochs and "epochs" in space:
             space = space.without("epochs")
-            note = f"{entry.label} decides the epochs itself: the space's 'epochs' is left out"
+            note = _("{strategy} decides the epochs itself: the space's 'epochs' is left out"
+                     ).format(strategy=entry.label)
         budget = {"epochs": self.epochs_input.value, "points": points,
                   "max_epochs": self.max_epochs_input.value, "factor": self.factor_input.value}
         if entry.trials_knob:
@@ -291,7 +296,7 @@ class SearchPanel(widgets.VBox):
             Wait for the search to end before returning (then see ``.result``).
         """
         if self.running:
-            self._say("a search is already running: press Stop or wait for it")
+            self._say(_("a search is already running: press Stop or wait for it"))
             return
         self.error = None
         try:
@@ -306,7 +311,9 @@ class SearchPanel(widgets.VBox):
         self.run_button.disabled = True
         self.stop_button.disabled = False
         self.plot_output.outputs = ()
-        self.status.value = f"{self.strategy}: starting (the first trial includes loading TensorFlow)"
+        self.status.value = html.escape(
+            _("{strategy}: starting (the first trial includes loading TensorFlow)")
+            .format(strategy=self.strategy))
         self._clock_stop.clear()
         self._begun = False
         self._score_label = None
@@ -330,10 +337,10 @@ class SearchPanel(widgets.VBox):
             self._clock.join()  # its last redraw must not overwrite the final status
         error = self.error = self.runner.error
         if isinstance(error, SearchFailedError):
-            self._say(f"the search failed: {error}", error=True)
+            self._say(_("the search failed: {error}").format(error=error), error=True)
         elif error is not None:
-            self._say(f"the search stopped with an error: {type(error).__name__}: {error}",
-                      error=True)
+            self._say(_("the search stopped with an error: {kind}: {error}")
+                      .format(kind=type(error).__name__, error=error), error=True)
         if result is not None:
             self._finish_display(result)
         self.run_button.disabled = False
@@ -350,7 +357,7 @@ class SearchPanel(widgets.VBox):
         """End the search after the current trial, keeping the finished ones (the Stop button)."""
         if self.runner.stop():
             self.stop_button.disabled = True
-            self._say("stopping after the current trial ...")
+            self._say(_("stopping after the current trial ..."))
 
     # -- the view's side of the progress protocol (the runner calls it, in the search's thread)
     def begin(self, strategy: str, total: int | None) -> None:
@@ -407,12 +414,12 @@ class SearchPanel(widgets.VBox):
             "danger" if self.error is not None else "success" if result.complete else "warning"
         )
         if result.ok_trials.empty:
-            final = "no successful trial"
+            final = _("no successful trial")
         else:
             params = ", ".join(f"{k}={format_value(v)}" for k, v in result.best_params.items())
-            final = f"best with {params}"
+            final = _("best with {params}").format(params=params)
             if not result.complete:
-                final = "stopped early; " + final
+                final = _("stopped early; {final}").format(final=final)
         self._update_status(final=final)
         self._draw(result)
 
@@ -424,13 +431,15 @@ class SearchPanel(widgets.VBox):
 
         # no wider than the notebook's column (nbtune.plots.COLUMN_INCHES), at the notebook's 100 dpi
         size = column_size((8.0, 4.5) if self.presentation else (6.0, 3.2))
+        prepare_figures()  # a Korean font, when Korean was chosen by NBTUNE_LANG or the locale
         fig = Figure(figsize=size, dpi=100, layout="constrained")
         ax = fig.add_subplot()
         try:
             plot_best_so_far(result, x="trials", ax=ax, presentation=self.presentation)
         except Exception as exc:  # a plot problem must not end the search
             if not self._plot_note:
-                self._plot_note = f"the best-so-far plot failed ({type(exc).__name__}: {exc})"
+                self._plot_note = _("the best-so-far plot failed ({kind}: {error})").format(
+                    kind=type(exc).__name__, error=exc)
                 self._say(self._plot_note, error=True)
             return
         buffer = io.BytesIO()
@@ -439,7 +448,8 @@ class SearchPanel(widgets.VBox):
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
         self.plot_output.outputs = ({
             "output_type": "display_data",
-            "data": {"image/png": png, "text/plain": f"<best-so-far plot, {len(result.trials)} trials>"},
+            "data": {"image/png": png, "text/plain": _("<best-so-far plot, {count} trials>").format(
+                count=len(result.trials))},
             "metadata": {},
         },)
 

@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -28,13 +27,15 @@ from typing import Any
 
 import pandas as pd
 
-from nbtune.display import Progress, SearchProgress
-from nbtune.formatting import format_seconds
+from nbtune.display import Progress, SearchProgress, best_text, elapsed_text, time_left
+from nbtune.language import gettext as _
 from nbtune.search.results import SearchFailedError, SearchResult
 
 
 def status_parts(tally: SearchProgress, final: str = "") -> list[str]:
     """The pieces of a status line: strategy, trials, failed, best, elapsed, time left.
+
+    In the language spoken (:mod:`nbtune.language`), but for the strategy's name.
 
     Examples
     --------
@@ -43,20 +44,26 @@ def status_parts(tally: SearchProgress, final: str = "") -> list[str]:
     >>> tally.trial_done({"score": float("nan"), "status": "failed"})
     >>> status_parts(tally)[:3]
     ['random', '1/4 trials', '1 failed']
+    >>> from nbtune.language import speaking
+    >>> with speaking("ko"):
+    ...     status_parts(tally)[:4]
+    ['random', '시도 1/4', '실패 1', '최고 -']
     """
     done, total = tally.done, tally.total
     now = time.perf_counter()
     elapsed = now - tally.started
-    parts = [tally.strategy, f"{done}/{total} trials" if total else f"{done} trials"]
+    count = (_("{done}/{total} trials").format(done=done, total=total) if total
+             else _("{done} trials").format(done=done))
+    parts = [tally.strategy, count]
     if tally.failed:
-        parts.append(f"{tally.failed} failed")
-    parts.append(f"best {tally.best:.4f}" if math.isfinite(tally.best) else "best -")
-    parts.append(f"{format_seconds(elapsed)} elapsed")
+        parts.append(_("{failed} failed").format(failed=tally.failed))
+    parts.append(best_text(tally.best))
+    parts.append(elapsed_text(elapsed))
     if not final and total and done:
         # the trials so far set the pace; the running trial's time already counts down
         per_trial = (tally.last_done - tally.started) / done
         left = max(per_trial * max(total - done, 0) - (now - tally.last_done), 0.0)
-        parts.append(f"~{format_seconds(left)} left")
+        parts.append(time_left(left))
     if final:
         parts.append(final)
     return parts

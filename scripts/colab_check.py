@@ -19,11 +19,19 @@ cell errors, no stderr output appears and the set-up cell says it installed
 nbtune.  The run passes when every lesson does, ``pip check`` is clean and
 ``tf.test.is_built_with_cuda()`` is what it was before.
 
+Both editions are checked: the English lessons and the Korean ones
+(``notebooks/ko/``, whose set-up cell also installs a Korean font on Colab).
+``--jobs 2`` runs two lessons at a time, each in its own copy of the runtime
+(so that one lesson's set-up never installs or removes nbtune under another);
+``--save-executed DIR`` keeps each executed lesson (``DIR/05_....ipynb``,
+``DIR/ko/05_....ipynb``) for the tests to read (``NBTUNE_EXECUTED_LESSONS``,
+tests/test_notebooks.py), so CI runs each lesson once.
+
 Usage::
 
-    python scripts/colab_check.py                 # every lesson (about 10 minutes)
-    python scripts/colab_check.py 00 05           # some lessons
-    python scripts/colab_check.py --budget default   # as students run them (CI; ~17 minutes)
+    python scripts/colab_check.py                 # every lesson, both editions
+    python scripts/colab_check.py 00 ko/05        # some lessons
+    python scripts/colab_check.py --budget default --jobs 2 --save-executed out   # CI
     python scripts/colab_check.py --tensorflow 2.20.0 --python 3.13   # Colab since 2026-08
 
 The kernel's environment is a student's: no ``TF_*``, ``NBTUNE_*`` (but the
@@ -34,6 +42,7 @@ two above) or ``PIP_*`` variables from this shell, and pip reads no config file
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -50,7 +59,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = (sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+           + sorted((NOTEBOOKS / "ko").glob("[0-9][0-9]_*.ipynb")))
 # Colab's versions of what it preinstalls and nbtune touches (backend-info, 2026-08-19).
 # numpy, keras and tensorboard are left to the chosen TensorFlow: they move with it.
 COLAB_PINS = {
@@ -121,9 +132,22 @@ def make_runtime(venv: Path, python: str, tensorflow: str, work: Path) -> Path:
     return py
 
 
-def kernel_spec(folder: Path, py: Path) -> None:
-    """A kernel named ``colab-like`` that runs in the runtime (found through JUPYTER_PATH)."""
-    spec = folder / "kernels" / KERNEL
+def label(path: Path) -> str:
+    """A lesson's short name: ``05``, or ``ko/05`` for the Korean edition."""
+    return path.relative_to(NOTEBOOKS).as_posix()[:-len(path.name)] + path.stem[:2]
+
+
+def copy_runtime(venv: Path, number: int) -> Path:
+    """Another runtime, a copy of ``venv`` (its python finds its own packages by its place).
+    Returns its python."""
+    copy = venv.with_name(f"{venv.name}-{number}")
+    run("cp", "-a", venv, copy)
+    return copy / "bin" / "python"
+
+
+def kernel_spec(folder: Path, py: Path, name: str = KERNEL) -> None:
+    """A kernel named ``name`` that runs in the runtime ``py`` (found through JUPYTER_PATH)."""
+    spec = folder / "kernels" / name
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [str(py), "-c", KERNEL_START, "-f", "{connection_file}"],
@@ -151,13 +175,15 @@ def built_with_cuda(py: Path) -> str:
     return run(py, "-c", code, env=env).stdout.strip()
 
 
-def run_lesson(path: Path, py: Path, env: dict[str, str], timeout: int) -> dict:
-    """Execute one lesson alone in an empty folder; what a student would see of it."""
+def run_lesson(path: Path, py: Path, env: dict[str, str], timeout: int, kernel: str = KERNEL,
+               save: Path | None = None) -> dict:
+    """Execute one lesson alone in an empty folder; what a student would see of it.
+    ``save``: a folder to keep the executed lesson in, under its path below notebooks/."""
     run(py, "-m", "pip", "uninstall", "--quiet", "--yes", "nbtune")
-    folder = Path(tempfile.mkdtemp(prefix=f"colab-{path.stem[:2]}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"colab-{label(path).replace('/', '-')}-"))
     shutil.copy(path, folder / path.name)
     notebook = nbformat.read(folder / path.name, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL,
+    client = NotebookClient(notebook, timeout=timeout, kernel_name=kernel,
                             resources={"metadata": {"path": str(folder)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     started, error = time.perf_counter(), ""
@@ -174,14 +200,44 @@ def run_lesson(path: Path, py: Path, env: dict[str, str], timeout: int) -> dict:
     setup = "".join(o.get("text", "") for o in notebook.cells[1].get("outputs", []))
     installed = setup.startswith("set-up: installed nbtune ")
     shutil.rmtree(folder)
-    return {"lesson": path.stem[:2], "seconds": seconds, "errors": len(errors) + bool(error and
+    if save is not None:
+        kept = save / path.relative_to(NOTEBOOKS)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, kept)
+    return {"lesson": label(path), "seconds": seconds, "errors": len(errors) + bool(error and
             not errors), "stderr": len(stderr), "set-up": "installed" if installed else "NOT",
             "detail": error or (stderr[0][:300] if stderr else "")}
 
 
+def run_lessons(lessons: list[Path], runtimes: list[Path], wheel: Path,
+                args: argparse.Namespace) -> list[dict]:
+    """Every lesson, ``len(runtimes)`` at a time, each runtime running one lesson at a time."""
+    free = list(enumerate(runtimes))
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(runtimes)) as pool:
+        running: dict[concurrent.futures.Future, tuple[int, Path]] = {}
+        queue = list(lessons)
+        while queue or running:
+            while queue and free:
+                number, py = free.pop(0)
+                env = student_environment(py, wheel, fast=args.budget == "fast")
+                kernel = KERNEL if number == 0 else f"{KERNEL}-{number}"
+                future = pool.submit(run_lesson, queue.pop(0), py, env, args.timeout, kernel,
+                                     args.save_executed)
+                running[future] = (number, py)
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                free.append(running.pop(future))
+                rows.append(future.result())
+                print("{lesson:6} {seconds:5.0f} s  errors {errors}  stderr {stderr}  "
+                      "set-up {set-up}  {detail}".format(**rows[-1]), flush=True)
+    return sorted(rows, key=lambda row: row["lesson"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("lessons", nargs="*", help="lesson numbers (default: all)")
+    parser.add_argument("lessons", nargs="*",
+                        help="lessons: 05 (English), ko/05 (Korean); default: all of both editions")
     parser.add_argument("--python", default="3.12",
                         help="the runtime's Python: a version, a command or a path (default: 3.12)")
     parser.add_argument("--tensorflow", default="2.16.1",
@@ -190,11 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", choices=("fast", "default"), default="fast",
                         help="fast: NBTUNE_FAST=1 (tiny budgets); default: the students' budgets, "
                              "where the lessons' claims are checked")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="lessons run at a time, each in its own copy of the runtime (default: 1)")
+    parser.add_argument("--save-executed", type=Path, metavar="DIR",
+                        help="keep each executed lesson in DIR, under its path below notebooks/")
     args = parser.parse_args(argv)
-    lessons = [p for p in LESSONS if not args.lessons or p.stem[:2] in args.lessons]
+    lessons = [p for p in LESSONS if not args.lessons or label(p) in args.lessons]
     if not lessons:
-        parser.error(f"no lesson numbered {args.lessons}; the lessons are "
-                     f"{[p.stem[:2] for p in LESSONS]}")
+        parser.error(f"no lesson {args.lessons}; the lessons are {[label(p) for p in LESSONS]}")
+    if args.jobs < 1:
+        parser.error(f"--jobs {args.jobs}: give 1 or more lessons at a time, e.g. --jobs 2")
     with tempfile.TemporaryDirectory(prefix="colab-check-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()
@@ -206,12 +267,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.budget} budgets "
               f"({time.perf_counter() - started:.0f} s to make); wheel {wheel.name}", flush=True)
         cuda_before = built_with_cuda(py)
-        env = student_environment(py, wheel, fast=args.budget == "fast")
-        rows = []
-        for path in lessons:
-            rows.append(run_lesson(path, py, env, args.timeout))
-            print("{lesson}  {seconds:5.0f} s  errors {errors}  stderr {stderr}  set-up {set-up}  "
-                  "{detail}".format(**rows[-1]), flush=True)
+        runtimes = [py] + [copy_runtime(work / "venv", number) for number in range(1, args.jobs)]
+        for number, runtime in enumerate(runtimes[1:], start=1):
+            kernel_spec(work / "jupyter", runtime, f"{KERNEL}-{number}")
+        rows = run_lessons(lessons, runtimes, wheel, args)
         run(py, "-m", "pip", "install", "--quiet", "--no-deps", wheel)  # pip check sees nbtune too
         check = subprocess.run([py, "-m", "pip", "check"], capture_output=True, text=True)
         cuda_after = built_with_cuda(py)

@@ -112,12 +112,18 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def badges_markdown(repo: Repository, lesson: str) -> str:
-    """The markdown of a lesson's first cell: its two badges."""
+#: the badges' alternative text (what a screen reader says) in each edition
+BADGE_WORDS = {"en": ("Open in Colab", "Launch on Binder"), "ko": ("Colab에서 열기", "Binder에서 실행")}
+
+
+def badges_markdown(repo: Repository, lesson: str, language: str = "en") -> str:
+    """The markdown of a lesson's first cell: its two badges (``lesson`` is its path under
+    notebooks/, e.g. ``ko/05_editing_the_search_space.ipynb`` for the Korean edition)."""
     colab = data_uri(badge_svg("Open in", "Colab", "#e37400"))
     binder = data_uri(badge_svg("Launch on", "Binder", "#579aca"))
-    return (f"[![Open in Colab]({colab})]({repo.colab_url(lesson)})\n"
-            f"[![Launch on Binder]({binder})]({repo.binder_url(lesson)})")
+    open_in_colab, launch_on_binder = BADGE_WORDS[language]
+    return (f"[![{open_in_colab}]({colab})]({repo.colab_url(lesson)})\n"
+            f"[![{launch_on_binder}]({binder})]({repo.binder_url(lesson)})")
 
 
 def setup_code(repo: Repository) -> str:
@@ -137,19 +143,45 @@ if "google.colab" in sys.modules and importlib.util.find_spec("nbtune") is None:
     print(f"set-up: installed nbtune {{importlib.metadata.version('nbtune')}} from {{SOURCE}}")'''
 
 
-def header_cells(repo: Repository, lesson: str) -> list[dict]:
-    """A lesson's first two cells as notebook JSON (outputs empty)."""
+def korean_setup_code(repo: Repository) -> str:
+    """The Korean edition's set-up cell: the English one's install, in Korean words; on Colab,
+    also a Korean font (Colab has none: Hangul would be empty boxes); then Korean everywhere."""
+    return f'''\
+# 설정: Google Colab에서는 nbtune을 설치한다(세션마다 한 번). 다른 곳에서는 설치하지 않는다.
+# nbtune, keras-tuner, kt-legacy만 더한다. Colab의 TensorFlow, IPython, ipywidgets는 그대로 둔다.
+import importlib.metadata, importlib.util, os, subprocess, sys
+if "google.colab" in sys.modules and importlib.util.find_spec("nbtune") is None:
+    SOURCE = os.environ.get("NBTUNE_SOURCE", "{repo.pip_source}")
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", SOURCE],
+                         capture_output=True, text=True)  # Colab은 pip의 출력을 보여 주지 않는다
+    if pip.returncode != 0:
+        raise RuntimeError(f"pip가 {{SOURCE}}을(를) 설치하지 못했다:\\n{{pip.stderr}}")
+    print(pip.stderr, end="", file=sys.stderr)  # pip의 경고가 있으면 보여 준다
+    importlib.invalidate_caches()
+    print(f"set-up: installed nbtune {{importlib.metadata.version('nbtune')}} from {{SOURCE}}")
+# Colab에는 한글 글꼴이 없다: 그림의 한글이 빈 네모로 나오지 않도록 나눔 글꼴을 설치한다.
+if "google.colab" in sys.modules and not os.path.isdir("/usr/share/fonts/truetype/nanum"):
+    apt = subprocess.run(["apt-get", "install", "-y", "-qq", "fonts-nanum"], capture_output=True, text=True)
+    print("set-up: installed fonts-nanum" if apt.returncode == 0 else f"set-up: {{apt.stderr[-300:]}}")
+# nbtune의 그림, 위젯, 진행 줄, 오류 메시지를 한국어로 (영어로 되돌리려면 set_language("en"))
+import nbtune
+nbtune.set_language("ko")'''
+
+
+def header_cells(repo: Repository, lesson: str, language: str = "en") -> list[dict]:
+    """A lesson's first two cells as notebook JSON (outputs empty), in its edition's language."""
     badges = {"cell_type": "markdown", "id": BADGES_CELL_ID, "metadata": {},
-              "source": badges_markdown(repo, lesson)}
+              "source": badges_markdown(repo, lesson, language)}
+    code = korean_setup_code(repo) if language == "ko" else setup_code(repo)
     setup = {"cell_type": "code", "execution_count": None, "id": SETUP_CELL_ID, "metadata": {},
-             "outputs": [], "source": setup_code(repo)}
+             "outputs": [], "source": code}
     for cell in (badges, setup):
         cell["source"] = cell["source"].splitlines(keepends=True)
     return [badges, setup]
 
 
-def with_header(notebook: dict, repo: Repository, lesson: str) -> dict:
+def with_header(notebook: dict, repo: Repository, lesson: str, language: str = "en") -> dict:
     """The notebook with its header cells made anew (an older header replaced, not doubled)."""
     body = [cell for cell in notebook["cells"]
             if cell.get("id") not in (BADGES_CELL_ID, SETUP_CELL_ID)]
-    return {**notebook, "cells": header_cells(repo, lesson) + body}
+    return {**notebook, "cells": header_cells(repo, lesson, language) + body}

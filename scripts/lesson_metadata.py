@@ -38,6 +38,8 @@ import lesson_links
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# the Korean edition: the same lessons, in notebooks/ko/, with their own header cells
+KOREAN_LESSONS = sorted((ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb"))
 # README's lines that name the repository, between these markers, are written from pyproject.toml
 README_START, README_END = "<!-- links from pyproject.toml: start -->", "<!-- links: end -->"
 
@@ -64,9 +66,11 @@ def slide_type(cell: dict, first: bool) -> str:
     return "-"
 
 
-def normalised(notebook: dict, version: str, repo: lesson_links.Repository, lesson: str) -> dict:
-    """The notebook with its header cells and the metadata above for this Python version."""
-    notebook = lesson_links.with_header(copy.deepcopy(notebook), repo, lesson)
+def normalised(notebook: dict, version: str, repo: lesson_links.Repository, lesson: str,
+               language: str = "en") -> dict:
+    """The notebook with its header cells and the metadata above for this Python version
+    (``lesson``: its path under notebooks/, ``ko/...`` for the Korean edition)."""
+    notebook = lesson_links.with_header(copy.deepcopy(notebook), repo, lesson, language)
     notebook["metadata"].update(kernelspec=KERNELSPEC, language_info=language_info(version),
                                 rise=RISE)
     for number, cell in enumerate(notebook["cells"]):
@@ -74,23 +78,25 @@ def normalised(notebook: dict, version: str, repo: lesson_links.Repository, less
     return notebook
 
 
-def readme_links(repo: lesson_links.Repository) -> str:
-    """README's Binder badge and the install command that works before a PyPI release."""
-    binder = repo.binder_url("00_start_here.ipynb")
+def readme_links(repo: lesson_links.Repository, first: str = "00_start_here.ipynb") -> str:
+    """README's Binder badge and the install command that works before a PyPI release
+    (``first``: the lesson the badges open, ``ko/00_start_here.ipynb`` in README.ko.md)."""
+    binder = repo.binder_url(first)
     return (f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder})\n"
             f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({repo.colab_url('00_start_here.ipynb')})\n\n"
+            f"({repo.colab_url(first)})\n\n"
             f"nbtune is not on PyPI yet. Until it is, install it from the repository:\n\n"
             f"```bash\npip install \"{repo.pip_source}\"\n```\n\n"
             f"Once it is published, `pip install nbtune` will install the same thing.")
 
 
-def with_readme_links(readme: str, repo: lesson_links.Repository) -> str:
+def with_readme_links(readme: str, repo: lesson_links.Repository,
+                      first: str = "00_start_here.ipynb") -> str:
     """README with the text between its markers made from the repository address."""
     pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
     if len(pattern.findall(readme)) != 1:
-        raise SystemExit(f"README.md must hold {README_START} ... {README_END} once")
-    block = f"{README_START}\n{readme_links(repo)}\n{README_END}"
+        raise SystemExit(f"README must hold {README_START} ... {README_END} once")
+    block = f"{README_START}\n{readme_links(repo, first)}\n{README_END}"
     return pattern.sub(lambda _: block, readme)
 
 
@@ -109,22 +115,26 @@ def main(argv: list[str] | None = None) -> int:
     repo = lesson_links.repository(args.ref)
     differ = []
     this_python = ".".join(str(part) for part in sys.version_info[:3])
-    for path in LESSONS:
+    for path in LESSONS + KOREAN_LESSONS:
+        language = "ko" if path.parent.name == "ko" else "en"
         text = path.read_text(encoding="utf-8")
         notebook = json.loads(text)
         # --check: any Python's version will do (the tests run on several)
         recorded = notebook["metadata"].get("language_info", {}).get("version")
         version = recorded if args.check and recorded else this_python
-        wanted = as_text(normalised(notebook, version, repo, path.name))
+        lesson = path.relative_to(ROOT / "notebooks").as_posix()
+        wanted = as_text(normalised(notebook, version, repo, lesson, language))
         if wanted != text:
-            differ.append(path.name)
+            differ.append(lesson)
             if not args.check:
                 path.write_text(wanted, encoding="utf-8")
-    readme = ROOT / "README.md"
-    if (text := readme.read_text(encoding="utf-8")) != (wanted := with_readme_links(text, repo)):
-        differ.append(readme.name)
-        if not args.check:
-            readme.write_text(wanted, encoding="utf-8")
+    for readme, first in ((ROOT / "README.md", "00_start_here.ipynb"),
+                          (ROOT / "README.ko.md", "ko/00_start_here.ipynb")):
+        text = readme.read_text(encoding="utf-8")
+        if text != (wanted := with_readme_links(text, repo, first)):
+            differ.append(readme.name)
+            if not args.check:
+                readme.write_text(wanted, encoding="utf-8")
     if differ:
         verb = "differ from" if args.check else "rewritten to"
         print(f"{', '.join(differ)} {verb} the metadata of scripts/lesson_metadata.py", file=sys.stderr)

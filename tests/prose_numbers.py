@@ -10,6 +10,11 @@ prose rounds it: an output's 0.6274 backs "0.63" and "63 %").  ``ALLOWED``
 lists, with the reason, the few that are neither (a Python version, the
 definition of a 95 % interval).
 
+The Korean edition is checked the same way: a number may carry a particle or
+a counter right after it ("0.63을", "360장", "23개", "3번", "2배"), "초" and "분"
+are seconds and minutes ("10초", "3분"; not "3분의 1", a third), and its time
+line ("시간: 한 코어에서 약 N초") is left to test_notebooks like the English one.
+
 Because a lesson runs in fast mode in the tests, its prose cannot quote a
 number only a default-budget run prints: such a lesson says "the table
 above" and prints its verdict instead.  For an executed copy made at default
@@ -32,6 +37,7 @@ ALLOWED = {
     "*": {
         "95 %": "the level of an interval, a definition",
         "90 s": "every lesson's target on one core, measured by scripts/budget_report.py",
+        "90초": "every lesson's target on one core (the Korean edition)",
     },
     "00_start_here": {"3.10": "the oldest Python nbtune supports"},
     "03_random_search_cv": {
@@ -44,10 +50,14 @@ ALLOWED = {
     "05_editing_the_search_space": {"0.25": "a dropout step the hint suggests typing"},
 }
 
-_UNIT = r"(?P<percent>\s?%)|(?P<seconds>\s?(?:s|sec|seconds?)\b)|(?P<minutes>\s?(?:min|minutes?)\b)"
-# a number not inside a word, a version (3.10.1) or a range's dash; then maybe a unit
-_QUOTED = re.compile(r"(?<![\w.\-])(?P<value>\d+(?:\.(?P<decimals>\d+))?)(?![\w]|\.\d)"
-                     r"(?:" + _UNIT + ")?")
+_UNIT = (r"(?P<percent>\s?%)|(?P<seconds>\s?(?:(?:s|sec|seconds?)\b|초(?!과|기)))"
+         r"|(?P<minutes>\s?(?:(?:min|minutes?)\b|분(?!의|포|산|류|석)))")
+#: what may follow a number in Korean prose: a particle or a counter (any Hangul syllable)
+_HANGUL = "\uac00-\ud7a3"
+# a number not inside a word, a version (3.10.1) or a range's dash; then maybe a unit; in
+# Korean a particle or counter may follow it directly (a Hangul syllable is not a word part here)
+_QUOTED = re.compile(r"(?<![\w.\-])(?P<value>\d+(?:\.(?P<decimals>\d+))?)(?!(?![" + _HANGUL
+                     + r"])\w|\.\d)(?:" + _UNIT + ")?")
 _SHOWN = re.compile(r"(?<![\w.])(?P<value>-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?:" + _UNIT + ")?",
                     re.IGNORECASE)
 
@@ -58,7 +68,7 @@ def prose_of(cell_source: str) -> str:
     A lesson's "Time: about N s on one core" line quotes lessons.lesson_times(),
     which test_notebooks checks on its own.
     """
-    text = re.sub(r"^Time: .*$", " ", cell_source, flags=re.M)
+    text = re.sub(r"^(?:Time|시간): .*$", " ", cell_source, flags=re.M)
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)

@@ -35,6 +35,7 @@ from nbtune.backend import QUIET_ENVIRONMENT
 
 ROOT = Path(__file__).parent.parent
 LESSON = ROOT / "notebooks" / "05_editing_the_search_space.ipynb"
+KOREAN_LESSON = ROOT / "notebooks" / "ko" / LESSON.name
 CHROMIUM = os.environ.get("NBTUNE_CHROMIUM") or shutil.which("chromium") or shutil.which(
     "chromium-browser"
 )
@@ -126,10 +127,21 @@ def shots(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab serving a copy of lesson 05 (fast mode); yields (url, folder)."""
+    yield from serve(LESSON, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def korean_lab(tmp_path_factory):
+    """JupyterLab serving a copy of the Korean lesson 05 (fast mode); yields (url, folder)."""
+    yield from serve(KOREAN_LESSON, tmp_path_factory)
+
+
+def serve(lesson: Path, tmp_path_factory):  # noqa: ANN201 (a generator of (url, folder))
+    """JupyterLab on 127.0.0.1 serving a copy of ``lesson``; yields (url, folder), then stops."""
     base = tmp_path_factory.mktemp("lab")
     folder = base / "lessons"  # what the file browser shows: the lesson alone
     folder.mkdir()
-    shutil.copy(LESSON, folder / LESSON.name)
+    shutil.copy(lesson, folder / lesson.name)
     quiet_jupyterlab_settings(base / "settings")
     port, token = free_port(), "nbtune-browser-test"
     student = {name: value for name, value in os.environ.items()
@@ -154,7 +166,7 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (base / "server.log").read_text())
             time.sleep(0.5)
-    yield f"{url}/lab/tree/{LESSON.name}?token={token}", folder
+    yield f"{url}/lab/tree/{lesson.name}?token={token}", folder
     server.terminate()
     try:
         server.wait(timeout=30)
@@ -412,3 +424,46 @@ def test_no_label_is_clipped(browser, lab, lesson, shots, view):
         assert clipped == {"nbtune-editor": [], "nbtune-panel": []}
     finally:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def korean_lesson(browser, korean_lab):
+    """The Korean lesson 05 opened at 150 % zoom and run top to bottom; yields the page."""
+    page = open_lesson(browser, korean_lab[0], width=1400, height=900, zoom=1.5)
+    run_all(page)
+    yield page
+    page.context.close()
+
+
+def test_the_korean_lesson_runs_and_its_widgets_speak_korean_unclipped(korean_lesson, shots):
+    """At 150 % zoom: no error, no stderr (no missing glyph), Korean labels, none clipped."""
+    from nbtune.language import fonts
+
+    assert errors_in_outputs(korean_lesson) == []
+    assert korean_lesson.outside_requests == []
+    clipped, texts = {}, {}
+    for kind in ("nbtune-editor", "nbtune-panel"):
+        widget = korean_lesson.locator(f".{kind}").first
+        widget.wait_for(timeout=60_000)
+        for end in ("start", "end"):
+            widget.evaluate(f"(el) => el.scrollIntoView({{block: '{end}'}})")
+            korean_lesson.wait_for_timeout(300)
+            korean_lesson.screenshot(path=shots / f"ko_zoom150_{kind}_{end}.png")
+        clipped[kind] = widget.evaluate(CLIPPED_LABELS)
+        texts[kind] = widget.inner_text()
+    assert clipped == {"nbtune-editor": [], "nbtune-panel": []}
+    assert all(fonts.is_hangul(text) for text in texts.values()), texts
+
+
+def test_the_korean_lesson_draws_hangul_in_its_figures(korean_lesson, shots):
+    """Every figure's text is drawn in a font that has Hangul, inside the figure (in the kernel)."""
+    report = json.loads(in_kernel(korean_lesson, """
+import json, matplotlib
+from nbtune.language import fonts
+family = matplotlib.rcParams["font.family"]
+print(json.dumps({"family": list(family), "korean": fonts.korean_font()}))
+""").strip().splitlines()[-1])
+    assert report["korean"] and report["family"][-1] == report["korean"], report
+    figure = korean_lesson.locator(".jp-RenderedImage img").first
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(path=shots / "ko_zoom150_first_figure.png")

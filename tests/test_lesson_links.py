@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import lesson_links  # noqa: E402  (a script, not a package)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+KOREAN = sorted((ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb"))
 REPO = lesson_links.repository()
 FIND_SPEC = importlib.util.find_spec
 
@@ -81,10 +82,52 @@ def test_the_address_is_written_only_in_pyproject():
     assert found == []
 
 
+@pytest.mark.parametrize("path", KOREAN, ids=[p.stem for p in KOREAN])
+def test_the_korean_lessons_open_their_own_edition(path):
+    """Their badges open notebooks/ko/ in Colab and Binder; their set-up installs the same."""
+    badges, setup = header(path)
+    lesson = f"ko/{path.name}"
+    assert re.findall(r"\]\((https://[^)]+)\)", badges.source) == [REPO.colab_url(lesson),
+                                                                   REPO.binder_url(lesson)]
+    assert [alt for alt, _ in re.findall(r"!\[([^\]]+)\]\(([^)]+)\)", badges.source)] == [
+        "Colab에서 열기", "Binder에서 실행"]
+    assert f'"{REPO.pip_source}"' in setup.source and setup.outputs == []
+    assert setup.source.rstrip().endswith('nbtune.set_language("ko")')
+
+
+def test_the_korean_set_up_installs_a_font_on_colab_and_speaks_korean(monkeypatch):
+    """On Colab without a Korean font: nbtune, then fonts-nanum; anywhere: Korean from then on."""
+    import os
+
+    import nbtune
+    from nbtune.language import current_language, fonts
+
+    fonts.korean_font()  # matplotlib lists the system's fonts now, before subprocess is replaced
+
+    isdir, nanum = os.path.isdir, "/usr/share/fonts/truetype/nanum"
+    monkeypatch.setattr(os.path, "isdir", lambda path: path != nanum and isdir(path))  # no font
+    try:
+        printed, commands = run_setup(monkeypatch, on_colab=True, installed=False, path=KOREAN[0])
+        assert current_language() == "ko"
+    finally:
+        nbtune.set_language(None)
+    assert [command[:2] for command, _ in commands] == [[sys.executable, "-m"],
+                                                         ["apt-get", "install"]]
+    assert commands[1][0][-1] == "fonts-nanum"
+    assert printed.splitlines()[0].startswith("set-up: installed nbtune ")
+    assert printed.splitlines()[1] == "set-up: installed fonts-nanum"
+    monkeypatch.undo()
+    try:
+        assert run_setup(monkeypatch, on_colab=False, installed=False, path=KOREAN[0]) == ("", [])
+        assert current_language() == "ko"
+    finally:
+        nbtune.set_language(None)
+
+
 def run_setup(monkeypatch, *, on_colab: bool, installed: bool, pip_exit: int = 0,
-              pip_stderr: str = "") -> tuple[str, list]:
+              pip_stderr: str = "", path: Path = NOTEBOOKS[0]) -> tuple[str, list]:
     """Execute a lesson's set-up cell as a kernel would; pip is replaced by a recorder."""
-    _, setup = header(NOTEBOOKS[0])
+    _, setup = header(path)
     if on_colab:
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     else:

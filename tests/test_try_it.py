@@ -1,5 +1,7 @@
 """The "Try it" checks of lessons 00-06 really check: they wait for an answer, accept the
-one the lesson's own Answer block gives, and refuse a wrong one. (Lesson 09's: test_lesson_09; lesson 08's: test_what_to_tune_first.)"""
+one the lesson's own Answer block gives, and refuse a wrong one, in both editions (the Korean
+one's "직접 해 보기" and "답" blocks, with its own words). (Lesson 09's: test_lesson_09; lesson
+08's: test_what_to_tune_first.)"""
 
 import json
 import re
@@ -9,15 +11,27 @@ import pytest
 from conftest import run_printed
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+EDITIONS = ["en", "ko"]
+#: each edition's words: its heading, its answer block, and what a check cell prints or raises
+WORDS = {
+    "en": {"try it": "## Try it", "answer": "<summary>Answer</summary>", "fill in": "Fill in",
+           "correct": "Correct!", "not quite": "not quite"},
+    "ko": {"try it": "## 직접 해 보기", "answer": "<summary>답</summary>", "fill in": "다시 실행하자",
+           "correct": "정답이다!", "not quite": "아직 아니다"},
+}
 
 
-def try_it(lesson: str) -> tuple[str, str]:
+def cells_of(lesson: str, edition: str = "en") -> list[dict]:
+    folder = NOTEBOOKS / "ko" if edition == "ko" else NOTEBOOKS
+    return json.loads((folder / lesson).read_text())["cells"]
+
+
+def try_it(lesson: str, edition: str = "en") -> tuple[str, str]:
     """The check cell after "## Try it", and the bold numbers of its Answer block."""
-    cells = json.loads((NOTEBOOKS / lesson).read_text())["cells"]
-    sources = ["".join(cell["source"]) for cell in cells]
-    start = next(i for i, source in enumerate(sources) if source.startswith("## Try it"))
+    sources = ["".join(cell["source"]) for cell in cells_of(lesson, edition)]
+    start = next(i for i, source in enumerate(sources) if source.startswith(WORDS[edition]["try it"]))
     check = sources[start + 1]
-    answer = next(s for s in sources[start + 2:] if "<summary>Answer</summary>" in s)
+    answer = next(s for s in sources[start + 2:] if WORDS[edition]["answer"] in s)
     return check, answer
 
 
@@ -58,25 +72,27 @@ def bold_numbers(answer: str) -> list[int]:
     return [int(re.sub(r"\D", "", number)) for number in re.findall(r"\d+(?: \d{3})*", bold)]
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("lesson, names", [
     ("01_grid_search_cv.ipynb", ["my_answer"]),
     ("02_keras_tuner_hyperband.ipynb", ["my_trials", "my_epochs"]),
     ("05_editing_the_search_space.ipynb", ["my_configurations", "my_fits"]),
     ("06_coarse_to_fine.ipynb", ["my_configurations"]),
 ])
-def test_the_check_waits_accepts_the_answer_and_refuses_a_wrong_one(lesson, names):
-    check, answer = try_it(lesson)
+def test_the_check_waits_accepts_the_answer_and_refuses_a_wrong_one(lesson, names, edition):
+    check, answer = try_it(lesson, edition)
+    words = WORDS[edition]
     namespace = {"05": lesson_05_namespace, "06": lesson_06_namespace}.get(lesson[:2], dict)()
     assert all(f"{name} = None" in check for name in names)
-    assert "Fill in" in run(check, namespace)
+    assert words["fill in"] in run(check, namespace)
     right = bold_numbers(answer)
     assert len(right) >= len(names), answer
-    assert "Correct!" in run(check, namespace, **dict(zip(names, right)))
+    assert words["correct"] in run(check, namespace, **dict(zip(names, right)))
     wrong = dict(zip(names, [value + 1 for value in right]))
-    with pytest.raises(AssertionError, match="not quite"):
+    with pytest.raises(AssertionError, match=words["not quite"]):
         run(check, namespace, **wrong)
     if len(names) > 1:   # each answer is checked, not only the first
-        with pytest.raises(AssertionError, match="not quite"):
+        with pytest.raises(AssertionError, match=words["not quite"]):
             run(check, namespace, **dict(zip(names, right[:1] + [right[1] + 1])))
 
 
@@ -144,19 +160,22 @@ def test_lesson_06s_boundary_check_wants_a_range_widened_past_its_winner():
 
 
 def accepts_the_answer_and_refuses_wrong_ones(check: str, names: list[str], right: list,
-                                              namespace: dict, wrong: list[list]) -> None:
+                                              namespace: dict, wrong: list[list],
+                                              edition: str = "en") -> None:
     """The check waits for every answer, passes on ``right`` and fails on each of ``wrong``."""
+    words = WORDS[edition]
     assert all(f"{name} = None" in check for name in names)
-    assert "Fill in" in run(check, namespace)
-    assert "Correct!" in run(check, namespace, **dict(zip(names, right)))
+    assert words["fill in"] in run(check, namespace)
+    assert words["correct"] in run(check, namespace, **dict(zip(names, right)))
     for answers in wrong:
-        with pytest.raises(AssertionError, match="not quite"):
+        with pytest.raises(AssertionError, match=words["not quite"]):
             run(check, namespace, **dict(zip(names, answers)))
 
 
-def test_lesson_00s_check_counts_configurations_and_fits():
-    check, answer = try_it("00_start_here.ipynb")
-    cells = json.loads((NOTEBOOKS / "00_start_here.ipynb").read_text())["cells"]
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_lesson_00s_check_counts_configurations_and_fits(edition):
+    check, answer = try_it("00_start_here.ipynb", edition)
+    cells = cells_of("00_start_here.ipynb", edition)
     namespace: dict = {}
     exec(next("".join(c["source"]) for c in cells if c.get("id") == "c09"), namespace)  # the space
     exec("import math", namespace)
@@ -164,10 +183,11 @@ def test_lesson_00s_check_counts_configurations_and_fits():
     assert right == [19200, 57600], answer
     accepts_the_answer_and_refuses_wrong_ones(
         check, ["my_configs", "my_fits"], right, namespace,
-        wrong=[[19201, 57600], [19200, 19200], [2400, 7200]])
+        wrong=[[19201, 57600], [19200, 19200], [2400, 7200]], edition=edition)
 
 
-def test_lesson_03s_check_wants_the_shares_below_0001():
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_lesson_03s_check_wants_the_shares_below_0001(edition):
     """The hinted shares (1/3 and 0.009) pass; a share off by more than the tolerance fails."""
     from fractions import Fraction
 
@@ -175,34 +195,35 @@ def test_lesson_03s_check_wants_the_shares_below_0001():
 
     from nbtune import Float, SearchSpace
 
-    cells = json.loads((NOTEBOOKS / "03_random_search_cv.ipynb").read_text())["cells"]
+    cells = cells_of("03_random_search_cv.ipynb", edition)
     by_id = {cell.get("id"): "".join(cell["source"]) for cell in cells}
     check, answer = by_id["c32"], by_id["c33"]   # "## Try it" closes section 9's cell
-    assert "<summary>Answer</summary>" in answer
+    assert WORDS[edition]["answer"] in answer
     bold = re.findall(r"\*\*(.*?)\*\*", answer)
     right = [float(Fraction(text)) for text in bold[:2]]
     assert right == [1 / 3, 0.009], answer
     namespace = {"np": np, "space": SearchSpace(Float("learning_rate", 1e-4, 1e-1, log=True))}
     accepts_the_answer_and_refuses_wrong_ones(
         check, ["my_log_share", "my_uniform_share"], right, namespace,
-        wrong=[[0.5, 0.009], [0.1, 0.009], [1 / 3, 0.1], [1 / 3, 0.02]])
+        wrong=[[0.5, 0.009], [0.1, 0.009], [1 / 3, 0.1], [1 / 3, 0.02]], edition=edition)
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("check_id, answer_id, names", [
     ("cell-34", "cell-34b", ["my_full", "my_trials"]),
     ("cell-36", "cell-36b", ["my_grid", "my_random"]),
     ("cell-38", "cell-38b", ["my_grid_rates", "my_configs"]),
 ])
-def test_lesson_04s_checks_accept_the_answers_on_the_shipped_run(check_id, answer_id, names):
+def test_lesson_04s_checks_accept_the_answers_on_the_shipped_run(check_id, answer_id, names, edition):
     """Lesson 04's three Try it checks, run on the shipped comparison (the run at BUDGET = 1)."""
     import pandas as pd
 
     import nbtune
     from nbtune import lessons
 
-    cells = json.loads((NOTEBOOKS / "04_comparing_strategies.ipynb").read_text())["cells"]
+    cells = cells_of("04_comparing_strategies.ipynb", edition)
     by_id = {cell.get("id"): "".join(cell["source"]) for cell in cells}
-    assert "<summary>Answer</summary>" in by_id[answer_id]
+    assert WORDS[edition]["answer"] in by_id[answer_id]
     right = bold_numbers(by_id[answer_id])[:2]
     assert len(right) == 2, by_id[answer_id]
     shipped = lessons.load_precomputed()
@@ -210,7 +231,7 @@ def test_lesson_04s_checks_accept_the_answers_on_the_shipped_run(check_id, answe
                  "settings": lessons.comparison_settings(1)}
     accepts_the_answer_and_refuses_wrong_ones(
         by_id[check_id], names, right, namespace,
-        wrong=[[right[0] + 1, right[1]], [right[0], right[1] + 1], right[::-1]])
+        wrong=[[right[0] + 1, right[1]], [right[0], right[1] + 1], right[::-1]], edition=edition)
 
 
 def test_lesson_06s_rerun_check_compares_a_new_seed_with_the_shipped_first_run():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -353,6 +354,32 @@ def check_n_jobs(n_jobs: Any) -> int:
             "number >= 1, or -1 for one per CPU core, or None to run trials in this process"
         ).format(n_jobs=n_jobs))
     return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+def check_not_reimported() -> None:
+    """Refuse a search started while Python imports a script again in a worker process.
+
+    Worker processes (joblib's, Dask's ``LocalCluster``) start by importing the
+    user's script as ``__mp_main__``; a search at the script's top level would
+    then run again in every worker (and be refused by the run folder's lock with
+    a message that does not say why). Python's own rule is the fix: put the
+    search under ``if __name__ == "__main__":``.
+
+    Examples
+    --------
+    >>> check_not_reimported()  # a notebook, or a script run as __main__: nothing to say
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
+            # English, as the run folders' errors are: scripts, not lessons, meet it
+            raise RuntimeError(
+                f"{frame.f_globals.get('__file__', 'your script')} started a search while a "
+                "worker process was importing it: worker processes (n_jobs, Dask's "
+                "LocalCluster) import your script again, and run everything at its top level. "
+                "Put the code that starts the cluster and the search under "
+                "`if __name__ == \"__main__\":`, as multiprocessing requires")
+        frame = frame.f_back
 
 
 def check_scoring(scoring: Any) -> None:

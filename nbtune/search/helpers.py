@@ -141,6 +141,8 @@ def grid_search(
         and needs no extra memory. Each worker loads its own TensorFlow, about
         0.7 GB: on a 2 GB machine (Binder) keep None; ``bench/parallel_trials.py``
         measures the time and memory on yours. Results are the same either way.
+        Inside ``joblib.parallel_config(backend="dask")`` the trials run on that
+        Dask cluster instead, ``n_jobs`` at a time (-1: one per worker thread).
     allow_large : bool, default False
         Run a plan of more than 10,000 configurations or 1,000,000 epochs in all
         (folds counted). Without it, such a plan is refused before anything is
@@ -250,6 +252,7 @@ def hyperband(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    n_jobs: int | None = None,
     allow_large: bool = False,
 ) -> SearchResult:
     """Hyperband with keras-tuner: many short trials, the best trained longer.
@@ -297,6 +300,14 @@ def hyperband(
         ``val_*`` are in the epoch logs; that costs one evaluation per epoch.
         A trial an EarlyStopping stops records the epochs it really trained
         (``train_epochs``, ``epochs_spent``).
+    n_jobs : int or None, default None
+        Trials at once, in worker processes or, inside
+        ``joblib.parallel_config(backend="dask")``, on that Dask cluster (as in
+        :func:`grid_search`). The oracle stays in this process and hears the trials
+        in order: it proposes each trial knowing all but the last ``n_jobs - 1``,
+        whichever worker is faster, so a run gives the same trials on any cluster.
+        Hyperband's trials are those of ``n_jobs=None``, though their numbers may
+        differ (it promotes as soon as a trial is sure to be among the best).
     allow_large : bool, default False
         Run a plan of more than 10,000 trials or 1,000,000 epochs in all, as in
         :func:`grid_search`.
@@ -328,7 +339,7 @@ def hyperband(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks, allow_large=allow_large)
+        progress=progress, callbacks=callbacks, allow_large=allow_large, n_jobs=n_jobs)
 
 
 def bayesian(
@@ -354,6 +365,7 @@ def bayesian(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    n_jobs: int | None = None,
     allow_large: bool = False,
 ) -> SearchResult:
     """Bayesian optimisation with keras-tuner (a Gaussian process proposes trials).
@@ -382,6 +394,11 @@ def bayesian(
     random_state, directory, project_name, resume, progress, callbacks, allow_large
         As in :func:`hyperband`.
 
+    n_jobs : int or None, default None
+        Trials at once, in worker processes or on a Dask cluster, as in
+        :func:`hyperband`. Each trial after the random ones is chosen without the scores of
+        the trials still running, so the trials change with ``n_jobs`` (not with the
+        cluster: the oracle hears the trials in order).
     Returns
     -------
     SearchResult
@@ -409,7 +426,7 @@ def bayesian(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks, allow_large=allow_large)
+        progress=progress, callbacks=callbacks, allow_large=allow_large, n_jobs=n_jobs)
 
 
 def successive_halving(
@@ -432,6 +449,7 @@ def successive_halving(
     overwrite: bool = False,
     progress: bool | Any = True,
     callbacks: Sequence | None = None,
+    n_jobs: int | None = None,
     allow_large: bool = False,
 ) -> SearchResult:
     """Successive halving: many random configurations briefly, the best third trained on.
@@ -459,6 +477,9 @@ def successive_halving(
         The run folder's name in ``directory`` (default ``"successive_halving"``).
     allow_large : bool, default False
         Run a plan of more than 10,000 trials or 1,000,000 epochs, as in :func:`grid_search`.
+    n_jobs : int or None, default None
+        Trials at once, in worker processes or on a Dask cluster, as in
+        :func:`hyperband`. The trials are those of ``n_jobs=None``.
 
     Returns
     -------
@@ -487,7 +508,7 @@ def successive_halving(
         validation_data=validation_data, validation_split=validation_split,
         batch_size=batch_size, scoring=scoring, task=task, random_state=random_state,
         directory=directory, project_name=project_name, resume=resume, overwrite=overwrite,
-        progress=progress, callbacks=callbacks, allow_large=allow_large)
+        progress=progress, callbacks=callbacks, allow_large=allow_large, n_jobs=n_jobs)
 
 
 # ------------------------------------------------------------------ dispatch
@@ -589,6 +610,7 @@ def compare(
     resume: bool = False,
     overwrite: bool = False,
     callbacks: Sequence | None = None,
+    n_jobs: int | None = None,
     allow_large: bool = False,
 ) -> SearchResult:
     """Run several strategies on one space, one data split and one validation set.
@@ -637,6 +659,10 @@ def compare(
     allow_large : bool, default False
         Run plans of any size (see :func:`grid_search`): without it, every
         strategy's plan is checked before anything trains.
+    n_jobs : int or None, default None
+        Trials at once for each strategy, in worker processes or on a Dask cluster
+        (see :func:`grid_search` and :func:`hyperband`); the strategies still run one
+        after another.
 
     A ``keras_tuner.HyperModel`` with its own ``fit`` can be compared with
     ``strategies=["hyperband", "bayesian"]`` only, and without ``test_data``:
@@ -682,7 +708,8 @@ def compare(
                   alpha=alpha, beta=beta)
     settings = dict(batch_size=batch_size, scoring=scoring, random_state=random_state,
                     progress=progress, directory=directory, resume=resume,
-                    overwrite=overwrite, callbacks=callbacks, allow_large=allow_large)
+                    overwrite=overwrite, callbacks=callbacks, allow_large=allow_large,
+                    n_jobs=n_jobs)
     for strategy in strategies:  # every plan is checked before the warm-up trains anything
         check_plan(strategy_registry.get(strategy), prepared.space, budget, allow_large=allow_large)
     with interrupts_noticed() as interrupts:  # Ctrl-C anywhere: keep what finished, start nothing

@@ -45,7 +45,7 @@ from nbtune.search.checks import (
     Prepared,
     check_fit_counts,
     check_folds,
-    check_n_jobs,
+    check_not_reimported,
     check_random_state,
     check_scoring,
     hold_out,
@@ -59,6 +59,7 @@ from nbtune.search.results import SearchFailedError, SearchResult
 from nbtune.search.runlog import open_run_log
 from nbtune.search.strategies import Strategy
 from nbtune.search.trial_loop import run_trials
+from nbtune.search.workers import slots
 from nbtune.space import SearchSpace
 from nbtune.space.build_fns import hp_origin
 from nbtune.space.dimensions import count_text
@@ -243,7 +244,7 @@ class Evaluation:
 def _cross_validation(prepared: Prepared, budget: Mapping[str, Any], *, cv, scoring,
                       batch_size, random_state, n_jobs, fit_settings) -> Evaluation:
     """Grid and random search: every configuration cross-validated by nbtune's estimator."""
-    workers = check_n_jobs(n_jobs)
+    workers = slots(n_jobs)
     fit_params = dict(epochs=budget["epochs"], batch_size=batch_size,
                       random_state=random_state, **fit_settings)
     # checked here, not only by each trial's fit: a wrong setting would fail every trial
@@ -258,7 +259,7 @@ def _cross_validation(prepared: Prepared, budget: Mapping[str, Any], *, cv, scor
 
 
 def _holdout(strategy: Strategy, prepared: Prepared, validation: tuple, budget: Mapping[str, Any],
-             *, scoring, batch_size, random_state, callbacks) -> Evaluation:
+             *, scoring, batch_size, random_state, callbacks, n_jobs) -> Evaluation:
     """Hyperband, Bayesian optimisation, successive halving: one model per trial, scored on
     the validation data (through a HyperModel's own fit, when it has one)."""
     base = _estimator(prepared.model_fn, prepared.task, epochs=budget["epochs"],
@@ -271,7 +272,15 @@ def _holdout(strategy: Strategy, prepared: Prepared, validation: tuple, budget: 
     fit_params = {"batch_size": batch_size, "random_state": random_state}
     if not strategy.decides_epochs:
         fit_params["epochs"] = budget["epochs"]
-    return Evaluation(evaluator, [prepared.X, prepared.y, *validation], (), fit_params, callbacks)
+    return Evaluation(evaluator, [prepared.X, prepared.y, *validation], (), fit_params, callbacks,
+                      slots(n_jobs))
+
+
+def _concurrency(proposer, workers: int) -> dict[str, int]:
+    """``n_jobs``, where it changes the trials: an adaptive strategy proposes each trial
+    knowing all but the last ``n_jobs - 1`` (nbtune.search.trial_loop), so a run folder
+    resumed with another ``n_jobs`` would be another search."""
+    return {"n_jobs": workers} if workers > 1 and not proposer.independent else {}
 
 
 def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
@@ -286,6 +295,7 @@ def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
     ``validation_split`` of the training data. A plan too large is refused
     first, unless ``allow_large`` (:func:`check_plan`).
     """
+    check_not_reimported()
     check_random_state(random_state)
     check_scoring(scoring)
     check_fit_counts(1 if strategy.decides_epochs else budget["epochs"], batch_size,
@@ -305,12 +315,13 @@ def run(strategy: Strategy, prepared: Prepared, budget: Mapping[str, Any], *,
                                             random_state)
         evaluation = _holdout(strategy, prepared, validation, budget, scoring=scoring,
                               batch_size=batch_size, random_state=random_state,
-                              callbacks=callbacks)
+                              callbacks=callbacks, n_jobs=n_jobs)
     progress = progress_object(progress)
     header = run_fingerprint(
         strategy.name, prepared.space, data=evaluation.data, folds=evaluation.folds,
         build_fn=prepared.build_fn, settings={**evaluation.fit_params,
-                                              **_budget_settings(strategy, budget)},
+                                              **_budget_settings(strategy, budget),
+                                              **_concurrency(proposer, evaluation.workers)},
         callbacks=evaluation.callbacks, scoring=scoring_name(scoring, prepared.task))
     records, stopped = _run_in_folder(
         strategy, proposer, evaluation.evaluator, header, directory=directory,

@@ -16,6 +16,12 @@ how each trial went, which the adaptive strategies use to choose the next:
 - :class:`BudgetedProposer` wraps any of them and stops proposing once the
   trials have spent a budget (epochs, or seconds), for comparisons at equal cost.
 
+A proposer may answer :data:`WAIT`: it has nothing to propose until a trial that
+is running has been reported (Hyperband's next round waits for the last one).
+With one trial at a time that never happens in one process; with several in
+flight (``n_jobs``, a class on one search) the loop asks again after the next
+report.
+
 Nothing here trains a model.
 
 Examples
@@ -40,6 +46,17 @@ from sklearn.model_selection import ParameterSampler
 
 from nbtune.search.schedule import successive_halving_schedule
 from nbtune.space import SearchSpace
+
+
+class _Wait:
+    """The type of :data:`WAIT`."""
+
+    def __repr__(self) -> str:
+        return "WAIT"
+
+
+#: What ``propose()`` answers when it must hear how a running trial went first.
+WAIT = _Wait()
 
 
 @dataclass(frozen=True)
@@ -94,8 +111,8 @@ class Proposer(Protocol):
     total: int | None
     independent: bool
 
-    def propose(self) -> Proposal | None:
-        """The next trial, or None when the search is done."""
+    def propose(self) -> Proposal | _Wait | None:
+        """The next trial, :data:`WAIT` (ask again after a report), or None when done."""
 
     def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
         """How ``proposal``'s trial went: its record (``score``, ``status``...)."""
@@ -145,6 +162,11 @@ class OracleProposer:
         :func:`nbtune.training.compat.in_memory_oracle`).
     total : int, optional
         The trials the oracle will propose, for progress.
+    tuner_id : str, default "nbtune"
+        Who asks the oracle. keras-tuner gives one running trial per tuner id (asked
+        again, it returns the same trial), so each trial in flight is asked for under
+        its own slot: ``tuner_id`` for the first, ``tuner_id-1``, ``tuner_id-2``... for
+        the others. A class's worker asks under its student's name.
 
     Examples
     --------
@@ -166,19 +188,38 @@ class OracleProposer:
 
     independent = False
 
-    def __init__(self, space: SearchSpace, oracle: Any, *, total: int | None = None) -> None:
+    def __init__(self, space: SearchSpace, oracle: Any, *, total: int | None = None,
+                 tuner_id: str = "nbtune") -> None:
         self._space = space
         self._oracle = oracle
-        self._trials: dict[int, Any] = {}
+        self._trials: dict[int, tuple[Any, str]] = {}  # trial -> (keras-tuner's trial, slot)
         self.total = total
+        self.tuner_id = tuner_id
 
-    def propose(self) -> Proposal | None:
-        """The oracle's next trial (the loop reports each before asking for the next)."""
-        trial = self._oracle.create_trial("nbtune")
-        if str(getattr(trial.status, "value", trial.status)).upper() != "RUNNING":
-            return None  # STOPPED (or IDLE, which a one-at-a-time loop never waits on)
+    @property
+    def oracle(self) -> Any:
+        """The keras-tuner oracle (or a chief's client) this proposer drives."""
+        return self._oracle
+
+    def _free_slot(self) -> str:
+        """The tuner id of a slot with no trial in flight."""
+        busy = {slot for _, slot in self._trials.values()}
+        k = 0
+        while (slot := self.tuner_id if k == 0 else f"{self.tuner_id}-{k}") in busy:
+            k += 1
+        return slot
+
+    def propose(self) -> Proposal | _Wait | None:
+        """The oracle's next trial; :data:`WAIT` while it waits for a running trial (IDLE)."""
+        slot = self._free_slot()
+        trial = self._oracle.create_trial(slot)
+        status = str(getattr(trial.status, "value", trial.status)).upper()
+        if status == "IDLE":
+            return WAIT
+        if status != "RUNNING":
+            return None  # STOPPED: the search is done
         number = int(trial.trial_id)
-        self._trials[number] = trial
+        self._trials[number] = (trial, slot)
         values = trial.hyperparameters.values
         params = self._space.to_python(self._space.values_from_hp(
             {k: values[k] for k in self._space.names if k in values}))
@@ -195,15 +236,15 @@ class OracleProposer:
     def _lineage(self, parent: str | None) -> tuple[tuple[int, int, int], ...]:
         """(trial, initial_epoch, epochs) of each trial up from ``parent``, oldest first."""
         steps = []
-        while parent is not None:
-            values = self._oracle.trials[parent].hyperparameters.values
+        while parent is not None:  # get_trial: an oracle's and a chief's client's alike
+            values = self._oracle.get_trial(parent).hyperparameters.values
             steps.append((int(parent), int(values.get("tuner/initial_epoch", 0)),
                           int(values["tuner/epochs"])))
             parent = values.get("tuner/trial_id")
         return tuple(reversed(steps))
 
     def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
-        trial = self._trials.pop(proposal.number)
+        trial, _ = self._trials.pop(proposal.number)
         ok = _succeeded(record)
         if ok:
             self._oracle.update_trial(trial.trial_id, {"score": float(record["score"])})
@@ -251,9 +292,12 @@ class SuccessiveHalvingProposer:
         self._lineages: dict[int, tuple] = {}  # trial -> the steps of the trials it continues
         self._scores: dict[int, float] = {}  # trial -> score, in the current round
         self._last_round = len(sizes) - 1
+        self._running = 0  # proposed, not yet reported
 
-    def propose(self) -> Proposal | None:
+    def propose(self) -> Proposal | _Wait | None:
         if not self._queue:
+            if self._running:
+                return WAIT  # the round is promoted once all its trials are reported
             if self._round == self._last_round or not self._promote():
                 return None
         row = self._schedule.iloc[self._round]
@@ -263,6 +307,7 @@ class SuccessiveHalvingProposer:
         lineage = (*self._lineages[parent], self._steps[parent]) if parent is not None else ()
         self._lineages[number] = lineage
         self._steps[number] = (number, start, int(row["epochs"]))
+        self._running += 1
         return Proposal(number, params, epochs=int(row["epochs"]), initial_epoch=start,
                         parent=parent, bracket=int(row["bracket"]), round=self._round,
                         may_continue=self._round < self._last_round, lineage=lineage)
@@ -277,6 +322,7 @@ class SuccessiveHalvingProposer:
         return bool(self._queue)
 
     def report(self, proposal: Proposal, record: dict[str, Any]) -> None:
+        self._running -= 1
         self._params[proposal.number] = proposal.params
         if _succeeded(record):
             self._scores[proposal.number] = float(record["score"])
@@ -319,7 +365,7 @@ class BudgetedProposer:
         self.independent = False  # how much is left depends on what the trials cost
         self.spent = 0.0
 
-    def propose(self) -> Proposal | None:
+    def propose(self) -> Proposal | _Wait | None:
         return None if self.spent >= self.limit else self._proposer.propose()
 
     def report(self, proposal: Proposal, record: dict[str, Any]) -> None:

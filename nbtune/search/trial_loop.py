@@ -15,26 +15,30 @@ every strategy alike what a search owes its user:
   are reported to the proposer as if just run, so an adaptive strategy
   proposes what it proposed the first time.
 
-With ``workers > 1`` and a proposer whose trials are independent (grid and
-random search), the trials run in joblib worker processes.
+With ``workers > 1`` (``n_jobs``) several trials run at once, for every strategy:
+in joblib's worker processes, or on a Dask cluster inside
+``joblib.parallel_config(backend="dask")`` (:mod:`nbtune.search.workers`). The
+proposer, the progress and the run folder stay in this process; the proposer
+hears the trials in trial order, so what it proposes does not depend on which
+worker was faster. A proposer that answers ``WAIT`` (a shared oracle waiting
+for other workers' trials) is asked again after a short pause.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from typing import Any
 
-from joblib import Parallel, delayed
-
 from nbtune.display import Progress
-from nbtune.search.evaluators import Evaluator
-from nbtune.search.proposers import Proposal, Proposer
+from nbtune.search.evaluators import Evaluator, error_text
+from nbtune.search.proposers import WAIT, Proposal, Proposer
 from nbtune.search.runlog import RunLog
+from nbtune.search.workers import LOST_TRIES, LostWorker, TrialPool, trial_pool
 
 
 def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progress: Progress,
@@ -56,7 +60,11 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
     earlier : dict, optional
         Records of a resumed run by trial number: not run again.
     workers : int, default 1
-        Worker processes, for a proposer whose trials are independent.
+        Trials at once, in worker processes or on the Dask cluster of an enclosing
+        ``joblib.parallel_config(backend="dask")`` (:mod:`nbtune.search.workers`).
+        The proposer hears how trials went in trial order, and an adaptive one
+        proposes trial ``k`` once trial ``k - workers`` has been reported, so the
+        trials do not depend on which worker was faster.
 
     Returns
     -------
@@ -83,20 +91,7 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
     >>> [r["units"] for r in records], stopped
     ([4, 8], None)
     """
-    earlier = earlier or {}
-    records: list[dict] = []
-
-    def finished(proposal: Proposal, record: dict) -> None:
-        proposer.report(proposal, record)
-        records.append(record)
-        progress.trial_done(dict(record))
-
-    def ran(proposal: Proposal, outcome: dict) -> None:
-        record = _record(strategy, proposal, outcome)
-        if log is not None:
-            log.append(record)
-        finished(proposal, record)
-
+    book = _Book(strategy, proposer, progress, log, earlier or {})
     progress.begin(strategy, proposer.total)
     with interrupts_noticed() as interrupts:
         stop = _Stop(progress, interrupts)
@@ -104,15 +99,14 @@ def run_trials(strategy: str, proposer: Proposer, evaluator: Evaluator, *, progr
             # a press raises only while a trial trains (interrupts.allowed() below): the
             # records, the run folder and the progress are never left half done
             with interrupts.allowed(False), evaluator.session():
-                if workers > 1 and proposer.independent:
-                    stopped = _in_workers(proposer, evaluator, earlier, finished, ran, stop,
-                                          workers)
+                if workers > 1:
+                    stopped = _in_workers(book, evaluator, stop, workers)
                 else:
-                    stopped = _one_by_one(proposer, evaluator, earlier, finished, ran, stop, log)
+                    stopped = _one_by_one(book, evaluator, stop)
         except KeyboardInterrupt:  # a press while a trial trained (or a build that raised it)
             stopped = "interrupt"
-    records.sort(key=lambda record: record["trial"])
-    return records, stopped
+    book.records.sort(key=lambda record: record["trial"])
+    return book.records, stopped
 
 
 class Interrupts:
@@ -228,6 +222,15 @@ class _Stop:
             return "interrupt"
         return "request" if self.progress.should_stop() else None
 
+    def pause(self, seconds: float) -> str | None:
+        """Wait ``seconds`` (a press ends the wait); why the loop should end, if it should."""
+        try:
+            with self.interrupts.allowed():
+                time.sleep(seconds)
+        except KeyboardInterrupt:
+            return "interrupt"
+        return self.reason()
+
     def evaluate(self, evaluator: Evaluator, proposal: Proposal) -> dict | None:
         """The trial's outcome; None if a press ended it (then the trial did not finish)."""
         before = self.interrupts.count
@@ -236,6 +239,42 @@ class _Stop:
         if self.interrupts.count > before and outcome.get("status") != "ok":
             return None  # a library turned the press into an error: not the trial's failure
         return outcome
+
+
+class _Book:
+    """A search's bookkeeping: the records, the run folder, the progress and the proposer."""
+
+    def __init__(self, strategy: str, proposer: Proposer, progress: Progress,
+                 log: RunLog | None, earlier: dict[int, dict]) -> None:
+        self.strategy, self.proposer, self.progress = strategy, proposer, progress
+        self.log, self.earlier = log, earlier
+        self.records: list[dict] = []
+
+    def kept(self, proposal: Proposal) -> dict | None:
+        """The record of ``proposal``'s trial from the earlier run, or None if it must run."""
+        record = self.earlier.get(proposal.number)
+        if record is None:
+            return None
+        if any(record.get(k) != v for k, v in proposal.params.items()):
+            folder = self.log.folder if self.log is not None else "the run folder"
+            raise ValueError(
+                f"trial {proposal.number} in {folder} has {record} but this search's trial "
+                f"{proposal.number} is {proposal.params}; the run folder is from another "
+                "search: use resume=False to start over"
+            )
+        return record
+
+    def ran(self, proposal: Proposal, outcome: dict) -> dict:
+        """A trial that ran: its record, written to the run folder at once and shown."""
+        record = _record(self.strategy, proposal, outcome)
+        if self.log is not None:
+            self.log.append(record)
+        self.show(record)
+        return record
+
+    def show(self, record: dict) -> None:
+        self.records.append(record)
+        self.progress.trial_done(dict(record))
 
 
 def _record(strategy: str, proposal: Proposal, outcome: dict) -> dict:
@@ -247,70 +286,133 @@ def _record(strategy: str, proposal: Proposal, outcome: dict) -> dict:
     return record
 
 
-def _kept(proposal: Proposal, earlier: dict[int, dict], log: RunLog | None) -> dict | None:
-    """The record of ``proposal``'s trial from the earlier run, or None if it must run."""
-    record = earlier.get(proposal.number)
-    if record is None:
-        return None
-    if any(record.get(k) != v for k, v in proposal.params.items()):
-        folder = log.folder if log is not None else "the run folder"
-        raise ValueError(
-            f"trial {proposal.number} in {folder} has {record} but this search's trial "
-            f"{proposal.number} is {proposal.params}; the run folder is from another search: "
-            "use resume=False to start over"
-        )
-    return record
-
-
-def _one_by_one(proposer, evaluator, earlier, finished: Callable, ran: Callable, stop: _Stop,
-                log) -> str | None:
+def _one_by_one(book: _Book, evaluator: Evaluator, stop: _Stop) -> str | None:
     """Propose, run (or keep) and report each trial in turn; why it stopped early, if it did."""
-    while (proposal := proposer.propose()) is not None:
-        record = _kept(proposal, earlier, log)
+    while (proposal := book.proposer.propose()) is not None:
+        if proposal is WAIT:  # a shared oracle waits for other workers' trials
+            if reason := stop.pause(_WAIT_SECONDS):
+                return reason
+            continue
+        record = book.kept(proposal)
         if record is not None:
-            finished(proposal, record)
+            book.show(record)
+            book.proposer.report(proposal, record)
             continue
         if reason := stop.reason():
             return reason
         outcome = stop.evaluate(evaluator, proposal)
         if outcome is None:
             return "interrupt"
-        ran(proposal, outcome)
+        book.proposer.report(proposal, book.ran(proposal, outcome))
     return None
 
 
-def _in_workers(proposer, evaluator, earlier, finished: Callable, ran: Callable, stop: _Stop,
-                workers: int) -> str | None:
-    """Run independent trials in worker processes, reported as they finish."""
-    todo = []
-    while (proposal := proposer.propose()) is not None:
-        record = _kept(proposal, earlier, None)
-        if record is None:
-            todo.append(proposal)
-        else:
-            finished(proposal, record)
-    outcomes = Parallel(n_jobs=workers, return_as="generator_unordered")(
-        delayed(_numbered)(proposal, evaluator, os.getpid()) for proposal in todo)
-    with contextlib.closing(outcomes):  # closing it cancels the trials not started
-        waiting = iter(outcomes)
-        for done in range(1, len(todo) + 1):
-            try:
+_WAIT_SECONDS = 0.5  # how often a waiting worker asks again, and the Stop button is read
+
+
+def _in_workers(book: _Book, evaluator: Evaluator, stop: _Stop, workers: int) -> str | None:
+    """Run up to ``workers`` trials at once in a pool; why it stopped early, if it did.
+
+    Records are written as trials finish; the proposer hears them in trial order.
+    An independent proposer (grid, random) keeps ``workers`` trials running; an
+    adaptive one proposes trial ``k`` after trial ``k - workers`` is reported.
+    """
+    flight = _Flight(book, workers)
+    with trial_pool(evaluator, workers) as pool:
+        try:
+            while True:
+                if reason := flight.fill(pool, stop):
+                    return reason
+                if flight.report_next():
+                    continue  # one report at a time, each followed by what it makes room for
+                if not flight.running:
+                    return flight.finished_or_stuck()
                 with stop.interrupts.allowed():
-                    proposal, outcome = next(waiting)
-            except Exception:
-                if stop.interrupts.pressed:  # a terminal's Ctrl-C reached the workers too
-                    return "interrupt"
-                raise
-            ran(proposal, outcome)
-            if done < len(todo) and (reason := stop.reason()):
+                    done = pool.wait(list(flight.running), timeout=_WAIT_SECONDS)
+                for job in done:
+                    flight.land(pool, job)
+                if reason := stop.reason():
+                    return reason
+        except KeyboardInterrupt:
+            return "interrupt"
+        finally:
+            pool.cancel(list(flight.running))
+
+
+class _Flight:
+    """The trials of :func:`_in_workers`: running, finished, and not yet reported."""
+
+    def __init__(self, book: _Book, workers: int) -> None:
+        self.book, self.workers = book, workers
+        self.unreported: list[Proposal] = []  # in trial order
+        self.outcomes: dict[int, dict] = {}  # finished (or kept) records, by trial
+        self.running: dict[Any, Proposal] = {}  # job -> proposal
+        self.where: dict[int, Any] = {}  # trial -> where it ran (a promotion goes there)
+        self.lost: dict[int, int] = {}  # trial -> how often its worker died
+        self.exhausted = self.waiting = False
+
+    def report_next(self) -> bool:
+        """Report the earliest unreported trial if it has finished; whether it had.
+
+        One at a time: an adaptive proposer is asked for trial ``k`` right after
+        trial ``k - workers`` is reported, never after a later one, whichever
+        trials finished first.
+        """
+        if not self.unreported or self.unreported[0].number not in self.outcomes:
+            return False
+        proposal = self.unreported.pop(0)
+        self.book.proposer.report(proposal, self.outcomes.pop(proposal.number))
+        self.waiting = False
+        return True
+
+    def _room(self) -> bool:
+        busy = len(self.running) if self.book.proposer.independent else len(self.unreported)
+        return busy < self.workers
+
+    def fill(self, pool: TrialPool, stop: _Stop) -> str | None:
+        """Propose and start trials while there is room; a stop reason if one came."""
+        while not self.exhausted and not self.waiting and self._room():
+            if reason := stop.reason():
                 return reason
-    return None
+            proposal = self.book.proposer.propose()
+            if proposal is None:
+                self.exhausted = True
+            elif proposal is WAIT:
+                self.waiting = True
+            else:
+                self.unreported.append(proposal)
+                record = self.book.kept(proposal)
+                if record is None:
+                    self.start(pool, proposal)
+                else:
+                    self.book.show(record)
+                    self.outcomes[proposal.number] = record
+        return None
 
+    def start(self, pool: TrialPool, proposal: Proposal) -> None:
+        near = self.where.get(proposal.parent) if proposal.parent is not None else None
+        self.running[pool.submit(proposal, near)] = proposal
 
-def _numbered(proposal: Proposal, evaluator: Any, search_pid: int) -> tuple[Proposal, dict]:
-    """A trial in a worker process, which leaves Ctrl-C to the search's process: a terminal
-    sends it to every process of the job, and a worker stopped by it would break the pool
-    (the search's process cancels the trials itself)."""
-    if os.getpid() != search_pid and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return proposal, evaluator.evaluate(proposal)
+    def land(self, pool: TrialPool, job: Any) -> None:
+        """A finished job: its record, or the trial started again if its worker died."""
+        proposal = self.running.pop(job)
+        try:
+            outcome, self.where[proposal.number] = pool.result(job)
+        except LostWorker as exc:
+            self.lost[proposal.number] = tries = self.lost.get(proposal.number, 0) + 1
+            if tries < LOST_TRIES:
+                self.start(pool, proposal)
+                return
+            outcome = dict(score=float("nan"), status="failed", seconds=float("nan"),
+                           error=f"{exc} (the worker running this trial died {tries} times)")
+        except Exception as exc:  # the trial could not be sent or run (pickling...)
+            outcome = dict(score=float("nan"), status="failed", seconds=float("nan"),
+                           error=error_text(exc))
+        self.outcomes[proposal.number] = self.book.ran(proposal, outcome)
+
+    def finished_or_stuck(self) -> None:
+        if self.waiting:
+            raise RuntimeError(
+                "the proposer waits for a trial but none is running: this is a bug in its "
+                "propose(), which answered WAIT with every trial reported")
+        return None

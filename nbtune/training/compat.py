@@ -159,3 +159,83 @@ def keras_seeds(seed: int | None) -> Iterator[None]:
         yield
     finally:
         _THREAD.seeds = previous
+
+
+def active_joblib_backend() -> tuple[str, Any]:
+    """The backend of an enclosing ``joblib.parallel_config``: its kind and its Dask client.
+
+    scikit-learn's convention for choosing where work runs is joblib's
+    backend (``with joblib.parallel_config(backend="dask"): search.fit(...)``);
+    nbtune follows it. joblib has no public way to ask which backend is active:
+    ``joblib.parallel.get_active_backend`` (checked on joblib 1.3 to 1.6) is
+    the function its own ``Parallel`` calls, and the Dask backend keeps its
+    ``distributed.Client`` as ``.client``. The kind is ``"dask"``,
+    ``"sequential"`` or ``"processes"`` (loky, joblib's default, and anything
+    else); the client is None but for ``"dask"``.
+
+    Examples
+    --------
+    >>> active_joblib_backend()
+    ('processes', None)
+    """
+    from joblib import parallel  # deferred: nothing of joblib is needed at import
+
+    get_active_backend = getattr(parallel, "get_active_backend", None)
+    if not callable(get_active_backend):
+        return "processes", None
+    backend, _ = get_active_backend()
+    kind = type(backend).__name__
+    if kind == "DaskDistributedBackend":
+        return "dask", getattr(backend, "client", None)
+    return ("sequential" if kind == "SequentialBackend" else "processes"), None
+
+
+def keras_tuner_service() -> Any:
+    """keras-tuner's gRPC oracle service: the servicer, its stub, its messages and its Trial.
+
+    keras-tuner serves an oracle to its workers over gRPC
+    (``keras_tuner/src/distribute/oracle_chief.py``: ``OracleServicer``; the
+    generated ``keras_tuner/src/protos/v4`` (or ``v3``) ``service_pb2`` and
+    ``service_pb2_grpc`` behind ``keras_tuner.src.protos.get_service()`` and
+    ``get_service_grpc()``), checked on keras-tuner 1.4.7 and 1.4.8. All of it is
+    private: keras-tuner's only public way in is ``start_server``, which blocks,
+    polls every 20 s and reads its address from environment variables
+    (keras-team/keras-tuner#990). :mod:`nbtune.classroom` runs the same servicer
+    on a server of its own. There is no safe default to fall back on, so a
+    release that has moved a name raises ImportError, naming the version to install.
+
+    Returns
+    -------
+    types.SimpleNamespace
+        ``servicer`` (the OracleServicer class), ``add_servicer(servicer, server)``,
+        ``stub(channel)``, ``messages`` (the request and response classes:
+        ``messages.CreateTrialRequest``...) and ``trial`` (keras-tuner's Trial class,
+        with ``from_proto`` and ``to_proto``).
+
+    Examples
+    --------
+    >>> service = keras_tuner_service()
+    >>> service.servicer.__name__, service.messages.CreateTrialRequest(tuner_id="ann").tuner_id
+    ('OracleServicer', 'ann')
+    """
+    import types
+
+    kt = import_keras_tuner()
+    try:  # private modules: deferred on purpose
+        from keras_tuner.src import protos
+        from keras_tuner.src.distribute import oracle_chief
+
+        grpc_module = protos.get_service_grpc()
+        return types.SimpleNamespace(
+            servicer=oracle_chief.OracleServicer,
+            add_servicer=grpc_module.add_OracleServicer_to_server,
+            stub=grpc_module.OracleStub,
+            messages=protos.get_service(),
+            trial=kt.engine.trial.Trial,
+        )
+    except (ImportError, AttributeError) as exc:
+        raise ImportError(
+            f"a class on one search runs on keras-tuner's gRPC oracle service, which keras-tuner "
+            f"{getattr(kt, '__version__', '?')} has moved ({exc}); nbtune was checked on "
+            "keras-tuner 1.4.7 and 1.4.8: pip install 'keras-tuner==1.4.8'"
+        ) from exc

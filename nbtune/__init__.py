@@ -54,11 +54,13 @@ _LAZY = {
     "parallel_coordinates": "nbtune.analysis.parallel",
     "sampling_spread": "nbtune.analysis.sampling",
     "set_language": "nbtune.language",
+    "serve_class": "nbtune.classroom",
+    "join_class": "nbtune.classroom",
 }
 #: the shared modules and the wings (``import nbtune`` imports none of them)
 _SUBMODULES = (
     "backend", "formatting", "display", "data", "language",
-    "space", "training", "search", "analysis", "benchmarks", "plots", "ui", "lessons",
+    "space", "training", "search", "analysis", "benchmarks", "plots", "ui", "classroom", "lessons",
 )
 
 __all__ = sorted(_LAZY) + ["data"]

@@ -111,6 +111,8 @@ SMOKE_TESTS = [
     "tests/test_search.py::test_bayesian_runs_max_trials",
     "tests/test_search.py::test_compare_uses_one_validation_set_and_scores_each_winner_on_test",
     "tests/test_compat.py",  # the private names of TensorFlow and keras-tuner nbtune reaches
+    # a class search over gRPC: grpcio at its bound, keras-tuner's service and its client
+    "tests/test_classroom.py::test_the_token_refuses_strangers_and_keras_tuners_own_client",
     "tests/test_space.py",  # scipy.stats distributions, keras-tuner hyperparameters
     "tests/test_replays.py::test_replays_hyperband_proposes_what_keras_tuners_own_tuner_does",
     # results and plots: pandas, matplotlib

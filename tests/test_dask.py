@@ -225,3 +225,42 @@ def test_a_script_without_a_main_guard_is_told_to_add_one(tmp_path):
     with pytest.raises(RuntimeError, match=r'if __name__ == "__main__":') as refused:
         runpy.run_path(str(script), run_name="__mp_main__")
     assert "tune.py" in str(refused.value) and "worker process" in str(refused.value)
+
+
+class CtrlCAfter(StopAfter):
+    """Presses Ctrl-C (SIGINT to this process) shortly after the first trial finishes."""
+
+    def trial_done(self, record):
+        super().trial_done(record)
+        if self.done == 1:
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    def should_stop(self):
+        return False
+
+
+def test_ctrl_c_on_the_cluster_cancels_what_runs_and_keeps_what_finished(cluster, cancer,
+                                                                          tmp_path):
+    with joblib.parallel_config(backend="dask"):
+        pressed = run("grid", cancer, n_jobs=2, progress=CtrlCAfter(1), directory=tmp_path,
+                      project_name="grid")
+    assert not pressed.complete
+    assert 1 <= len(pressed.trials) < 8
+    assert (pressed.trials["status"] == "ok").all()
+    written = (tmp_path / "grid" / "trials.jsonl").read_text().splitlines()
+    assert len(written) == len(pressed.trials)
+
+
+def test_a_failing_trial_on_the_cluster_is_recorded_and_the_search_goes_on(cluster, cancer):
+    def build(units=8, learning_rate=0.01):
+        if units == 8:
+            raise ValueError("eight units are not allowed here")
+        return tiny_build(units, learning_rate)
+
+    with joblib.parallel_config(backend="dask"):
+        result = nbtune.grid_search(build, SPACE, *cancer.train, epochs=1, cv=2, n_jobs=2,
+                                    progress=False)
+    failed = result.trials[result.trials["status"] == "failed"]
+    assert sorted(failed["units"]) == [8, 8]
+    assert failed["error"].str.contains("eight units are not allowed here").all()
+    assert (result.trials.loc[result.trials["units"] != 8, "status"] == "ok").all()

@@ -25,9 +25,10 @@ WINGS = {
     "benchmarks": {"language", "base", "space", "training", "search"},
     "plots": {"language", "base", "space", "search", "analysis"},
     "ui": {"language", "base", "space", "training", "search", "analysis", "plots"},
+    "classroom": {"language", "base", "space", "training", "search"},  # beside ui: a class on one search
     "lessons": {"language", "base", "space", "training", "search", "analysis", "benchmarks", "plots"},
     "top": {"language", "base", "space", "training", "search", "analysis", "benchmarks", "plots", "ui",
-            "lessons"},
+            "classroom", "lessons"},
 }
 BASE = {"nbtune.backend", "nbtune.formatting", "nbtune.display", "nbtune.data", "nbtune.arguments"}
 TOP = {"nbtune", "nbtune.cli", "nbtune.__main__"}  # the public face and the command line

@@ -138,35 +138,31 @@ def kill_the_hung_worker(flags: pathlib.Path, timeout: float = 120) -> int:
     return pid
 
 
+def run_with_a_worker_killed(name, cancer, flags: pathlib.Path):
+    """Run ``name`` with n_jobs=2 while the first trial a worker starts hangs and is killed."""
+    build = hanging_build(flags, os.getpid())
+    (flags / "armed").touch()
+    killer = threading.Thread(target=kill_the_hung_worker, args=(flags,))
+    killer.start()
+    try:
+        return _search_fn(name)(build, SPACE, *cancer.train, validation_data=cancer.validation,
+                                n_jobs=2, progress=False, **BUDGETS[name])
+    finally:
+        killer.join()
+        assert (flags / "hung").read_text()  # a worker did hang, and was killed
+
+
 def test_a_worker_killed_mid_trial_on_the_cluster_and_the_search_finishes(cluster, cancer,
                                                                            tmp_path):
     one = run("hyperband", cancer)
-    build = hanging_build(tmp_path, os.getpid())
-    (tmp_path / "armed").touch()
-    killer = threading.Thread(target=kill_the_hung_worker, args=(tmp_path,))
-    killer.start()
-    try:
-        with joblib.parallel_config(backend="dask"):
-            killed = nbtune.hyperband(build, SPACE, *cancer.train, validation_data=cancer.validation,
-                                      n_jobs=2, progress=False, **BUDGETS["hyperband"])
-    finally:
-        killer.join()
-    assert (tmp_path / "hung").read_text()  # a worker did hang, and was killed
+    with joblib.parallel_config(backend="dask"):
+        killed = run_with_a_worker_killed("hyperband", cancer, tmp_path)
     assert trial_set(killed) == trial_set(one)
 
 
 def test_a_worker_process_killed_mid_trial_on_this_machine_is_replaced(cancer, tmp_path):
     one = run("successive_halving", cancer)
-    build = hanging_build(tmp_path, os.getpid())
-    (tmp_path / "armed").touch()
-    killer = threading.Thread(target=kill_the_hung_worker, args=(tmp_path,))
-    killer.start()
-    try:
-        killed = nbtune.successive_halving(build, SPACE, *cancer.train,
-                                           validation_data=cancer.validation, n_jobs=2,
-                                           progress=False, **BUDGETS["successive_halving"])
-    finally:
-        killer.join()
+    killed = run_with_a_worker_killed("successive_halving", cancer, tmp_path)
     assert trial_set(killed) == trial_set(one)
 
 

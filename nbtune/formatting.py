@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -108,3 +109,28 @@ def format_seconds(seconds: float) -> str:
     if seconds < 3600:
         return _("{minutes} min {seconds:02d} s").format(minutes=seconds // 60, seconds=seconds % 60)
     return _("{hours} h {minutes:02d} min").format(hours=seconds // 3600, minutes=seconds % 3600 // 60)
+
+
+def text_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: 2 for a wide character (Hangul, CJK), else 1.
+
+    Examples
+    --------
+    >>> text_width("ann"), text_width("민지")
+    (3, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def padded(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (:func:`text_width`).
+
+    As ``f"{text:<{width}}"`` (or ``>`` with ``right=True``), for Hangul too.
+
+    Examples
+    --------
+    >>> padded("민지", 5) + "|", padded("ann", 5) + "|", padded("7", 3, right=True)
+    ('민지 |', 'ann  |', '  7')
+    """
+    space = " " * max(0, width - text_width(text))
+    return space + text if right else text + space

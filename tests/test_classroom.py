@@ -44,6 +44,7 @@ from nbtune.classroom import board, chief, list_oracle, service, shared_oracle
 from nbtune.classroom.shared_oracle import SharedOracle, as_caller
 from nbtune.classroom.student import ClassProposer
 from nbtune.display import SearchProgress
+from nbtune.formatting import text_width
 from nbtune.search import strategies
 from nbtune.search.proposers import WAIT, OracleProposer
 from nbtune.search.trial_loop import run_trials
@@ -398,6 +399,12 @@ def test_the_board_shows_students_trials_and_the_best_in_text_a_widget_and_korea
     with nbtune.language.speaking("ko"):
         korean = view.text()
     assert "하이퍼밴드" in korean and "시도 1" in korean
+    # the table's columns line up in a terminal, where a Hangul character takes two columns
+    table = korean.splitlines()[-3:]
+    assert table[0].startswith("학생")
+    starts = [text_width(line[:line.index(word)]) for line, word in
+              zip(table, ("상태", "시도 1", "기다리는 중"))]
+    assert starts == [starts[0]] * 3, korean
 
 
 # --------------------------------------------------------------------------- real processes

@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from nbtune.formatting import format_value
+from nbtune.formatting import format_value, padded, text_width
 from nbtune.language import gettext as _
 from nbtune.search import strategies
 
@@ -98,9 +98,11 @@ class Board:
         if not rows:
             return "\n".join([*self.lines(), _("No student has joined yet")])
         head = (_("student"), _("state"), _("done"), _("failed"))
-        width = [max(len(str(r[i])) for r in [head, *rows]) for i in range(4)]
-        table = [f"{r[0]:<{width[0]}}  {r[1]:<{width[1]}}  {r[2]:>{width[2]}}  {r[3]:>{width[3]}}"
-                 for r in [head, *rows]]
+        cells = [[str(value) for value in row] for row in [head, *rows]]
+        width = [max(text_width(row[i]) for row in cells) for i in range(4)]
+        # columns by terminal width: a Hangul name or heading takes two columns a character
+        table = ["  ".join(padded(cell, width[i], right=i >= 2) for i, cell in enumerate(row))
+                 for row in cells]
         return "\n".join([*self.lines(), *(line.rstrip() for line in table)])
 
     def html(self) -> str:

@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Lesson 01's grid against the arithmetic's floor: every fit in one traced TensorFlow call.
 
-nbtune's ``grid_search`` (lesson 01: the digits training split, a 100-unit
+nbtune's ``grid_search``, before (every fit through Keras's ``fit``) and
+after (one-call fits: ``nbtune/training/graph_fit.py``) issue 26
+(lesson 01: the digits training split, a 100-unit
 hidden layer, 5 batch sizes x 3 folds x 5 epochs, Adam) against the least a
 program can do for the same arithmetic: one model whose weights are reset for
 each fit, and one ``tf.function``, traced once, that runs all epochs and
@@ -126,6 +128,7 @@ def main() -> None:
 
     import nbtune
     from nbtune import Choice, SearchSpace, data
+    from nbtune.training import graph_fit
 
     batch_sizes, cv, epochs = ([32, 128], 2, 1) if args.quick else (BATCH_SIZES, 3, 5)
     X, y = data.load_digits().train
@@ -134,36 +137,39 @@ def main() -> None:
     space = SearchSpace(Choice("batch_size", batch_sizes))
     floor = Floor()
 
-    def run_nbtune() -> list[float]:
-        result = nbtune.grid_search(lesson_model, space, X, y, cv=cv, epochs=epochs,
-                                    progress=False, random_state=0)
+    def nbtune_grid(one_call: bool) -> list[float]:
+        with graph_fit.one_call_fits(one_call):
+            result = nbtune.grid_search(lesson_model, space, X, y, cv=cv, epochs=epochs,
+                                        progress=False, random_state=0)
         return result.trials.sort_values("batch_size")["score"].tolist()
 
-    def run_floor() -> list[float]:
-        return floor.grid(X, y, folds, batch_sizes, epochs)
-
+    sides = {"before": lambda: nbtune_grid(False), "nbtune": lambda: nbtune_grid(True),
+             "floor": lambda: floor.grid(X, y, folds, batch_sizes, epochs)}
     print(f"# lesson 01's grid: {len(batch_sizes)} batch sizes x {cv} folds x {epochs} epochs on "
           f"{len(X)} digits; medians of {args.repeats}, after one warm-up run of each")
     print(f"# {datetime.datetime.now().isoformat(timespec='seconds')}, nproc={os.cpu_count()}, "
           f"{platform.platform()}, Python {platform.python_version()}, keras {keras.__version__}")
-    run_nbtune(), run_floor()  # warm-up: TensorFlow's start-up, the floor's one trace
-    times: dict[str, list[float]] = {"nbtune": [], "floor": []}
+    print("# before: nbtune with Keras's fit (NBTUNE_GRAPH_FIT=0); nbtune: one-call fits")
+    for side in sides.values():  # warm-up: TensorFlow's start-up, the floor's one trace
+        side()
+    times: dict[str, list[float]] = {name: [] for name in sides}
     scores: dict[str, list[float]] = {}
     for repeat in range(args.repeats):
-        order = [("nbtune", run_nbtune), ("floor", run_floor)]
+        order = list(sides.items())
         for name, side in order if repeat % 2 == 0 else order[::-1]:
             started = time.perf_counter()
             scores[name] = side()
             times[name].append(time.perf_counter() - started)
-    nbtune_s, floor_s = statistics.median(times["nbtune"]), statistics.median(times["floor"])
+    medians = {name: statistics.median(times[name]) for name in sides}
     fits = len(batch_sizes) * cv
     print(f"\n{'side':<8}{'median (s)':>11}{'per fit (s)':>13}   runs (s)   scores by batch size")
-    for name, median in (("nbtune", nbtune_s), ("floor", floor_s)):
+    for name, median in medians.items():
         runs = " ".join(f"{t:.2f}" for t in times[name])
         shown = " ".join(f"{s:.3f}" for s in scores[name])
         print(f"{name:<8}{median:11.2f}{median / fits:13.3f}   {runs}   {shown}")
-    print(f"\nratio nbtune / floor: {nbtune_s / floor_s:.1f}x")
-
+    print(f"\nratio to the floor: before {medians['before'] / medians['floor']:.1f}x, "
+          f"nbtune {medians['nbtune'] / medians['floor']:.1f}x; before / nbtune "
+          f"{medians['before'] / medians['nbtune']:.1f}x")
 
 if __name__ == "__main__":
     main()

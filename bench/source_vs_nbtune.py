@@ -16,6 +16,11 @@ nbtune runs the same space, data, folds, epochs and seeds through
 ``--nbtune-mode sklearn``, the lesson's own code: ``nbtune.KerasClassifier`` inside
 the same ``GridSearchCV`` / ``RandomizedSearchCV``).
 
+The nbtune side runs with one-call fits on (``NBTUNE_GRAPH_FIT=1``:
+``nbtune/training/graph_fit.py``); a third side, *before*, is nbtune with them
+off (``NBTUNE_GRAPH_FIT=0``: every fit through Keras's ``fit``, as before issue
+26), so before and after are measured side by side in one sitting.
+
 Every side runs in its own fresh Python process (``subprocess`` with
 ``sys.executable``), one after another, so import time and peak memory
 (``ru_maxrss`` of that process) belong to that side alone.
@@ -44,7 +49,7 @@ import sys
 import time
 
 SEARCHES = ("grid", "random", "hyperband")
-SIDES = ("peer", "nbtune")
+SIDES = ("peer", "before", "nbtune")  # before: nbtune with every fit through Keras's fit
 MARK = "BENCH_RESULT "
 
 # Every figure of a search in one place; --quick replaces them.
@@ -244,7 +249,16 @@ def run_side(search: str, side: str, cfg: dict, nbtune_mode: str, refit: bool) -
         "trials": int(n_trials),
         "fits": n_fits,
         "tried": tried,
+        "fit_paths": _fit_paths(locals().get("result")),
     }
+
+
+def _fit_paths(result) -> str:
+    """How nbtune's trials trained ({path: trials}), or "-" for a peer's search."""
+    trials = getattr(result, "trials", None)
+    if trials is None or "fit_path" not in trials:
+        return "-"
+    return ", ".join(f"{path}: {n}" for path, n in trials["fit_path"].value_counts().items())
 
 
 def _tried(result) -> list[dict]:
@@ -275,7 +289,10 @@ def spawn(search: str, side: str, args) -> dict:
     if args.refit:
         command.append("--refit")
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ)
+    # before: nbtune as it was before issue 26, Keras's fit for every fit; nbtune: one-call fits
+    env["NBTUNE_GRAPH_FIT"] = "0" if side == "before" else "1"
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not lines:
@@ -333,12 +350,13 @@ def main() -> None:
                 runs[side].append(spawn(search, side, args))
                 every.append(runs[side][-1])
         pair = {side: _medians(runs[side]) for side in SIDES}
-        peer, ours = pair["peer"], pair["nbtune"]
+        peer, before, ours = pair["peer"], pair["before"], pair["nbtune"]
         if args.repeats > 1:
             times = {side: ", ".join(f"{r['search_seconds']:.1f}" for r in runs[side]) for side in SIDES}
             print(f"  {args.repeats} repeats, medians below; search seconds: peer {times['peer']}; "
-                  f"nbtune {times['nbtune']}")
-        print(f"{'':22}{'peer':>12}{'nbtune':>12}{'nbtune/peer':>13}")
+                  f"before {times['before']}; nbtune {times['nbtune']}")
+        print(f"{'':22}{'peer':>12}{'before':>12}{'nbtune':>12}{'nbtune/peer':>13}"
+              f"{'nbtune/before':>15}")
         for key, label, unit in (
             ("search_seconds", "search wall time", "s"),
             ("import_seconds", "import + data", "s"),
@@ -346,11 +364,15 @@ def main() -> None:
             ("peak_rss_mb", "peak RSS", "MB"),
             ("rss_after_import_mb", "RSS after import", "MB"),
         ):
-            a, b = peer[key], ours[key]
-            print(f"{label + ' (' + unit + ')':22}{a:12.1f}{b:12.1f}{b / a:13.2f}")
-        print(f"{'best score':22}{peer['best_score']:12.4f}{ours['best_score']:12.4f}"
-              f"{'diff ' + format(ours['best_score'] - peer['best_score'], '+.4f'):>13}")
-        print(f"{'trials':22}{peer['trials']:12d}{ours['trials']:12d}")
+            a, was, b = peer[key], before[key], ours[key]
+            print(f"{label + ' (' + unit + ')':22}{a:12.1f}{was:12.1f}{b:12.1f}{b / a:13.2f}"
+                  f"{b / was:15.2f}")
+        print(f"{'best score':22}{peer['best_score']:12.4f}{before['best_score']:12.4f}"
+              f"{ours['best_score']:12.4f}"
+              f"{'diff ' + format(ours['best_score'] - peer['best_score'], '+.4f'):>13}"
+              f"{'diff ' + format(ours['best_score'] - before['best_score'], '+.4f'):>15}")
+        print(f"{'trials':22}{peer['trials']:12d}{before['trials']:12d}{ours['trials']:12d}")
+        print(f"  nbtune's fits: {ours.get('fit_paths', '?')}; before: {before.get('fit_paths', '?')}")
         print(f"  same configurations tried: {'yes' if _same_configs(peer['tried'], ours['tried']) else 'NO'}")
         distinct = [{json.dumps(t, sort_keys=True, default=str) for t in side["tried"]} for side in (peer, ours)]
         print(f"  distinct configurations: peer {len(distinct[0])}, nbtune {len(distinct[1])}, "
@@ -360,9 +382,11 @@ def main() -> None:
         print(f"  peer best:   {peer['best_params']}")
         print(f"  nbtune best: {ours['best_params']}")
         speedup = peer["search_seconds"] / ours["search_seconds"]
-        target = 1.3 if search == "hyperband" else 2.0
-        print(f"  speed-up peer/nbtune (search): {speedup:.2f}x  (issue 5 target: >= {target}x"
+        target = 3.0 if search == "hyperband" else 4.0
+        print(f"  speed-up peer/nbtune (search): {speedup:.2f}x  (issue 26 target: >= {target}x"
               + (", best score within 1 point)" if search != "hyperband" else ")"))
+        print(f"  speed-up before/nbtune (search): "
+              f"{before['search_seconds'] / ours['search_seconds']:.2f}x")
         if search == "hyperband":
             print("  note: the peer's score is keras-tuner's val_accuracy (best epoch); nbtune's is "
                   "accuracy of the trained model on the same validation split")

@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import io
@@ -34,6 +35,7 @@ import numbers
 import os
 import platform
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,8 +64,9 @@ from nbtune.formatting import to_python
 from nbtune.search.checks import check_n_jobs
 from nbtune.search.fingerprint import run_fingerprint
 from nbtune.search.runlog import RunLog
+from nbtune.search.workers import evaluate_in_worker
 from nbtune.space import Choice, SearchSpace
-from nbtune.training import engine
+from nbtune.training import engine, graph_fit
 from nbtune.training.estimator import KerasClassifier
 
 #: What the table holds per configuration, seed and epoch.
@@ -336,20 +339,73 @@ def _listed(values: list[int]) -> str:
 
 
 # ------------------------------------------------------------------ tabulating
-def _train_one(job: int, params: dict, seed: int, build_fn: Callable, dataset: Dataset,
-               max_epochs: int, batch_size: int) -> dict:
-    """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy."""
-    from nbtune.training.callbacks import EpochLog  # deferred: it imports Keras
+class _TableFits:
+    """Trains a table's fits; in a worker it stays for the next fit, with its models.
 
-    recorder = EpochLog(keys=("val_accuracy", "val_loss", "loss"))
-    settings = {"batch_size": batch_size, **params}
-    started = time.perf_counter()
-    with engine.frozen_heap():
-        estimator = KerasClassifier(build_fn, epochs=max_epochs, random_state=seed, **settings)
-        estimator.fit(*dataset.train, validation_data=dataset.validation, callbacks=[recorder])
-    return {"trial": job, "seed": seed, **params, "curves": recorder.rows,
-            "build_seconds": recorder.train_began - started,
-            "test_accuracy": float(estimator.score(*dataset.test))}
+    With one-call fits on (:mod:`nbtune.training.graph_fit`), fits of the same
+    structure (units, dropout) share one traced model through the model pool
+    (another learning rate, batch size or seed needs no new graph:
+    :mod:`nbtune.training.engine`), and each fit records its per-epoch
+    validation accuracy and loss in its graph. Otherwise each fit builds a new
+    model and Keras's ``fit`` times every epoch (:class:`EpochLog`), as the
+    shipped tables were made.
+    """
+
+    def __init__(self, build_fn: Callable, dataset: Dataset, max_epochs: int,
+                 batch_size: int) -> None:
+        self.build_fn, self.dataset = build_fn, dataset
+        self.max_epochs, self.batch_size = max_epochs, batch_size
+
+    def session(self) -> Any:
+        """Cheap garbage collection and, for one-call fits, the fits' shared models."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(engine.frozen_heap())
+        if graph_fit.enabled():  # with Keras's fit each fit builds and traces, as the shipped
+            stack.enter_context(engine.reusing_models())  # tables' seconds were measured
+        return stack
+
+    def evaluate(self, job: tuple[int, dict, int]) -> dict:
+        """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy.
+
+        A fit in one graph call has no per-epoch clock: each epoch gets an equal
+        share of the fit's seconds (the first fit of a model includes its trace).
+        """
+        from nbtune.training.callbacks import EpochLog, FitTimer  # deferred: it imports Keras
+
+        number, params, seed = job
+        one_call = graph_fit.enabled()
+        recorder = FitTimer() if one_call else EpochLog(keys=("val_accuracy", "val_loss", "loss"))
+        started = time.perf_counter()
+        estimator = KerasClassifier(self.build_fn, epochs=self.max_epochs, random_state=seed,
+                                    **{"batch_size": self.batch_size, **params})
+        estimator.fit(*self.dataset.train, validation_data=self.dataset.validation,
+                      callbacks=[recorder])
+        curves = _even_curves(estimator.history_, recorder) if one_call else recorder.rows
+        began = recorder.began if one_call else recorder.train_began
+        return {"trial": number, "seed": seed, **params, "curves": curves,
+                "build_seconds": began - started, "fit_path": estimator.fit_path_,
+                "test_accuracy": float(estimator.score(*self.dataset.test))}
+
+
+def _even_curves(history: dict, timer: Any) -> list[dict]:
+    """Per-epoch rows of a one-call fit: its recorded figures, the seconds shared evenly."""
+    epochs = len(history["loss"])
+    seconds = (timer.ended - timer.began) / epochs
+    return [{"epoch": e + 1, "seconds": seconds,
+             **{k: history[k][e] for k in ("val_accuracy", "val_loss", "loss")}}
+            for e in range(epochs)]
+
+
+def _fitted(fits: _TableFits, todo: list, n_jobs: int) -> Iterable[dict]:
+    """The records of the fits ``todo``, as they finish: here, or in ``n_jobs`` workers."""
+    if n_jobs == 1:
+        with fits.session():
+            yield from (fits.evaluate(job) for job in todo)
+        return
+    token = uuid.uuid4().hex
+    outcomes = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(evaluate_in_worker)(token, fits, job, os.getpid()) for job in todo)
+    yield from (record for record, _ in outcomes)
 
 
 def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, directory: str,
@@ -410,11 +466,9 @@ def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, direct
     log = RunLog(directory, project_name, header)
     done = {r["trial"] for r in log.start(resume=resume, overwrite=overwrite)}
     todo = [job for job in jobs if job[0] not in done]
+    fits = _TableFits(build_fn, dataset, max_epochs, batch_size)
     try:
-        outcomes = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_train_one)(number, params, seed, build_fn, dataset, max_epochs, batch_size)
-            for number, params, seed in todo)
-        for finished, record in enumerate(outcomes, start=len(done) + 1):
+        for finished, record in enumerate(_fitted(fits, todo, n_jobs), start=len(done) + 1):
             log.append(record)
             if progress is not None:
                 progress(finished, len(jobs))

@@ -2,8 +2,8 @@
 
 An evaluator turns a :class:`~nbtune.search.proposers.Proposal` into the trial's
 outcome: ``score``, ``score_std``, ``train_epochs``, ``epochs_spent``,
-``seconds``, ``status`` (``"ok"`` or ``"failed"``) and, for a failure,
-``error``. A failing trial is an outcome too: the search goes on.
+``seconds``, ``status`` (``"ok"`` or ``"failed"``), ``fit_path`` (how the
+models trained: :func:`fit_path_of`) and, for a failure, ``error``. A failing trial is an outcome too: the search goes on.
 
 - :class:`CrossValidation` (grid and random search) cross-validates nbtune's
   estimator with scikit-learn's ``cross_validate``;
@@ -38,6 +38,20 @@ from nbtune.training import engine
 def error_text(exc: BaseException) -> str:
     """A failed trial's ``error``: the exception's type and message."""
     return f"{type(exc).__name__}: {exc}".strip()
+
+
+def fit_path_of(estimators: Sequence[Any]) -> str:
+    """A trial's ``fit_path``: how its fits ran, ``"graph"`` or ``"keras"``
+    (:mod:`nbtune.training.graph_fit`), or both joined by ``+`` when its fits differed.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Fitted
+    >>> fit_path_of([Fitted(fit_path_="graph"), Fitted(fit_path_="keras")])
+    'graph+keras'
+    """
+    paths = sorted({getattr(e, "fit_path_", "keras") for e in estimators})
+    return "+".join(paths)
 
 
 @runtime_checkable
@@ -107,6 +121,7 @@ class CrossValidation:
                     train_epochs=int(np.max(fold_epochs)),
                     epochs_spent=int(np.sum(fold_epochs)),
                     status="ok",
+                    fit_path=fit_path_of(out["estimator"]),
                 )
             except Exception as exc:  # a failing trial is recorded, the search goes on
                 outcome = dict(score=np.nan, status="failed", error=error_text(exc))
@@ -192,7 +207,8 @@ class Holdout:
                      else estimator.score(self.X_val, self.y_val))
             outcome = dict(score=float(score), score_std=np.nan,
                            train_epochs=int(proposal.initial_epoch + spent),
-                           epochs_spent=int(spent), status="ok")
+                           epochs_spent=int(spent), status="ok",
+                           fit_path=fit_path_of([estimator]))
             if proposal.may_continue:
                 self._hold(proposal.number, estimator, proposal.bracket)
         except Exception as exc:  # a failing trial is recorded, the search goes on

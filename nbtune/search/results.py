@@ -39,8 +39,10 @@ TRIAL_COLUMNS = (
     "round",  # Hyperband round within the bracket (NaN for other strategies)
 )
 #: Columns kept when a table has them: a replay's (:func:`nbtune.replay`) ``repeat`` (which
-#: run) and ``true_score`` (the configuration's mean score over the table's seeds).
-OPTIONAL_COLUMNS = ("repeat", "true_score")
+#: run) and ``true_score`` (the configuration's mean score over the table's seeds), and a
+#: trained trial's ``fit_path`` (``"graph"``: each fit in one traced call, ``"keras"``:
+#: Keras's ``fit``; :mod:`nbtune.training.graph_fit`).
+OPTIONAL_COLUMNS = ("repeat", "true_score", "fit_path")
 #: nbtune's strategy name for each scikit-learn search class (plots colour them so).
 SKLEARN_SEARCHES = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}
 _LEADING = ("strategy", "trial")

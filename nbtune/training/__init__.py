@@ -12,6 +12,8 @@
   once per configuration, steps per call, the model pool);
 * :mod:`nbtune.training.twins`: models that differ only in the learning rate
   share one traced model;
+* :mod:`nbtune.training.graph_fit`: a whole fit (every epoch and batch) in one
+  traced call, when nothing needs Python between epochs;
 * :mod:`nbtune.training.compat`: shims over Keras and keras-tuner versions;
 * :mod:`nbtune.training.speed`: :func:`measure_speed`, one model timed.
 

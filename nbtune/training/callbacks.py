@@ -3,7 +3,8 @@
 :class:`ClearTrainingOutput` is the lesson's callback done right: the
 original ``def on_train_end(*args, **kwargs)`` had no ``self`` and only worked
 by accident. :class:`EpochLog` times each epoch of a fit (what
-:func:`nbtune.measure_speed` and the tabulated benchmarks measure).
+:func:`nbtune.measure_speed` measures); :class:`FitTimer` times a whole fit
+without stopping a one-call fit (what the tabulated benchmarks measure).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class ClearTrainingOutput(keras.callbacks.Callback):
 
     # never reads val_* logs: nbtune's keras-tuner trials need not evaluate every epoch
     uses_validation_data = False
+    # acts only when training ends: a fit with it may run in one call (nbtune.training.graph_fit)
+    _nbtune_graph_safe = True
 
     def __init__(self, wait: bool = True):
         super().__init__()
@@ -104,3 +107,39 @@ class EpochLog(keras.callbacks.Callback):
         logs = logs or {}
         self.rows.append({"epoch": epoch + 1, "seconds": time.perf_counter() - self._epoch_began,
                           **{k: float(logs[k]) for k in self.keys}})
+
+
+class FitTimer(keras.callbacks.Callback):
+    """When a fit's training began and ended (``time.perf_counter()``), on either fit path.
+
+    Unlike :class:`EpochLog` it needs nothing between epochs, so a fit with it
+    still runs in one graph call (:mod:`nbtune.training.graph_fit`).
+
+    Attributes
+    ----------
+    began, ended : float or None
+        Set by ``on_train_begin`` and ``on_train_end``.
+
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile("adam", "mse")
+    >>> timer = FitTimer()
+    >>> history = model.fit(np.zeros((8, 4)), np.zeros(8), epochs=2, verbose=0, callbacks=[timer])
+    >>> timer.ended >= timer.began
+    True
+    """
+
+    _nbtune_graph_safe = True  # acts only when training begins and ends
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.began: float | None = None
+        self.ended: float | None = None
+
+    def on_train_begin(self, logs=None):
+        self.began = time.perf_counter()
+
+    def on_train_end(self, logs=None):
+        self.ended = time.perf_counter()

@@ -52,7 +52,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from nbtune.backend import import_keras
 from nbtune.formatting import to_python
 from nbtune.space.build_fns import as_kwargs_build_fn, hypermodel_fit, is_hp_build_fn
-from nbtune.training import compat, engine, fit_checks, routing
+from nbtune.training import compat, engine, fit_checks, graph_fit, routing
 from nbtune.training.routing import FIT_CALL_ONLY, FIT_PARAMS, PREDICT_KWARGS
 
 # Predictions are computed in blocks of this many rows, the last block padded with
@@ -102,6 +102,7 @@ def _stop_on_nan_class() -> type:
 
     class StopOnNaN(_keras().callbacks.Callback):
         _nbtune_batch_safe = True  # checks each call's last loss: fine with many steps per call
+        _nbtune_graph_safe = True  # nbtune.training.graph_fit checks the loss in the graph
 
         def on_train_batch_end(self, batch, logs=None):
             loss = (logs or {}).get("loss")
@@ -435,19 +436,32 @@ class _KerasEstimator(BaseEstimator):
             fit_kwargs["initial_epoch"] = done
             fit_kwargs["epochs"] = done + fit_kwargs["epochs"]
         seed = self._seed()
-        if seed is not None:
-            # the same random state for batches and dropout whether the model is new or reused
+        if seed is not None:  # the same random state whether the model is new or reused
             seed = (seed + done) % (fit_checks.MAX_SEED + 1)
-            keras.utils.set_random_seed(seed)
         n_units = int(keras.ops.shape(model(X[:1], training=False))[-1])
         fit_kwargs = self._encode_fit_data(fit_kwargs, model, n_units)
-        fit_kwargs["callbacks"] = [*callbacks, _stop_on_nan_class()()]
-        with engine.tracking_gradients(model), engine.quiet_retracing(), compat.keras_seeds(seed):
-            history = model.fit(X, self.encode_targets(y, model, n_units), **fit_kwargs)
-        history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        callbacks = [*callbacks, _stop_on_nan_class()()]
+        history = self._run_fit(model, X, self.encode_targets(y, model, n_units), seed,
+                                fit_kwargs, callbacks)
+        history = {k: [float(v) for v in vals] for k, vals in history.items()}
         self._check_finite_loss(history, fit_kwargs.get("epochs"), first=done + 1)
         self.history_ = {k: [*self.history_.get(k, ()), *v] for k, v in history.items()}
         return self
+
+    def _run_fit(self, model: Any, X: np.ndarray, targets: np.ndarray, seed: int | None,
+                 fit_kwargs: dict, callbacks: list) -> dict:
+        """One fit, in one graph call if it can (nbtune.training.graph_fit), else Keras's ``fit``."""
+        self.fit_path_reason_ = graph_fit.keras_fit_needed(model, fit_kwargs, callbacks)
+        self.fit_path_ = graph_fit.KERAS if self.fit_path_reason_ else graph_fit.GRAPH
+        with engine.tracking_gradients(model), engine.quiet_retracing(), compat.keras_seeds(seed):
+            if self.fit_path_ == graph_fit.GRAPH:  # its batch order comes from `seed` itself
+                return graph_fit.fit_in_one_call(model, X, targets, seed=seed,
+                                                 callbacks=callbacks, **fit_kwargs)
+            if seed is not None:
+                # Keras's shuffle reads the global seeds; setting them also empties
+                # TensorFlow's cache of prepared graphs (about 0.14 s on the next call)
+                _keras().utils.set_random_seed(seed)
+            return model.fit(X, targets, callbacks=callbacks, **fit_kwargs).history
 
     def _model_for_fit(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
                        steps: int, steps_in_fit: int | None) -> Any:
@@ -651,6 +665,10 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     history_ : dict of list
         Per-epoch training metrics, e.g. ``history_["loss"]``; also readable as
         ``history``, so ``clf.fit(X, y).history["loss"]`` works as it did.
+    fit_path_ : {"graph", "keras"}
+        How the last fit ran: ``"graph"``, every epoch in one traced call
+        (:mod:`nbtune.training.graph_fit`), or ``"keras"``, Keras's own ``fit``;
+        ``fit_path_reason_`` says why Keras's ran (None for ``"graph"``).
     classes_ : ndarray of shape (n_classes,)
         Class labels seen in fit.
     n_classes_ : int
@@ -904,6 +922,10 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         The fitted Keras model (the old wrapper called it ``model``).
     history_ : dict of list
         Per-epoch training metrics (also readable as ``history``).
+    fit_path_ : {"graph", "keras"}
+        How the last fit ran: ``"graph"``, every epoch in one traced call
+        (:mod:`nbtune.training.graph_fit`), or ``"keras"``, Keras's own ``fit``;
+        ``fit_path_reason_`` says why Keras's ran (None for ``"graph"``).
     n_outputs_ : int
         Number of targets (columns of y).
     n_features_in_ : int

@@ -1,0 +1,107 @@
+#!/usr/bin/env python
+"""Lesson 01's grid and lesson 04's comparison, before and after one-call fits (issue 26).
+
+*Before*: every fit through Keras's ``fit`` (``NBTUNE_GRAPH_FIT=0``), as nbtune
+trained until issue 26. *After*: each fit that can in one traced call
+(``nbtune/training/graph_fit.py``). Both run in this one process with the
+lessons' own spaces, budgets, data and seeds (lesson 01: 5 batch sizes x 3
+folds x 5 epochs on the digits; lesson 04: ``nbtune.lessons.comparison_settings(1)``,
+grid, random, Hyperband and Bayesian optimisation), alternating which goes
+first, after a warm-up. Prints each search's wall seconds (median of
+``--repeats``), the ratio before / after, each side's best scores and how its
+trials trained (the trials table's ``fit_path``).
+
+    python bench/one_call.py                # about 4 minutes on 2 cores
+    taskset -c 0 python bench/one_call.py   # one core, as Binder
+    python bench/one_call.py --quick        # lesson 01's grid only, one repeat
+
+Prints figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import argparse
+import datetime
+import platform
+import statistics
+import time
+import warnings
+
+warnings.filterwarnings("ignore")
+
+
+def lesson_01_model():
+    """Lesson 01's model for the digits: one hidden layer of 100 units, Adam."""
+    import keras
+
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(100, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def lesson_01(one_call: bool):
+    import nbtune
+    from nbtune import Choice, SearchSpace, data
+    from nbtune.training import graph_fit
+
+    X, y = data.load_digits().train
+    with graph_fit.one_call_fits(one_call):
+        return nbtune.grid_search(lesson_01_model, SearchSpace(Choice("batch_size", [8, 16, 32, 64, 128])),
+                                  X, y, cv=3, epochs=5, progress=False, random_state=0)
+
+
+def lesson_04(one_call: bool):
+    import nbtune
+    from nbtune import data, lessons
+    from nbtune.training import graph_fit
+
+    digits = data.load_digits()
+    with graph_fit.one_call_fits(one_call):
+        return nbtune.compare(lessons.build_digits_model, lessons.comparison_space(1),
+                              *digits.train, validation_data=digits.validation, progress=False,
+                              **lessons.comparison_settings(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="lesson 01's grid, one repeat")
+    args = parser.parse_args()
+    from nbtune.backend import cpu_name, usable_cpus
+
+    searches = {"lesson 01's grid": lesson_01}
+    if not args.quick:
+        searches["lesson 04's comparison"] = lesson_04
+    repeats = 1 if args.quick else args.repeats
+    print(f"# before (Keras's fit) and after (one-call fits); medians of {repeats}")
+    print(f"# {datetime.datetime.now().isoformat(timespec='seconds')}, usable cores={usable_cpus()} "
+          f"({cpu_name()}), nproc={os.cpu_count()}, {platform.platform()}, "
+          f"Python {platform.python_version()}")
+    lesson_01(True), lesson_01(False)  # warm-up: TensorFlow's start-up is charged to neither
+    for name, search in searches.items():
+        times: dict[bool, list[float]] = {False: [], True: []}
+        results = {}
+        for repeat in range(repeats):
+            for one_call in ((False, True) if repeat % 2 == 0 else (True, False)):
+                started = time.perf_counter()
+                results[one_call] = search(one_call)
+                times[one_call].append(time.perf_counter() - started)
+        before, after = statistics.median(times[False]), statistics.median(times[True])
+        print(f"\n== {name}")
+        print(f"{'':10}{'median (s)':>11}   runs (s)        fits        best scores")
+        for one_call, label in ((False, "before"), (True, "after")):
+            result = results[one_call]
+            runs = " ".join(f"{t:.1f}" for t in times[one_call])
+            paths = dict(result.trials["fit_path"].value_counts())
+            best = result.summary()["best_score"].round(4).to_dict()
+            print(f"{label:10}{statistics.median(times[one_call]):11.1f}   {runs:<15} {paths}  {best}")
+        print(f"before / after: {before / after:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

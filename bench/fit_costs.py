@@ -30,7 +30,6 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import argparse
-import contextlib
 import datetime
 import platform
 import statistics
@@ -56,9 +55,8 @@ def one_repeat(path: str, seed: int, epochs: int, X, y) -> dict[str, float]:
     from nbtune import KerasClassifier
     from nbtune.training import engine, graph_fit
 
-    only_keras = graph_fit.keras_fit_only() if path == "keras" else contextlib.nullcontext()
     figures = {}
-    with only_keras, engine.reusing_models():
+    with graph_fit.one_call_fits(path == "graph"), engine.reusing_models():
         def fit(n: int) -> float:
             estimator = KerasClassifier(lesson_model, epochs=n, batch_size=32, random_state=seed)
             began = time.perf_counter()

@@ -131,8 +131,11 @@ class _Counter:
             return self
         import keras  # imported first, so a call that would build a model is seen
 
+        from nbtune.training import graph_fit
+
         counter = self
-        for owner, name, field in ((keras.Model, "__init__", "built"), (keras.Model, "fit", "fits")):
+        for owner, name, field in ((keras.Model, "__init__", "built"), (keras.Model, "fit", "fits"),
+                                   (graph_fit, "fit_in_one_call", "fits")):
             original = owner.__dict__.get(name, getattr(owner, name))
 
             def wrapped(*args, _original=original, _field=field, **kwargs):

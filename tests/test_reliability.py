@@ -26,14 +26,19 @@ def small(cancer):
 
 @pytest.fixture
 def fits(monkeypatch):
-    """Every keras Model.fit call of the test."""
-    fit, calls = keras.Model.fit, []
+    """Every fit of the test: Keras's Model.fit or a one-call fit (nbtune.training.graph_fit)."""
+    from nbtune.training import graph_fit
 
-    def counting(self, *args, **kwargs):
-        calls.append(1)
-        return fit(self, *args, **kwargs)
+    calls = []
 
-    monkeypatch.setattr(keras.Model, "fit", counting)
+    def counting(fit):
+        def counted(*args, **kwargs):
+            calls.append(1)
+            return fit(*args, **kwargs)
+        return counted
+
+    monkeypatch.setattr(keras.Model, "fit", counting(keras.Model.fit))
+    monkeypatch.setattr(graph_fit, "fit_in_one_call", counting(graph_fit.fit_in_one_call))
     return calls
 
 

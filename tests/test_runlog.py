@@ -39,14 +39,19 @@ def interrupt_at_trial(monkeypatch, evaluator, n):
 
 
 def count_fits(monkeypatch) -> list:
-    """Every keras Model.fit call from now on, one entry each."""
-    fit, fits = keras.Model.fit, []
+    """Every fit from now on, one entry each: Keras's Model.fit or a one-call fit."""
+    from nbtune.training import graph_fit
 
-    def counting(self, *args, **kwargs):
-        fits.append(kwargs.get("epochs"))
-        return fit(self, *args, **kwargs)
+    fits = []
 
-    monkeypatch.setattr(keras.Model, "fit", counting)
+    def counting(fit):
+        def counted(*args, **kwargs):
+            fits.append(kwargs.get("epochs"))
+            return fit(*args, **kwargs)
+        return counted
+
+    monkeypatch.setattr(keras.Model, "fit", counting(keras.Model.fit))
+    monkeypatch.setattr(graph_fit, "fit_in_one_call", counting(graph_fit.fit_in_one_call))
     return fits
 
 

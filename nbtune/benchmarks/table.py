@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import gzip
 import io
@@ -364,7 +365,47 @@ class _TableFits:
             stack.enter_context(engine.reusing_models())  # tables' seconds were measured
         return stack
 
-    def evaluate(self, job: tuple[int, dict, int]) -> dict:
+    def evaluate(self, group: list[tuple[int, dict, int]]) -> list[dict]:
+        """Train a group of fits (one batch size): side by side as branches of one model when
+        they can be (:mod:`nbtune.training.branches`), else one by one; their records."""
+        if len(group) > 1:
+            trained = self._as_branches(group)
+            if trained is not None:
+                return trained
+        return [self._one(job) for job in group]
+
+    def _as_branches(self, group: list[tuple[int, dict, int]]) -> list[dict] | None:
+        """The group trained as branches, or None if one of its models cannot be a branch."""
+        from nbtune.training import branches  # deferred: it imports Keras
+
+        started = time.perf_counter()
+        estimators = [self._estimator(params, seed) for _, params, seed in group]
+        # fresh models, outside the model pool: each branch needs its own
+        contextvars.Context().run(lambda: [e.initialize(*self.dataset.train) for e in estimators])
+        if any(isinstance(branches.read_dense(e.model_), str) for e in estimators):
+            return None
+        built = time.perf_counter()
+        X, y = self.dataset.train
+        X_val, y_val = self.dataset.validation
+        classes = estimators[0].classes_
+        histories = branches.Branches([e.model_ for e in estimators]).fit(
+            X, np.searchsorted(classes, y), epochs=self.max_epochs,
+            batch_size=estimators[0].batch_size, seeds=[seed for _, _, seed in group],
+            validation_data=(X_val, np.searchsorted(classes, y_val)))
+        seconds = (time.perf_counter() - built) / (len(group) * self.max_epochs)
+        return [{"trial": number, "seed": seed, **params, "fit_path": "branches",
+                 "curves": [{"epoch": e + 1, "seconds": seconds,
+                             **{k: history[k][e] for k in ("val_accuracy", "val_loss", "loss")}}
+                            for e in range(self.max_epochs)],
+                 "build_seconds": (built - started) / len(group),
+                 "test_accuracy": float(estimator.score(*self.dataset.test))}
+                for (number, params, seed), estimator, history in zip(group, estimators, histories)]
+
+    def _estimator(self, params: dict, seed: int) -> KerasClassifier:
+        return KerasClassifier(self.build_fn, epochs=self.max_epochs, random_state=seed,
+                               **{"batch_size": self.batch_size, **params})
+
+    def _one(self, job: tuple[int, dict, int]) -> dict:
         """Train one configuration with one seed to ``max_epochs``: its curves and test accuracy.
 
         A fit in one graph call has no per-epoch clock: each epoch gets an equal
@@ -376,8 +417,7 @@ class _TableFits:
         one_call = graph_fit.enabled()
         recorder = FitTimer() if one_call else EpochLog(keys=("val_accuracy", "val_loss", "loss"))
         started = time.perf_counter()
-        estimator = KerasClassifier(self.build_fn, epochs=self.max_epochs, random_state=seed,
-                                    **{"batch_size": self.batch_size, **params})
+        estimator = self._estimator(params, seed)
         estimator.fit(*self.dataset.train, validation_data=self.dataset.validation,
                       callbacks=[recorder])
         curves = _even_curves(estimator.history_, recorder) if one_call else recorder.rows
@@ -396,22 +436,55 @@ def _even_curves(history: dict, timer: Any) -> list[dict]:
             for e in range(epochs)]
 
 
-def _fitted(fits: _TableFits, todo: list, n_jobs: int) -> Iterable[dict]:
-    """The records of the fits ``todo``, as they finish: here, or in ``n_jobs`` workers."""
+def _groups(todo: list, batch_size: int, n_jobs: int, dataset: Dataset,
+            size: int | None) -> list[list]:
+    """The fits ``todo`` in groups trained together: with one-call fits, those of one batch
+    size, cut to ``size`` (None: :func:`nbtune.training.branches.most_branches` of the widest
+    model the space can build, and an even share for each of the ``n_jobs`` workers);
+    otherwise one fit per group."""
+    if not graph_fit.enabled() or size == 1:
+        return [[job] for job in todo]
+    by_batch: dict[int, list] = {}
+    for job in todo:
+        by_batch.setdefault(int(job[1].get("batch_size", batch_size)), []).append(job)
+    groups = []
+    for rows_per_batch, jobs in sorted(by_batch.items()):
+        cut = size or _group_size(jobs, rows_per_batch, n_jobs, dataset)
+        groups += [jobs[i:i + cut] for i in range(0, len(jobs), cut)]
+    return groups
+
+
+def _group_size(jobs: list, batch_size: int, n_jobs: int, dataset: Dataset) -> int:
+    from nbtune.training.branches import most_branches
+
+    X, y = dataset.train
+    # the widest hidden layer the group builds: the lessons' `units`, else a guess of 256
+    widest = max(int(params.get("units", 256)) for _, params, _ in jobs)
+    classes = len(np.unique(y))
+    fit = most_branches((X.shape[1], widest, classes), len(X), batch_size,
+                        len(dataset.validation[0]))
+    return max(1, min(fit, -(-len(jobs) // n_jobs)))
+
+
+def _fitted(fits: _TableFits, groups: list, n_jobs: int) -> Iterable[dict]:
+    """The records of the fits in ``groups``, as they finish: here, or in ``n_jobs`` workers."""
     if n_jobs == 1:
         with fits.session():
-            yield from (fits.evaluate(job) for job in todo)
+            for group in groups:
+                yield from fits.evaluate(group)
         return
     token = uuid.uuid4().hex
     outcomes = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(evaluate_in_worker)(token, fits, job, os.getpid()) for job in todo)
-    yield from (record for record, _ in outcomes)
+        delayed(evaluate_in_worker)(token, fits, group, os.getpid()) for group in groups)
+    for records, _ in outcomes:
+        yield from records
 
 
 def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, directory: str,
              project_name: str = "table", seeds: Sequence[int] = (0, 1, 2), max_epochs: int = 27,
              batch_size: int = 32, resume: bool = False, overwrite: bool = False,
-             n_jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
+             n_jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
+             group_size: int | None = None) -> Path:
     """Train every configuration of ``space`` with every seed; the run folder holding the table.
 
     Each fit (one configuration, one seed) is one line of the run folder's
@@ -439,6 +512,12 @@ def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, direct
         Worker processes, as in :func:`nbtune.grid_search`.
     progress : callable, optional
         ``progress(done, total)`` after each fit.
+    group_size : int, optional
+        With one-call fits on (:mod:`nbtune.training.graph_fit`), fits of one
+        batch size train side by side as branches of one model
+        (:mod:`nbtune.training.branches`), at most this many at once; None:
+        as many as fit in :data:`nbtune.training.branches.BUDGET_MB`, shared
+        evenly between the workers; 1: one fit at a time.
 
     Returns
     -------
@@ -456,6 +535,8 @@ def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, direct
     """
     configs, seeds = _checked_plan(space, seeds)
     _check_settings(build_fn, dataset, project_name, max_epochs, batch_size, progress)
+    if group_size is not None:
+        check_whole("group_size", group_size, hint=" (fits trained at once), e.g. group_size=32")
     n_jobs = check_n_jobs(n_jobs)
     jobs = [(number, space.to_python(config), seed)
             for number, (config, seed) in enumerate((c, s) for c in configs for s in seeds)]
@@ -467,8 +548,9 @@ def tabulate(space: SearchSpace, build_fn: Callable, dataset: Dataset, *, direct
     done = {r["trial"] for r in log.start(resume=resume, overwrite=overwrite)}
     todo = [job for job in jobs if job[0] not in done]
     fits = _TableFits(build_fn, dataset, max_epochs, batch_size)
+    groups = _groups(todo, batch_size, n_jobs, dataset, group_size)
     try:
-        for finished, record in enumerate(_fitted(fits, todo, n_jobs), start=len(done) + 1):
+        for finished, record in enumerate(_fitted(fits, groups, n_jobs), start=len(done) + 1):
             log.append(record)
             if progress is not None:
                 progress(finished, len(jobs))

@@ -714,17 +714,30 @@ def compare(
         check_plan(strategy_registry.get(strategy), prepared.space, budget, allow_large=allow_large)
     with interrupts_noticed() as interrupts:  # Ctrl-C anywhere: keep what finished, start nothing
         _warm_up(interrupts)  # so the first strategy does not pay TensorFlow's one-off start-up
-        results = []
-        for strategy in strategies:  # a press stops the running search, which keeps its trials
-            results.append(run_on(strategy_registry.get(strategy), prepared, validation,
-                                  budget=budget, **settings))
-            if not results[-1].complete or interrupts.pressed:
-                break  # the user stopped it: do not start the next strategy
+        results = _run_strategies(strategies, prepared, validation, budget, settings, interrupts)
         combined = SearchResult.combine(results)
         combined.complete = combined.complete and len(results) == len(strategies)
         if test is not None and combined.complete:
             _test_winners(results, prepared, test, scoring, interrupts, combined)
     return combined
+
+
+def _run_strategies(strategies: list[str], prepared: Prepared, validation: tuple, budget: dict,
+                    settings: dict, interrupts: Interrupts) -> list[SearchResult]:
+    """Each strategy's search, one after another, until one is stopped.
+
+    One model pool serves them all (nbtune.training.engine): a structure traced
+    by one strategy is not traced again by the next (its models are reset, so
+    every strategy trains exactly what it would alone).
+    """
+    results = []
+    with engine.reusing_models():
+        for strategy in strategies:  # a press stops the running search, which keeps its trials
+            results.append(run_on(strategy_registry.get(strategy), prepared, validation,
+                                  budget=budget, **settings))
+            if not results[-1].complete or interrupts.pressed:
+                break  # the user stopped it: do not start the next strategy
+    return results
 
 
 def _check_compare(build_fn, strategies, test_data, num_initial_points, alpha, beta) -> list[str]:

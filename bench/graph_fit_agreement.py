@@ -34,15 +34,10 @@ warnings.filterwarnings("ignore")
 
 
 def lesson_model(units: int = 32, dropout_rate: float = 0.2):
-    """Lesson 04's digits model: one hidden layer, dropout, Adam."""
-    import keras
+    """Lesson 04's digits model (nbtune.lessons.build_digits_model) with dropout, Adam at 1e-3."""
+    from nbtune import lessons
 
-    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(units, activation="relu"),
-                              keras.layers.Dropout(dropout_rate),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    return model
+    return lessons.build_digits_model(units=units, dropout_rate=dropout_rate)
 
 
 def main() -> None:

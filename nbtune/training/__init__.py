@@ -14,6 +14,8 @@
   share one traced model;
 * :mod:`nbtune.training.graph_fit`: a whole fit (every epoch and batch) in one
   traced call, when nothing needs Python between epochs;
+* :mod:`nbtune.training.branches`: many small dense networks stacked into one
+  model and trained side by side, each as it would train alone;
 * :mod:`nbtune.training.compat`: shims over Keras and keras-tuner versions;
 * :mod:`nbtune.training.speed`: :func:`measure_speed`, one model timed.
 

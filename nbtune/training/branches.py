@@ -148,7 +148,8 @@ def _read_optimizer(model: Any, keras: Any) -> tuple[str, float] | str:
     changed = [name for name, value in defaults.items() if config.get(name, value) != value]
     if changed or not isinstance(config.get("learning_rate"), float):
         return f"an optimizer with {changed or 'a learning-rate schedule'}"
-    return kind, float(config["learning_rate"])
+    # Keras keeps the rate in a float32 variable: read back as the number it was given
+    return kind, float(str(np.float32(config["learning_rate"])))
 
 
 def _read_loss(model: Any, keras: Any) -> str | None:

@@ -195,7 +195,8 @@ def _check_the_paths(clf, X, y):
     cases = {
         "a callback that runs between epochs (EarlyStopping)":
             dict(callbacks=[keras.callbacks.EarlyStopping(monitor="loss")]),
-        "verbose=1 (Keras shows its progress bar)": dict(verbose=1),
+        "verbose=1 (Keras prints its progress)": dict(verbose=1),
+        "verbose='auto' (Keras prints its progress)": dict(verbose="auto"),
         "sample_weight=": dict(sample_weight=np.ones(len(X))),
         "validation_split=0.2": dict(validation_split=0.2),
     }

@@ -164,7 +164,7 @@ def keras_fit_needed(model: Any, settings: dict[str, Any], callbacks: Sequence =
     True
     >>> with one_call_fits():
     ...     keras_fit_needed(model, {"epochs": 2, "verbose": 1})
-    'verbose=1 (Keras shows its progress bar)'
+    'verbose=1 (Keras prints its progress)'
     >>> with one_call_fits():
     ...     keras_fit_needed(model, {"epochs": 2}, [keras.callbacks.EarlyStopping()])
     'a callback that runs between epochs (EarlyStopping)'
@@ -180,7 +180,7 @@ def keras_fit_needed(model: Any, settings: dict[str, Any], callbacks: Sequence =
         allowed = _DEFAULT_OK.get(name)
         if allowed is None or not any(value is a or (type(value) is type(a) and value == a)
                                       for a in allowed):
-            return ("verbose=1 (Keras shows its progress bar)" if name == "verbose"
+            return (f"verbose={value!r} (Keras prints its progress)" if name == "verbose"
                     else f"{name}={value!r}")
     validation = settings.get("validation_data")
     if validation is not None and len(validation) != 2:

@@ -3,7 +3,8 @@
 An evaluator turns a :class:`~nbtune.search.proposers.Proposal` into the trial's
 outcome: ``score``, ``score_std``, ``train_epochs``, ``epochs_spent``,
 ``seconds``, ``status`` (``"ok"`` or ``"failed"``), ``fit_path`` (how the
-models trained: :func:`fit_path_of`) and, for a failure, ``error``. A failing trial is an outcome too: the search goes on.
+models trained: :func:`fit_path_of`) and, for a failure, ``error``. A failing
+trial is an outcome too: the search goes on.
 
 - :class:`CrossValidation` (grid and random search) cross-validates nbtune's
   estimator with scikit-learn's ``cross_validate``;

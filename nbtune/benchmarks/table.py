@@ -394,9 +394,7 @@ class _TableFits:
             validation_data=(X_val, np.searchsorted(classes, y_val)))
         seconds = (time.perf_counter() - built) / (len(group) * self.max_epochs)
         return [{"trial": number, "seed": seed, **params, "fit_path": "branches",
-                 "curves": [{"epoch": e + 1, "seconds": seconds,
-                             **{k: history[k][e] for k in ("val_accuracy", "val_loss", "loss")}}
-                            for e in range(self.max_epochs)],
+                 "curves": _even_curves(history, seconds),
                  "build_seconds": (built - started) / len(group),
                  "test_accuracy": float(estimator.score(*self.dataset.test))}
                 for (number, params, seed), estimator, history in zip(group, estimators, histories)]
@@ -414,26 +412,25 @@ class _TableFits:
         from nbtune.training.callbacks import EpochLog, FitTimer  # deferred: it imports Keras
 
         number, params, seed = job
-        one_call = graph_fit.enabled()
-        recorder = FitTimer() if one_call else EpochLog(keys=("val_accuracy", "val_loss", "loss"))
+        timer = FitTimer()  # EpochLog too would make every fit Keras's fit
+        epochs = None if graph_fit.enabled() else EpochLog(keys=("val_accuracy", "val_loss", "loss"))
         started = time.perf_counter()
         estimator = self._estimator(params, seed)
         estimator.fit(*self.dataset.train, validation_data=self.dataset.validation,
-                      callbacks=[recorder])
-        curves = _even_curves(estimator.history_, recorder) if one_call else recorder.rows
-        began = recorder.began if one_call else recorder.train_began
+                      callbacks=[timer] if epochs is None else [timer, epochs])
+        trained = len(estimator.history_["loss"])
+        curves = epochs.rows if epochs is not None else _even_curves(
+            estimator.history_, (timer.ended - timer.began) / trained)
         return {"trial": number, "seed": seed, **params, "curves": curves,
-                "build_seconds": began - started, "fit_path": estimator.fit_path_,
+                "build_seconds": timer.began - started, "fit_path": estimator.fit_path_,
                 "test_accuracy": float(estimator.score(*self.dataset.test))}
 
 
-def _even_curves(history: dict, timer: Any) -> list[dict]:
-    """Per-epoch rows of a one-call fit: its recorded figures, the seconds shared evenly."""
-    epochs = len(history["loss"])
-    seconds = (timer.ended - timer.began) / epochs
+def _even_curves(history: dict, seconds: float) -> list[dict]:
+    """Per-epoch rows of a fit timed as a whole: its recorded figures, ``seconds`` each."""
     return [{"epoch": e + 1, "seconds": seconds,
              **{k: history[k][e] for k in ("val_accuracy", "val_loss", "loss")}}
-            for e in range(epochs)]
+            for e in range(len(history["loss"]))]
 
 
 def _groups(todo: list, batch_size: int, n_jobs: int, dataset: Dataset,

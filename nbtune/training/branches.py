@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.backend import import_keras
+from nbtune.training.graph_fit import batch_order
 
 #: Memory a group of branches may take, in MB (:func:`most_branches` cuts groups to fit it).
 BUDGET_MB = 256
@@ -426,14 +427,12 @@ class _Program:
 
 
 def batch_orders(rows: Any, seeds: Any, epoch: Any) -> Any:
-    """Each branch's order of the rows for ``epoch``: ``(K, rows)``, as a one-call fit draws it."""
+    """Each branch's order of the rows for ``epoch``: ``(K, rows)``, as a one-call fit draws it
+    (:func:`nbtune.training.graph_fit.batch_order`)."""
     import tensorflow as tf
 
-    def order(seed: Any) -> Any:
-        return tf.random.experimental.stateless_shuffle(
-            tf.range(rows), seed=tf.stack([seed, tf.cast(epoch, tf.int64)]))
-
-    return tf.map_fn(order, seeds, fn_output_signature=tf.int32)
+    return tf.map_fn(lambda seed: batch_order(rows, seed, epoch), seeds,
+                     fn_output_signature=tf.int32)
 
 
 def activate(z: Any, names: Sequence[str], functions: dict) -> Any:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import math
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -340,6 +339,21 @@ def _program(model: Any, programs: dict, X: np.ndarray, y: np.ndarray,
     return programs[key]
 
 
+def batch_order(rows: Any, seed: Any, epoch: Any) -> Any:
+    """The order of the rows in ``epoch`` of a fit seeded ``seed``: a stateless shuffle of
+    ``(seed, epoch)``, so the fit owns it (and :mod:`nbtune.training.branches` draws the same).
+
+    Examples
+    --------
+    >>> sorted(batch_order(5, 0, 1).numpy().tolist())
+    [0, 1, 2, 3, 4]
+    """
+    import tensorflow as tf
+
+    return tf.random.experimental.stateless_shuffle(
+        tf.range(rows), seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)]))
+
+
 def _whole_fit(model: Any, names: list[str], has_validation: bool) -> Any:
     """The Python function that :func:`_program` traces: every epoch of a fit."""
     import tensorflow as tf
@@ -347,6 +361,7 @@ def _whole_fit(model: Any, names: list[str], has_validation: bool) -> Any:
     # the steps are traced as Keras traces them for fit (its one_step_on_data)
     train_step = tf.autograph.experimental.do_not_convert(model.train_step)
     test_step = tf.autograph.experimental.do_not_convert(model.test_step)
+    shuffled = tf.autograph.experimental.do_not_convert(batch_order)
 
     def results() -> Any:
         logs = model.get_metrics_result()
@@ -361,8 +376,7 @@ def _whole_fit(model: Any, names: list[str], has_validation: bool) -> Any:
             model.reset_metrics()
             order = tf.range(rows)
             if shuffle:
-                order = tf.random.experimental.stateless_shuffle(
-                    order, seed=tf.stack([seed, tf.cast(epoch, tf.int64)]))
+                order = shuffled(rows, seed, epoch)
             finite = tf.constant(True)
             for b in tf.range(batches):
                 rows_b = order[b * batch_size:tf.minimum((b + 1) * batch_size, rows)]
@@ -393,13 +407,3 @@ def _history(names: list[str], train: np.ndarray, val: np.ndarray | None) -> dic
                         for i, name in enumerate(names)})
     return history
 
-
-def steps_per_epoch(rows: int, batch_size: int | None) -> int:
-    """Training steps in one epoch over ``rows`` rows (the last batch short).
-
-    Examples
-    --------
-    >>> steps_per_epoch(1077, 32)
-    34
-    """
-    return math.ceil(rows / int(batch_size or 32))

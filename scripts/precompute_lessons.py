@@ -34,7 +34,7 @@ LESSONS = {
     "01_grid_search_cv": {
         "name": "grid_search_cv_cancer",
         "searches": {"grid": "result = grid.fit(X, Y)"},
-        "save": ("from nbtune import shipped\n"
+        "save": ("from nbtune.lessons import shipped\n"
                  "shipped.save_cv_search(grid, {name!r}, lesson={lesson!r}, X=X, y=Y, "
                  "seconds={seconds[grid]}, folder={folder!r}, command={command!r},\n"
                  "    settings=dict(BUDGET=BUDGET, FAST=FAST, epochs=epochs, cv=cv, "
@@ -43,7 +43,7 @@ LESSONS = {
     "03_random_search_cv": {
         "name": "random_search_cv_cancer",
         "searches": {"random": "rscv = RandomizedSearchCV("},
-        "save": ("from nbtune import shipped\n"
+        "save": ("from nbtune.lessons import shipped\n"
                  "shipped.save_cv_search(rscv, {name!r}, lesson={lesson!r}, X=X_train_scaled, "
                  "y=y_train, seconds={seconds[random]}, folder={folder!r}, command={command!r},\n"
                  "    settings=dict(BUDGET=BUDGET, FAST=FAST, n_iter=n_iter, cv=cv, "
@@ -52,7 +52,7 @@ LESSONS = {
     "06_coarse_to_fine": {
         "name": "coarse_to_fine_digits",
         "searches": {"random": "coarse = nbtune.random_search(", "grid": "fine = nbtune.grid_search("},
-        "save": ("from nbtune import shipped\n"
+        "save": ("from nbtune.lessons import shipped\n"
                  "shipped.save_results([coarse, fine], {name!r}, lesson={lesson!r}, "
                  "seconds={seconds!r}, folder={folder!r}, command={command!r},\n"
                  "    settings=dict(BUDGET=BUDGET, FAST=FAST, CV=CV, EPOCHS=EPOCHS, "

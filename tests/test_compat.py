@@ -54,3 +54,27 @@ def test_keras_default_seeds_come_from_the_threads_own_stream():
     assert seed_generator.make_default_seed.__module__ == compat.__name__  # the shim is in place
     random.seed(5)
     assert initial_kernel() == expected  # outside: Keras's own draws from the global random
+
+
+def test_a_fresh_keras_state_resets_what_keras_clear_session_and_set_random_seed_reset():
+    """fresh_keras_state(s) finds Keras's global state, and what is built after it is what
+    Keras's own clear_session() then set_random_seed(s) gives: layer names, initial weights,
+    NumPy's draws and Keras's global SeedGenerator (what it saves, the graph cache, is timed by
+    bench/one_call.py)."""
+    import numpy as np
+    from keras.src.backend.common import global_state
+
+    assert hasattr(global_state, "GLOBAL_STATE_TRACKER")  # the private names still exist
+    assert hasattr(global_state, "GLOBAL_SETTINGS_TRACKER")
+
+    def build():
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dropout(0.5)])
+        return [layer.name for layer in model.layers], [w.tolist() for w in model.get_weights()]
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(11)
+    expected = build(), np.random.rand(), keras.random.uniform((2,)).numpy().tolist()
+    keras.layers.Dense(2)  # a name taken, as a search's earlier model takes them
+    compat.fresh_keras_state(11)
+    assert (build(), np.random.rand(), keras.random.uniform((2,)).numpy().tolist()) == expected
+

@@ -235,7 +235,9 @@ class _Resident:
         self.token, self.evaluator = token, evaluator
         self.context = contextvars.copy_context()  # the session's model pool lives in it
         self._stack = contextlib.ExitStack()
-        self.context.run(self._stack.enter_context, evaluator.session())
+        # session() is called inside the context too: one that enters its parts at once (an
+        # ExitStack) must set its context variables there, where close() resets them
+        self.context.run(lambda: self._stack.enter_context(evaluator.session()))
 
     def evaluate(self, proposal: Proposal) -> dict[str, Any]:
         return self.context.run(self.evaluator.evaluate, proposal)

@@ -510,10 +510,7 @@ class _KerasEstimator(BaseEstimator):
     def _new_model(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
                    steps: int) -> Any:
         """A freshly built, checked and compiled model."""
-        keras = _keras()
-        keras.backend.clear_session()  # global Keras state otherwise grows over a search
-        if seed is not None:
-            keras.utils.set_random_seed(seed)
+        compat.fresh_keras_state(seed)  # global Keras state otherwise grows over a search
         # the build and the first call (where a model without keras.Input makes its weights)
         # draw Keras's default seeds from this trial's stream: no other thread can move them
         with compat.keras_seeds(seed):

@@ -61,11 +61,11 @@ _DEFAULT_OK = {
 }
 _HANDLED = {"epochs", "batch_size", "initial_epoch", "validation_data"}
 
-#: Whether fits take this path when nothing else says (:func:`enabled`). Off for now: the
-#: results nbtune ships (the lessons' precomputed runs, the ``digits-mlp`` tables) were
-#: trained with Keras's ``fit``, and the lessons check that a live run gives them exactly;
-#: the path is turned on by default once they are made again with it (issue 26).
-DEFAULT = False
+#: Whether fits take this path when nothing else says (:func:`enabled`). On: the results
+#: nbtune ships (the lessons' precomputed runs, the ``digits-mlp`` tables) were trained on
+#: it, and the lessons check that a live run gives them exactly. ``NBTUNE_GRAPH_FIT=0`` or
+#: :func:`keras_fit_only` trains with Keras's ``fit`` instead, as nbtune did before issue 26.
+DEFAULT = True
 
 _CHOICE: contextvars.ContextVar[bool | None] = contextvars.ContextVar("nbtune_graph_fit",
                                                                      default=None)

@@ -35,16 +35,21 @@ def measure_speed(
     epochs: tuple[int, int] = (1, 5),
     batch_size: int = 32,
 ) -> tuple[float, float]:
-    """Time a short real fit, epoch by epoch, and return ``(fit_overhead, seconds_per_epoch)``.
+    """Time a short real fit as a search trains it; return ``(fit_overhead, seconds_per_epoch)``.
 
     An untimed fit of ``epochs[0]`` epochs comes first, so that one-time
     start-up costs (TensorFlow's first graph, ...) do not count as the cost of
-    every fit. Then one fit of ``epochs[1]`` epochs is timed with a callback:
-    the time per epoch is the median of its epochs after the first (the first
-    includes TensorFlow tracing the model), and the fixed cost of a fit is
-    what is left of the whole fit (building, tracing, the first epoch's extra).
-    Timing each epoch, not two whole fits, keeps a busy machine's noise out of
-    the difference: two whole fits of 1 and 5 epochs once gave 0.000 s per epoch.
+    every fit. Then a new model is built and trained for ``epochs[1]`` epochs
+    (timed whole: building, tracing, training), and trained on for
+    ``epochs[1]`` more epochs on the graph it traced (timed from the start of
+    its training to the end): that continuation gives the time per epoch, and
+    the fixed cost of a fit is what the first timed fit took beyond its epochs.
+    Both fits take the path a search's trials take (one graph call per fit,
+    :mod:`nbtune.training.graph_fit`, when nothing needs Keras's ``fit``): the
+    timer, :class:`nbtune.training.callbacks.FitTimer`, needs nothing between
+    epochs. Timing one continued fit, not the difference of two whole fits,
+    keeps a busy machine's noise out: two whole fits of 1 and 5 epochs once
+    gave 0.000 s per epoch.
 
     The build function is trained with its default parameters through
     :class:`nbtune.KerasClassifier` (:class:`nbtune.KerasRegressor` for a
@@ -81,17 +86,16 @@ def measure_speed(
             f"measure_speed: epochs={epochs!r} is not allowed; give two whole numbers >= 1, "
             "the first smaller, e.g. epochs=(1, 3)"
         )
-    from nbtune.training.callbacks import (
-        EpochLog,  # deferred: imports Keras, once, outside the timed fits
-    )
+    from nbtune.training.callbacks import FitTimer  # deferred: imports Keras
 
     kind = KerasRegressor if type_of_target(np.asarray(y)) == "continuous" else KerasClassifier
     kind(build_fn, epochs=short, batch_size=batch_size, verbose=0, random_state=0).fit(X, y)
-    times = EpochLog()
+    estimator = kind(build_fn, epochs=long_, batch_size=batch_size, verbose=0, random_state=0)
     started = time.perf_counter()
-    kind(build_fn, epochs=long_, batch_size=batch_size, verbose=0, random_state=0).fit(
-        X, y, callbacks=[times])
+    estimator.fit(X, y, callbacks=[FitTimer()])
     whole = time.perf_counter() - started
-    per_epoch = max(float(np.median([row["seconds"] for row in times.rows[1:]])), 1e-4)
+    continued = FitTimer()
+    estimator.partial_fit(X, y, epochs=long_, callbacks=[continued])
+    per_epoch = max((continued.ended - continued.began) / long_, 1e-4)
     overhead = max(whole - long_ * per_epoch, 1e-3)
     return overhead, per_epoch

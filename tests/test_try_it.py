@@ -143,7 +143,7 @@ def test_lesson_06s_boundary_check_wants_a_range_widened_past_its_winner():
     cell("try-it-3-mine")
     assert "Fill in my_space" in cell("try-it-3-check")
     exec(re.search(r"```python\n(.*?)```", by_id["try-it-3-hint"], re.S).group(1), namespace)
-    assert "Right: the best learning rate, 0.00316, is inside" in cell("try-it-3-check")
+    assert "Right: the best learning rate, 0.0316, is inside" in cell("try-it-3-check")
 
     from nbtune import Float, SearchSpace
 

@@ -356,7 +356,7 @@ def cv_search_problem(info: Mapping[str, Any]) -> str | None:
     --------
     >>> info = precomputed_info("grid_search_cv_cancer")
     >>> cv_search_problem(info) is None, cv_search_problem({**info, "best_score": 7.5})
-    (True, 'best_score=7.5 is not the best mean_test_score of cv_results (0.9795)')
+    (True, 'best_score=7.5 is not the best mean_test_score of cv_results (0.9766)')
     """
     keys = ("cv_results", "best_index", "best_score", "n_splits", "search", "estimator", "data")
     missing = [key for key in keys if key not in info]

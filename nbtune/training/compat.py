@@ -98,21 +98,24 @@ def in_memory_oracle(oracle_class: type) -> type:
 _THREAD = threading.local()  # this thread's stream of Keras default seeds (keras_seeds)
 
 
-def fresh_keras_state(seed: int | None) -> None:
-    """Keras's ``clear_session()`` then ``set_random_seed(seed)``, keeping TensorFlow's graph cache.
+def fresh_keras_state(seed: int | None, *, clear_caches: bool = False) -> None:
+    """Keras's ``clear_session()`` then ``set_random_seed(seed)``; TensorFlow's caches only if asked.
 
-    Both Keras functions also empty TensorFlow's cache of prepared graphs:
-    ``clear_session`` calls ``context().clear_kernel_cache()`` and
-    ``tf.random.set_seed`` clears the same caches (``Context._set_global_seed``),
+    Both Keras functions also empty TensorFlow's cache of prepared graphs
+    (``clear_session`` calls ``context().clear_kernel_cache()``;
+    ``tf.random.set_seed`` clears the same caches, ``Context._set_global_seed``),
     so the next call of every traced function prepares its graph again (about
     0.14 s each). nbtune starts each new model from a fresh Keras state, and
     with one-call fits nothing reads TensorFlow's global seed (weights, dropout
-    and batch orders all draw from stateless ops seeded per trial). Skipping
-    the two cache clears halves lesson 04's comparison (22.7 s to 11.3 s, 2
-    cores, 2026-12-07) at an unchanged, flat memory. This resets what those
-    two functions reset apart from the caches: Keras's global state (layer
-    names, the global ``SeedGenerator``) and, with a seed, Python's and NumPy's
-    global seeds and Keras's recorded global seed. Private:
+    and batch orders all draw from stateless ops seeded per trial). Emptying
+    the caches only when they hold a collected model's graphs
+    (``clear_caches``, :func:`nbtune.training.engine.traced_models_collected`)
+    halves lesson 04's comparison (22.7 s to about 10 s, 2 cores, 2026-12-07);
+    emptying them never lets memory grow by about 7 MB per collected model
+    (``tests/test_engine.py``). Otherwise this resets what the two functions
+    reset apart from the caches: Keras's global state (layer names, the global
+    ``SeedGenerator``) and, with a seed, Python's and NumPy's global seeds and
+    Keras's recorded global seed. Private:
     ``keras.src.backend.common.global_state.GLOBAL_STATE_TRACKER`` and
     ``GLOBAL_SETTINGS_TRACKER``, checked on Keras 3.7 to 3.15; if a release
     has moved them, Keras's own two functions run (slower, never wrong).
@@ -136,8 +139,11 @@ def fresh_keras_state(seed: int | None) -> None:
         if seed is not None:
             keras.utils.set_random_seed(seed)
         return
-    global_state.GLOBAL_STATE_TRACKER = threading.local()
-    global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
+    if clear_caches:
+        keras.backend.clear_session()  # the global state, TensorFlow's caches, then gc
+    else:
+        global_state.GLOBAL_STATE_TRACKER = threading.local()
+        global_state.GLOBAL_SETTINGS_TRACKER = threading.local()
     if seed is not None:
         import numpy as np
 

@@ -142,6 +142,32 @@ def _forget(names: frozenset[str]) -> None:
         registry.pop(name, None)
 
 
+_COLLECTED: list[bool] = []  # a finalizer appends (atomic): a traced model was collected
+
+
+def traced_models_collected() -> bool:
+    """Whether a model traced in :func:`tracking_gradients` was collected since the last call.
+
+    Collects garbage first (dead models sit in reference cycles). TensorFlow
+    keeps a collected model's prepared graphs in its caches until they are
+    emptied (``keras.backend.clear_session()``); emptying them also drops
+    every live model's, so nbtune empties them only when this is True
+    (:func:`nbtune.training.compat.fresh_keras_state`).
+
+    Examples
+    --------
+    >>> isinstance(traced_models_collected(), bool)
+    True
+    """
+    gc.collect()
+    collected = bool(_COLLECTED)
+    _COLLECTED.clear()
+    return collected
+
+
+_WATCHED: weakref.WeakSet = weakref.WeakSet()  # models whose collection _COLLECTED hears of
+
+
 def forget_when_collected(model: Any, names: set[str]) -> None:
     """Remove the gradient registry entries ``names`` once ``model`` is garbage collected.
 
@@ -172,6 +198,9 @@ def tracking_gradients(model: Any) -> Iterator[None]:
         yield
     finally:
         forget_when_collected(model, _custom_gradient_names() - before)
+        if model not in _WATCHED:
+            _WATCHED.add(model)
+            weakref.finalize(model, _COLLECTED.append, True)
 
 
 # ------------------------------------------------------------------ model pool

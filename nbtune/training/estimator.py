@@ -510,7 +510,9 @@ class _KerasEstimator(BaseEstimator):
     def _new_model(self, fn: Callable, kwargs: dict, X: np.ndarray, seed: int | None,
                    steps: int) -> Any:
         """A freshly built, checked and compiled model."""
-        compat.fresh_keras_state(seed)  # global Keras state otherwise grows over a search
+        # global Keras state otherwise grows over a search; TensorFlow's caches are emptied
+        # only when they hold a collected model's graphs (emptying them costs every live one)
+        compat.fresh_keras_state(seed, clear_caches=engine.traced_models_collected())
         # the build and the first call (where a model without keras.Input makes its weights)
         # draw Keras's default seeds from this trial's stream: no other thread can move them
         with compat.keras_seeds(seed):

@@ -95,6 +95,22 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * 4096 / 2**20
 
 
+def test_a_collected_traced_model_is_heard_of_once(cancer):
+    """traced_models_collected() says when TensorFlow's caches hold a dead model's graphs (then
+    the next new model empties them), and only once: a live model does not count."""
+    from conftest import tiny_build
+
+    engine.traced_models_collected()  # forget the models earlier tests left
+    model = tiny_build()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with engine.tracking_gradients(model):
+        model.fit(cancer.X_train[:20], cancer.y_train[:20], epochs=1, verbose=0)
+    assert engine.traced_models_collected() is False  # alive
+    del model
+    assert engine.traced_models_collected() is True
+    assert engine.traced_models_collected() is False
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 def test_memory_stays_flat_over_a_short_search(cancer):
     """The memory probe (bench/memory_over_trials.py) in short: 16 trials, a new model each."""

@@ -110,7 +110,7 @@ def fresh_keras_state(seed: int | None, *, clear_caches: bool = False) -> None:
     and batch orders all draw from stateless ops seeded per trial). Emptying
     the caches only when they hold a collected model's graphs
     (``clear_caches``, :func:`nbtune.training.engine.traced_models_collected`)
-    halves lesson 04's comparison (22.7 s to about 10 s, 2 cores, 2026-12-07);
+    halves lesson 04's comparison (22.7 s to about 11 s, 2 cores, 2026-12-07);
     emptying them never lets memory grow by about 7 MB per collected model
     (``tests/test_engine.py``). Otherwise this resets what the two functions
     reset apart from the caches: Keras's global state (layer names, the global

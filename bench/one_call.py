@@ -3,12 +3,14 @@
 
 *Before*: every fit through Keras's ``fit`` (``NBTUNE_GRAPH_FIT=0``), as nbtune
 trained until issue 26. *After*: each fit that can in one traced call
-(``nbtune/training/graph_fit.py``). Both run in this one process with the
+(``nbtune/training/graph_fit.py``). *Side by side*: one-call fits, and grid and
+random search train the fits of one batch size as branches of one model
+(``nbtune/training/side_by_side.py``). All three run in this one process with the
 lessons' own spaces, budgets, data and seeds (lesson 01: 5 batch sizes x 3
 folds x 5 epochs on the digits; lesson 04: ``nbtune.lessons.comparison_settings(1)``,
 grid, random, Hyperband and Bayesian optimisation), alternating which goes
 first, after a warm-up. Prints each search's wall seconds (median of
-``--repeats``), the ratio before / after, each side's best scores and how its
+``--repeats``), the ratios to *before*, each one's best scores and how its
 trials trained (the trials table's ``fit_path``).
 
     python bench/one_call.py                # about 4 minutes on 2 cores
@@ -44,24 +46,37 @@ def lesson_01_model():
     return model
 
 
-def lesson_01(one_call: bool):
+MODES = ("before", "after", "side by side")
+
+
+def trained_as(mode: str):
+    """The context a search of ``mode`` runs in: Keras's fit, one-call fits, or side by side."""
+    import contextlib
+
+    from nbtune.training import graph_fit, side_by_side
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(graph_fit.one_call_fits(mode != "before"))
+    stack.enter_context(side_by_side.side_by_side(mode == "side by side"))
+    return stack
+
+
+def lesson_01(mode: str):
     import nbtune
     from nbtune import Choice, SearchSpace, data
-    from nbtune.training import graph_fit
 
     X, y = data.load_digits().train
-    with graph_fit.one_call_fits(one_call):
+    with trained_as(mode):
         return nbtune.grid_search(lesson_01_model, SearchSpace(Choice("batch_size", [8, 16, 32, 64, 128])),
                                   X, y, cv=3, epochs=5, progress=False, random_state=0)
 
 
-def lesson_04(one_call: bool):
+def lesson_04(mode: str):
     import nbtune
     from nbtune import data, lessons
-    from nbtune.training import graph_fit
 
     digits = data.load_digits()
-    with graph_fit.one_call_fits(one_call):
+    with trained_as(mode):
         return nbtune.compare(lessons.build_digits_model, lessons.comparison_space(1),
                               *digits.train, validation_data=digits.validation, progress=False,
                               **lessons.comparison_settings(1))
@@ -78,30 +93,29 @@ def main() -> None:
     if not args.quick:
         searches["lesson 04's comparison"] = lesson_04
     repeats = 1 if args.quick else args.repeats
-    print(f"# before (Keras's fit) and after (one-call fits); medians of {repeats}")
+    print(f"# {', '.join(MODES)}; medians of {repeats}")
     print(f"# {datetime.datetime.now().isoformat(timespec='seconds')}, usable cores={usable_cpus()} "
           f"({cpu_name()}), nproc={os.cpu_count()}, {platform.platform()}, "
           f"Python {platform.python_version()}")
-    lesson_01(True), lesson_01(False)  # warm-up: TensorFlow's start-up is charged to neither
+    for mode in MODES:  # warm-up: TensorFlow's start-up is charged to none
+        lesson_01(mode)
     for name, search in searches.items():
-        times: dict[bool, list[float]] = {False: [], True: []}
+        times: dict[str, list[float]] = {mode: [] for mode in MODES}
         results = {}
         for repeat in range(repeats):
-            for one_call in ((False, True) if repeat % 2 == 0 else (True, False)):
+            for mode in (MODES if repeat % 2 == 0 else MODES[::-1]):
                 started = time.perf_counter()
-                results[one_call] = search(one_call)
-                times[one_call].append(time.perf_counter() - started)
-        before, after = statistics.median(times[False]), statistics.median(times[True])
+                results[mode] = search(mode)
+                times[mode].append(time.perf_counter() - started)
+        before = statistics.median(times["before"])
         print(f"\n== {name}")
-        print(f"{'':10}{'median (s)':>11}   runs (s)        fits        best scores")
-        for one_call, label in ((False, "before"), (True, "after")):
-            result = results[one_call]
-            runs = " ".join(f"{t:.1f}" for t in times[one_call])
+        print(f"{'':14}{'median (s)':>11}  {'before /':>9}   runs (s)        fits        best scores")
+        for mode in MODES:
+            result, median = results[mode], statistics.median(times[mode])
+            runs = " ".join(f"{t:.1f}" for t in times[mode])
             paths = dict(result.trials["fit_path"].value_counts())
             best = result.summary()["best_score"].round(4).to_dict()
-            print(f"{label:10}{statistics.median(times[one_call]):11.1f}   {runs:<15} {paths}  {best}")
-        print(f"before / after: {before / after:.2f}x")
-
+            print(f"{mode:14}{median:11.1f}  {before / median:8.2f}x   {runs:<15} {paths}  {best}")
 
 if __name__ == "__main__":
     main()

@@ -7,7 +7,9 @@ models trained: :func:`fit_path_of`) and, for a failure, ``error``. A failing
 trial is an outcome too: the search goes on.
 
 - :class:`CrossValidation` (grid and random search) cross-validates nbtune's
-  estimator with scikit-learn's ``cross_validate``;
+  estimator with scikit-learn's ``cross_validate``; trials with the same
+  :meth:`~CrossValidation.group_key` may train side by side, fold by fold
+  (:meth:`~CrossValidation.evaluate_group`, :mod:`nbtune.training.side_by_side`);
 - :class:`Holdout` (Hyperband, Bayesian optimisation, successive halving)
   trains one model and scores it on the validation data; a trial that
   continues another (a promotion) trains the parent's model on, in memory,
@@ -23,17 +25,23 @@ from __future__ import annotations
 import contextlib
 import copy
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.metrics import get_scorer
+from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import cross_validate
+from sklearn.utils import _safe_indexing  # public: in scikit-learn's API reference
 
 from nbtune.backend import import_keras, import_keras_tuner
 from nbtune.search.proposers import Proposal
-from nbtune.training import engine
+from nbtune.training import engine, side_by_side
+
+#: Trials numbered ``k * GROUP_TRIALS`` to ``(k + 1) * GROUP_TRIALS - 1`` of an
+#: independent proposer may train together (:func:`units`). Fixed by trial numbers,
+#: so a resumed search forms the same groups and gets the same numbers.
+GROUP_TRIALS = 16
 
 
 def error_text(exc: BaseException) -> str:
@@ -53,6 +61,58 @@ def fit_path_of(estimators: Sequence[Any]) -> str:
     """
     paths = sorted({getattr(e, "fit_path_", "keras") for e in estimators})
     return "+".join(paths)
+
+
+def units(proposals: Sequence[Proposal], evaluator: Any) -> list[list[Proposal]]:
+    """``proposals`` (trials of one :data:`GROUP_TRIALS` block) as units that train together.
+
+    Proposals with the same ``evaluator.group_key`` (not None) form one unit, in
+    the order they first appear, if ``evaluator.worth_grouping`` says so; every
+    other proposal is a unit of its own. An evaluator without ``evaluate_group``
+    trains each alone.
+
+    Examples
+    --------
+    >>> class ByBatch:
+    ...     def group_key(self, proposal):
+    ...         return proposal.params.get("batch_size")
+    ...     def worth_grouping(self, proposals):
+    ...         return True
+    ...     def evaluate_group(self, proposals): ...
+    >>> found = units([Proposal(n, {"batch_size": b}) for n, b in enumerate([32, None, 64, 32])],
+    ...               ByBatch())
+    >>> [[p.number for p in unit] for unit in found]
+    [[0, 3], [1], [2]]
+    """
+    if not hasattr(evaluator, "evaluate_group"):
+        return [[p] for p in proposals]
+    found: dict[Hashable, list[Proposal]] = {}
+    for proposal in proposals:
+        key = evaluator.group_key(proposal)
+        found.setdefault(("alone", proposal.number) if key is None else key, []).append(proposal)
+    return [unit for group in found.values()
+            for unit in ([group] if evaluator.worth_grouping(group) else [[p] for p in group])]
+
+
+def evaluate_unit(evaluator: Any, unit: Sequence[Proposal]) -> list[dict[str, Any]]:
+    """The outcomes of a unit's trials: trained alone, or together (``evaluate_group``)."""
+    if len(unit) == 1:
+        return [evaluator.evaluate(unit[0])]
+    return evaluator.evaluate_group(list(unit))
+
+
+class UnitEvaluator:
+    """``evaluator`` taking units (lists of proposals that train together), as worker
+    processes get it (:mod:`nbtune.search.workers`)."""
+
+    def __init__(self, evaluator: Any) -> None:
+        self.evaluator = evaluator
+
+    def session(self) -> contextlib.AbstractContextManager:
+        return self.evaluator.session()
+
+    def evaluate(self, unit: Sequence[Proposal]) -> list[dict[str, Any]]:
+        return evaluate_unit(self.evaluator, unit)
 
 
 @runtime_checkable
@@ -128,6 +188,72 @@ class CrossValidation:
                 outcome = dict(score=np.nan, status="failed", error=error_text(exc))
         outcome["seconds"] = time.perf_counter() - started
         return outcome
+
+    def group_key(self, proposal: Proposal) -> Hashable | None:
+        """What trials that may train side by side share (:func:`nbtune.training.side_by_side.group_key`)."""
+        try:
+            return side_by_side.group_key(clone(self.base).set_params(**proposal.params))
+        except Exception:  # a wrong value: its own trial fails and says why
+            return None
+
+    def worth_grouping(self, proposals: Sequence[Proposal]) -> bool:
+        """Whether trials of one :meth:`group_key` train faster side by side
+        (:func:`nbtune.training.side_by_side.worth_grouping`)."""
+        return len(proposals) > 1 and side_by_side.worth_grouping([p.params for p in proposals])
+
+    def evaluate_group(self, proposals: Sequence[Proposal]) -> list[dict[str, Any]]:
+        """Cross-validate configurations of one :meth:`group_key` side by side, fold by fold.
+
+        Each trial's outcome is what :meth:`evaluate` gives it, but for the
+        dropout masks and rounding (:mod:`nbtune.training.side_by_side`); its
+        ``seconds`` is an equal share of the group's.
+        """
+        started = time.perf_counter()
+        with engine.frozen_heap(), engine.reusing_models():
+            folds = _GroupFolds([clone(self.base).set_params(**p.params) for p in proposals])
+            for train, test in self.splits:
+                folds.fit_and_score(self._rows(train), self._rows(test), self.scoring)
+        seconds = (time.perf_counter() - started) / len(proposals)
+        return [{**outcome, "seconds": seconds} for outcome in folds.outcomes()]
+
+    def _rows(self, index: np.ndarray) -> tuple[Any, Any]:
+        return _safe_indexing(self.X, index), _safe_indexing(self.y, index)
+
+
+class _GroupFolds:
+    """The folds of a group of configurations: their scores, epochs, fit paths and errors."""
+
+    def __init__(self, bases: list[Any]) -> None:
+        self.bases = bases
+        self.errors: list[BaseException | None] = [None] * len(bases)
+        self.scores: list[list[float]] = [[] for _ in bases]
+        self.epochs: list[list[int]] = [[] for _ in bases]
+        self.fitted: list[list[Any]] = [[] for _ in bases]
+        self.programs: dict = {}  # a group traced for one fold trains the next folds too
+
+    def fit_and_score(self, train: tuple[Any, Any], test: tuple[Any, Any], scoring: Any) -> None:
+        """One fold: the configurations not yet failed, fitted side by side and scored."""
+        live = [i for i, error in enumerate(self.errors) if error is None]
+        estimators = [clone(self.bases[i]) for i in live]
+        failed = side_by_side.fit_side_by_side(estimators, *train, programs=self.programs)
+        for i, estimator, error in zip(live, estimators, failed, strict=True):
+            try:
+                if error is not None:
+                    raise error
+                self.scores[i].append(float(check_scoring(estimator, scoring)(estimator, *test)))
+                self.epochs[i].append(len(estimator.history_.get("loss", ())))
+                self.fitted[i].append(estimator)
+            except Exception as exc:  # as cross_validate's error_score="raise": the trial fails
+                self.errors[i] = exc
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Each configuration's outcome, as :meth:`CrossValidation.evaluate` gives it."""
+        return [dict(score=np.nan, status="failed", error=error_text(error)) if error is not None
+                else dict(score=float(np.mean(scores)), score_std=float(np.std(scores)),
+                          train_epochs=int(np.max(epochs)), epochs_spent=int(np.sum(epochs)),
+                          status="ok", fit_path=fit_path_of(fitted))
+                for error, scores, epochs, fitted in zip(self.errors, self.scores, self.epochs,
+                                                         self.fitted, strict=True)]
 
 
 class Holdout:

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nbtune.display import Progress
-from nbtune.search.evaluators import Evaluator, error_text
+from nbtune.search.evaluators import GROUP_TRIALS, Evaluator, error_text, evaluate_unit, units
 from nbtune.search.proposers import WAIT, Proposal, Proposer
 from nbtune.search.runlog import RunLog
 from nbtune.search.workers import LOST_TRIES, LostWorker, TrialPool, trial_pool
@@ -231,14 +231,14 @@ class _Stop:
             return "interrupt"
         return self.reason()
 
-    def evaluate(self, evaluator: Evaluator, proposal: Proposal) -> dict | None:
-        """The trial's outcome; None if a press ended it (then the trial did not finish)."""
+    def evaluate(self, evaluator: Evaluator, unit: list[Proposal]) -> list[dict] | None:
+        """The outcomes of a unit's trials; None if a press ended it (then none finished)."""
         before = self.interrupts.count
         with self.interrupts.allowed():
-            outcome = evaluator.evaluate(proposal)
-        if self.interrupts.count > before and outcome.get("status") != "ok":
-            return None  # a library turned the press into an error: not the trial's failure
-        return outcome
+            outcomes = evaluate_unit(evaluator, unit)
+        if self.interrupts.count > before and any(o.get("status") != "ok" for o in outcomes):
+            return None  # a library turned the press into an error: not the trials' failure
+        return outcomes
 
 
 class _Book:
@@ -264,13 +264,25 @@ class _Book:
             )
         return record
 
-    def ran(self, proposal: Proposal, outcome: dict) -> dict:
-        """A trial that ran: its record, written to the run folder at once and shown."""
+    def ran(self, proposal: Proposal, outcome: dict, kept: dict | None = None) -> dict:
+        """A trial that ran: its record, written to the run folder at once and shown.
+
+        ``kept``: the trial's record from the earlier run (it trained again only
+        because its unit did): that record is shown, and not written again."""
+        if kept is not None:
+            self.show(kept)
+            return kept
         record = _record(self.strategy, proposal, outcome)
         if self.log is not None:
             self.log.append(record)
         self.show(record)
         return record
+
+    def show_kept(self, unit: list[Proposal], kept: list[dict]) -> None:
+        """Trials of the earlier run: shown and reported, not run again."""
+        for proposal, record in zip(unit, kept, strict=True):
+            self.show(record)
+            self.proposer.report(proposal, record)
 
     def show(self, record: dict) -> None:
         self.records.append(record)
@@ -286,24 +298,47 @@ def _record(strategy: str, proposal: Proposal, outcome: dict) -> dict:
     return record
 
 
+def _units(proposer: Proposer, evaluator: Evaluator) -> Iterator[list[Proposal] | Any]:
+    """The proposer's trials as units that train together (or ``WAIT``), in trial order.
+
+    An independent proposer's trials are taken a block of :data:`GROUP_TRIALS`
+    numbers at a time and split by :func:`nbtune.search.evaluators.units`; an
+    adaptive one's each make a unit of their own (each may depend on the last).
+    """
+    waiting: Proposal | None = None
+    while (proposal := waiting or proposer.propose()) is not None:
+        waiting = None
+        if proposal is WAIT or not proposer.independent:
+            yield proposal if proposal is WAIT else [proposal]
+            continue
+        block = [proposal]
+        while (following := proposer.propose()) is not None and following is not WAIT:
+            if following.number // GROUP_TRIALS != proposal.number // GROUP_TRIALS:
+                waiting = following
+                break
+            block.append(following)
+        yield from units(block, evaluator)
+
+
 def _one_by_one(book: _Book, evaluator: Evaluator, stop: _Stop) -> str | None:
-    """Propose, run (or keep) and report each trial in turn; why it stopped early, if it did."""
-    while (proposal := book.proposer.propose()) is not None:
-        if proposal is WAIT:  # a shared oracle waits for other workers' trials
+    """Propose, run (or keep) and report each unit of trials in turn; why it stopped early."""
+    for unit in _units(book.proposer, evaluator):
+        if unit is WAIT:  # a shared oracle waits for other workers' trials
             if reason := stop.pause(_WAIT_SECONDS):
                 return reason
             continue
-        record = book.kept(proposal)
-        if record is not None:
-            book.show(record)
-            book.proposer.report(proposal, record)
+        kept = [book.kept(proposal) for proposal in unit]
+        if all(record is not None for record in kept):
+            book.show_kept(unit, kept)
             continue
         if reason := stop.reason():
             return reason
-        outcome = stop.evaluate(evaluator, proposal)
-        if outcome is None:
+        # a unit trains whole, the trials kept from an earlier run too: it gives the same numbers
+        outcomes = stop.evaluate(evaluator, unit)
+        if outcomes is None:
             return "interrupt"
-        book.proposer.report(proposal, book.ran(proposal, outcome))
+        for proposal, record, outcome in zip(unit, kept, outcomes, strict=True):
+            book.proposer.report(proposal, book.ran(proposal, outcome, record))
     return None
 
 
@@ -311,13 +346,13 @@ _WAIT_SECONDS = 0.5  # how often a waiting worker asks again, and the Stop butto
 
 
 def _in_workers(book: _Book, evaluator: Evaluator, stop: _Stop, workers: int) -> str | None:
-    """Run up to ``workers`` trials at once in a pool; why it stopped early, if it did.
+    """Run up to ``workers`` units of trials at once in a pool; why it stopped early, if it did.
 
     Records are written as trials finish; the proposer hears them in trial order.
-    An independent proposer (grid, random) keeps ``workers`` trials running; an
+    An independent proposer (grid, random) keeps ``workers`` units running; an
     adaptive one proposes trial ``k`` after trial ``k - workers`` is reported.
     """
-    flight = _Flight(book, workers)
+    flight = _Flight(book, evaluator, workers)
     with trial_pool(evaluator, workers) as pool:
         try:
             while True:
@@ -340,15 +375,17 @@ def _in_workers(book: _Book, evaluator: Evaluator, stop: _Stop, workers: int) ->
 
 
 class _Flight:
-    """The trials of :func:`_in_workers`: running, finished, and not yet reported."""
+    """The trials of :func:`_in_workers`: running (in units), finished, and not yet reported."""
 
-    def __init__(self, book: _Book, workers: int) -> None:
+    def __init__(self, book: _Book, evaluator: Evaluator, workers: int) -> None:
         self.book, self.workers = book, workers
+        self.units = _units(book.proposer, evaluator)
         self.unreported: list[Proposal] = []  # in trial order
         self.outcomes: dict[int, dict] = {}  # finished (or kept) records, by trial
-        self.running: dict[Any, Proposal] = {}  # job -> proposal
+        self.running: dict[Any, list[Proposal]] = {}  # job -> the unit it trains
+        self.kept: dict[int, dict] = {}  # trial -> its earlier record, while its unit trains again
         self.where: dict[int, Any] = {}  # trial -> where it ran (a promotion goes there)
-        self.lost: dict[int, int] = {}  # trial -> how often its worker died
+        self.lost: dict[int, int] = {}  # first trial of a unit -> how often its worker died
         self.exhausted = self.waiting = False
 
     def report_next(self) -> bool:
@@ -370,45 +407,57 @@ class _Flight:
         return busy < self.workers
 
     def fill(self, pool: TrialPool, stop: _Stop) -> str | None:
-        """Propose and start trials while there is room; a stop reason if one came."""
+        """Propose and start units while there is room; a stop reason if one came."""
         while not self.exhausted and not self.waiting and self._room():
             if reason := stop.reason():
                 return reason
-            proposal = self.book.proposer.propose()
-            if proposal is None:
+            unit = next(self.units, None)
+            if unit is None:
                 self.exhausted = True
-            elif proposal is WAIT:
+            elif unit is WAIT:
                 self.waiting = True
             else:
-                self.unreported.append(proposal)
-                record = self.book.kept(proposal)
-                if record is None:
-                    self.start(pool, proposal)
-                else:
-                    self.book.show(record)
-                    self.outcomes[proposal.number] = record
+                self.unreported = sorted([*self.unreported, *unit], key=lambda p: p.number)
+                self.start_or_keep(pool, unit)
         return None
 
-    def start(self, pool: TrialPool, proposal: Proposal) -> None:
-        near = self.where.get(proposal.parent) if proposal.parent is not None else None
-        self.running[pool.submit(proposal, near)] = proposal
+    def start_or_keep(self, pool: TrialPool, unit: list[Proposal]) -> None:
+        """Start the unit, unless the earlier run holds all its trials (then they are kept)."""
+        kept = {p.number: r for p in unit if (r := self.book.kept(p)) is not None}
+        if len(kept) < len(unit):
+            self.kept.update(kept)  # its unit trains again, whole: it gives the same numbers
+            self.start(pool, unit)
+            return
+        for record in kept.values():
+            self.book.show(record)
+        self.outcomes.update(kept)
+
+    def start(self, pool: TrialPool, unit: list[Proposal]) -> None:
+        parent = unit[0].parent
+        near = self.where.get(parent) if parent is not None else None
+        self.running[pool.submit(unit, near)] = unit
 
     def land(self, pool: TrialPool, job: Any) -> None:
-        """A finished job: its record, or the trial started again if its worker died."""
-        proposal = self.running.pop(job)
+        """A finished job: its records, or its unit started again if its worker died."""
+        unit = self.running.pop(job)
+        where = None
         try:
-            outcome, self.where[proposal.number] = pool.result(job)
+            outcomes, where = pool.result(job)
         except LostWorker as exc:
-            self.lost[proposal.number] = tries = self.lost.get(proposal.number, 0) + 1
+            self.lost[unit[0].number] = tries = self.lost.get(unit[0].number, 0) + 1
             if tries < LOST_TRIES:
-                self.start(pool, proposal)
+                self.start(pool, unit)
                 return
-            outcome = dict(score=float("nan"), status="failed", seconds=float("nan"),
-                           error=f"{exc} (the worker running this trial died {tries} times)")
-        except Exception as exc:  # the trial could not be sent or run (pickling...)
-            outcome = dict(score=float("nan"), status="failed", seconds=float("nan"),
-                           error=error_text(exc))
-        self.outcomes[proposal.number] = self.book.ran(proposal, outcome)
+            outcomes = [dict(score=float("nan"), status="failed", seconds=float("nan"),
+                             error=f"{exc} (the worker running this trial died {tries} times)")
+                        ] * len(unit)
+        except Exception as exc:  # the trials could not be sent or run (pickling...)
+            outcomes = [dict(score=float("nan"), status="failed", seconds=float("nan"),
+                             error=error_text(exc))] * len(unit)
+        for proposal, outcome in zip(unit, outcomes, strict=True):
+            self.where[proposal.number] = where
+            self.outcomes[proposal.number] = self.book.ran(
+                proposal, outcome, self.kept.pop(proposal.number, None))
 
     def finished_or_stuck(self) -> None:
         if self.waiting:

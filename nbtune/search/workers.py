@@ -1,7 +1,8 @@
 """Where trials run when a search has ``n_jobs`` > 1: worker processes, or a Dask cluster.
 
 The trial loop (:mod:`nbtune.search.trial_loop`) hands a :class:`TrialPool` one
-proposal at a time and waits for any of them to finish; the proposer, the
+unit of trials at a time (a list of proposals that train together:
+:func:`nbtune.search.evaluators.units`) and waits for any of them to finish; the proposer, the
 progress and the run folder stay in the search's own process. Two pools:
 
 - :class:`DaskPool` inside ``joblib.parallel_config(backend="dask")``
@@ -36,9 +37,9 @@ Examples
 >>> evaluator = CrossValidation(KerasClassifier(build, epochs=1, random_state=0), X, y,
 ...                             list(KFold(2).split(X)), None)
 >>> with trial_pool(evaluator, 1) as pool:
-...     job = pool.submit(Proposal(0, {"units": 8}))
-...     outcome, where = pool.result(pool.wait([job], timeout=None)[0])
->>> outcome["status"], outcome["epochs_spent"]
+...     job = pool.submit([Proposal(0, {"units": 8})])
+...     outcomes, where = pool.result(pool.wait([job], timeout=None)[0])
+>>> outcomes[0]["status"], outcomes[0]["epochs_spent"]
 ('ok', 2)
 """
 
@@ -58,7 +59,7 @@ from typing import Any, Protocol
 import joblib
 
 from nbtune.search.checks import check_n_jobs
-from nbtune.search.evaluators import Evaluator, error_text
+from nbtune.search.evaluators import Evaluator, UnitEvaluator, error_text
 from nbtune.search.proposers import Proposal
 from nbtune.training import compat
 
@@ -69,14 +70,14 @@ LOST_TRIES = 3
 class TrialPool(Protocol):
     """What the trial loop needs of the place trials run."""
 
-    def submit(self, proposal: Proposal, near: Any = None) -> Any:
-        """Start ``proposal``'s trial; ``near``: where its parent ran (a hint)."""
+    def submit(self, unit: list[Proposal], near: Any = None) -> Any:
+        """Start the unit's trials; ``near``: where its parent ran (a hint)."""
 
     def wait(self, jobs: Sequence[Any], timeout: float | None) -> list[Any]:
         """The jobs that have finished, after waiting at most ``timeout`` seconds for one."""
 
-    def result(self, job: Any) -> tuple[dict[str, Any], Any]:
-        """A finished job's outcome and where it ran; raises :class:`LostWorker`."""
+    def result(self, job: Any) -> tuple[list[dict[str, Any]], Any]:
+        """A finished job's outcomes and where it ran; raises :class:`LostWorker`."""
 
     def cancel(self, jobs: Sequence[Any]) -> None:
         """Drop jobs: those not started never start; a running one's result is ignored."""
@@ -104,7 +105,8 @@ def slots(n_jobs: int | None) -> int:
 @contextlib.contextmanager
 def trial_pool(evaluator: Evaluator, workers: int) -> Iterator[TrialPool]:
     """The pool this search's trials run in: the Dask cluster joblib was given, this process
-    (joblib's ``"sequential"`` backend), or worker processes."""
+    (joblib's ``"sequential"`` backend), or worker processes. Its jobs are units of trials."""
+    evaluator = UnitEvaluator(evaluator)
     kind, client = compat.active_joblib_backend()
     if kind == "dask":
         pool: TrialPool = DaskPool(client, evaluator)
@@ -127,9 +129,9 @@ class DaskPool:
         # on every worker once (not in each task); replicated, so a lost worker loses no copy
         self._evaluator = client.scatter(evaluator, broadcast=True, hash=False)
 
-    def submit(self, proposal: Proposal, near: Any = None) -> Any:
+    def submit(self, unit: list[Proposal], near: Any = None) -> Any:
         where = {} if near is None else {"workers": [near], "allow_other_workers": True}
-        return self.client.submit(evaluate_in_worker, self.token, self._evaluator, proposal,
+        return self.client.submit(evaluate_in_worker, self.token, self._evaluator, unit,
                                   os.getpid(), pure=False, **where)
 
     def wait(self, jobs: Sequence[Any], timeout: float | None) -> list[Any]:
@@ -139,7 +141,7 @@ class DaskPool:
             wait(list(jobs), timeout=timeout, return_when="FIRST_COMPLETED")
         return [job for job in jobs if job.done()]
 
-    def result(self, job: Any) -> tuple[dict[str, Any], Any]:
+    def result(self, job: Any) -> tuple[list[dict[str, Any]], Any]:
         if job.status == "error" and type(job.exception()).__name__ == "KilledWorker":
             raise LostWorker(error_text(job.exception()))
         return job.result()
@@ -165,21 +167,21 @@ class ProcessPool:
 
         return get_reusable_executor(max_workers=self.workers)
 
-    def submit(self, proposal: Proposal, near: Any = None) -> Any:
+    def submit(self, unit: list[Proposal], near: Any = None) -> Any:
         try:
             return self._executor.submit(evaluate_in_worker, self.token, self.evaluator,
-                                         proposal, os.getpid())
+                                         unit, os.getpid())
         except concurrent.futures.BrokenExecutor:  # a worker died: loky makes a new pool
             self._executor = self._new_executor()
             return self._executor.submit(evaluate_in_worker, self.token, self.evaluator,
-                                         proposal, os.getpid())
+                                         unit, os.getpid())
 
     def wait(self, jobs: Sequence[Any], timeout: float | None) -> list[Any]:
         done, _ = concurrent.futures.wait(list(jobs), timeout=timeout,
                                           return_when=concurrent.futures.FIRST_COMPLETED)
         return [job for job in jobs if job in done]
 
-    def result(self, job: Any) -> tuple[dict[str, Any], Any]:
+    def result(self, job: Any) -> tuple[list[dict[str, Any]], Any]:
         try:
             return job.result()
         except concurrent.futures.BrokenExecutor as exc:  # loky's TerminatedWorkerError too
@@ -205,19 +207,19 @@ class InProcess:
         self.evaluator = evaluator
         self._started: list[concurrent.futures.Future] = []
 
-    def submit(self, proposal: Proposal, near: Any = None) -> concurrent.futures.Future:
+    def submit(self, unit: list[Proposal], near: Any = None) -> concurrent.futures.Future:
         job: concurrent.futures.Future = concurrent.futures.Future()
-        job.proposal = proposal  # type: ignore[attr-defined]
+        job.unit = unit  # type: ignore[attr-defined]
         self._started.append(job)
         return job
 
     def wait(self, jobs: Sequence[Any], timeout: float | None) -> list[Any]:
         job = next(job for job in self._started if job in jobs)
         self._started.remove(job)
-        job.set_result((self.evaluator.evaluate(job.proposal), os.getpid()))
+        job.set_result((self.evaluator.evaluate(job.unit), os.getpid()))
         return [job]
 
-    def result(self, job: Any) -> tuple[dict[str, Any], Any]:
+    def result(self, job: Any) -> tuple[list[dict[str, Any]], Any]:
         return job.result()
 
     def cancel(self, jobs: Sequence[Any]) -> None:
@@ -239,8 +241,8 @@ class _Resident:
         # ExitStack) must set its context variables there, where close() resets them
         self.context.run(lambda: self._stack.enter_context(evaluator.session()))
 
-    def evaluate(self, proposal: Proposal) -> dict[str, Any]:
-        return self.context.run(self.evaluator.evaluate, proposal)
+    def evaluate(self, work: Any) -> Any:
+        return self.context.run(self.evaluator.evaluate, work)
 
     def close(self) -> None:
         self.context.run(self._stack.close)
@@ -251,9 +253,10 @@ _RESIDENT_AT_EXIT: list[bool] = []  # whether _let_go is registered to run at ex
 _ONE_TRIAL_AT_A_TIME = threading.Lock()  # Keras's model pool is not shared between threads
 
 
-def evaluate_in_worker(token: str, evaluator: Evaluator, proposal: Proposal,
-                       search_pid: int) -> tuple[dict[str, Any], Any]:
-    """Run one trial in a worker; its outcome and where it ran (a Dask worker's address).
+def evaluate_in_worker(token: str, evaluator: Any, work: Any,
+                       search_pid: int) -> tuple[Any, Any]:
+    """Run ``evaluator.evaluate(work)`` in a worker (a search's unit of trials, or a table's
+    group of fits); its outcome and where it ran (a Dask worker's address).
 
     The worker keeps ``evaluator`` (and its models) for the next trial of the same
     search (``token``); a new search's evaluator replaces it. A trial's folds run in
@@ -265,7 +268,7 @@ def evaluate_in_worker(token: str, evaluator: Evaluator, proposal: Proposal,
     with _ONE_TRIAL_AT_A_TIME:
         resident = _resident(token, evaluator)
         with joblib.parallel_config(backend="sequential"):
-            outcome = resident.evaluate(proposal)
+            outcome = resident.evaluate(work)
     return outcome, _where()
 
 

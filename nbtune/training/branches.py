@@ -199,6 +199,10 @@ class Branches:
     models : sequence of keras.Model
         Built, compiled, each readable by :func:`read_dense`, all of one
         :attr:`Dense.kind`. Their current weights are the branches' initial ones.
+    programs : dict, optional
+        Traced trainings of earlier :class:`Branches` of the same branches (a
+        search's next fold): the one of these branches is reused, not traced
+        again, and a new one is added.
 
     Examples
     --------
@@ -212,8 +216,9 @@ class Branches:
     [2, 2]
     """
 
-    def __init__(self, models: Sequence[Any]) -> None:
+    def __init__(self, models: Sequence[Any], *, programs: dict | None = None) -> None:
         self.models = list(models)
+        self.programs = {} if programs is None else programs
         read = [read_dense(m) for m in self.models]
         refused = [(i, r) for i, r in enumerate(read) if isinstance(r, str)]
         if refused:
@@ -279,18 +284,19 @@ class Branches:
         list of dict
             Per branch, ``loss`` and ``accuracy`` per epoch (and ``val_`` ones).
         """
-        import tensorflow as tf
 
         if len(seeds) != len(self.models):
             raise ValueError(f"seeds: give one per branch ({len(self.models)}), got {len(seeds)}")
         X, y = np.asarray(X, "float32"), np.asarray(y, "int32")
         X_val, y_val = (np.asarray(validation_data[0], "float32"),
                         np.asarray(validation_data[1], "int32")) if validation_data else (X[:0], y[:0])
-        program = _Program(self)
-        variables = [tf.Variable(w) for w in self.stacked_weights()]
-        train, val = program.run(variables, X, y, X_val, y_val, epochs, batch_size,
+        key = (tuple(self.branches), tuple(self.widths))
+        if key not in self.programs:
+            self.programs[key] = _Program(self)
+        program = self.programs[key]
+        train, val = program.run(self.stacked_weights(), X, y, X_val, y_val, epochs, batch_size,
                                  np.asarray(seeds, "int64"), dropout_seed)
-        self.write_back([v.numpy() for v in variables])
+        self.write_back([v.numpy() for v in program.variables])
         return _histories(train.numpy(), val.numpy() if validation_data else None)
 
 
@@ -349,6 +355,9 @@ class _Program:
         plain = tf.autograph.experimental.do_not_convert
         self.plain_forward, self.plain_losses = plain(self.forward), plain(self.losses)
         self.plain_orders = plain(batch_orders)
+        self.variables: list = []
+        self.slots: list = []
+        self.traced: Any = None
 
     def forward(self, weights: list, x: Any, training: bool, step: Any, dropout_seed: Any) -> Any:
         """Logits ``(K, rows, classes)`` of every branch for its rows ``x`` ``(K, rows, inputs)``."""
@@ -376,16 +385,30 @@ class _Program:
                                       tf.float32), axis=1)
         return cross + penalty, right
 
-    def run(self, variables, X, y, X_val, y_val, epochs, batch_size, seeds, dropout_seed):
+    def run(self, initial, X, y, X_val, y_val, epochs, batch_size, seeds, dropout_seed):
+        """Train from the ``initial`` stacked weights; traced on the first run only (any rows)."""
         import tensorflow as tf
 
-        slots = [[tf.Variable(tf.zeros_like(v)) for v in variables] for _ in range(2)]
-        step_fn = tf.autograph.experimental.do_not_convert(
-            _adam_step if self.optimizer == "adam" else _sgd_step)
-        program = tf.function(self._whole_fit(variables, slots, step_fn))
-        return program(tf.constant(X), tf.constant(y), tf.constant(X_val), tf.constant(y_val),
-                       tf.constant(int(epochs)), tf.constant(int(batch_size)),
-                       tf.constant(seeds), tf.constant(int(dropout_seed), tf.int64))
+        if self.traced is None:
+            self.variables = [tf.Variable(w) for w in initial]
+            self.slots = [[tf.Variable(tf.zeros_like(v)) for v in self.variables] for _ in range(2)]
+            step_fn = tf.autograph.experimental.do_not_convert(
+                _adam_step if self.optimizer == "adam" else _sgd_step)
+            features = X.shape[1]
+            self.traced = tf.function(self._whole_fit(self.variables, self.slots, step_fn),
+                                      input_signature=[
+                tf.TensorSpec((None, features), tf.float32), tf.TensorSpec((None,), tf.int32),
+                tf.TensorSpec((None, features), tf.float32), tf.TensorSpec((None,), tf.int32),
+                tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.int32),
+                tf.TensorSpec((self.K,), tf.int64), tf.TensorSpec((), tf.int64)])
+        else:
+            for variable, value in zip(self.variables, initial, strict=True):
+                variable.assign(value)
+            for slot in (v for kind in self.slots for v in kind):
+                slot.assign(tf.zeros_like(slot))
+        return self.traced(tf.constant(X), tf.constant(y), tf.constant(X_val), tf.constant(y_val),
+                           tf.constant(int(epochs)), tf.constant(int(batch_size)),
+                           tf.constant(seeds), tf.constant(int(dropout_seed), tf.int64))
 
     def _whole_fit(self, variables, slots, step_fn):
         import tensorflow as tf

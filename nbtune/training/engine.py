@@ -364,6 +364,27 @@ def reusing_models() -> Iterator[ModelPool]:
         pool.release()
 
 
+@contextlib.contextmanager
+def outside_pool() -> Iterator[None]:
+    """Within the block, estimators build new models, as outside any :func:`reusing_models`.
+
+    For models that must each be their own (branches trained side by side,
+    :mod:`nbtune.training.side_by_side`); the search's pool is back after the block.
+
+    Examples
+    --------
+    >>> with reusing_models():
+    ...     with outside_pool():
+    ...         print(active_pool())
+    None
+    """
+    token = _ACTIVE_POOL.set(None)
+    try:
+        yield
+    finally:
+        _ACTIVE_POOL.reset(token)
+
+
 # ------------------------------------------------------------ tracing warning
 class _RetracingWarningFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:

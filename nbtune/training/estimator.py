@@ -37,7 +37,7 @@ import inspect
 import math
 import numbers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -307,6 +307,60 @@ class _KerasEstimator(BaseEstimator):
         """
         X, _, meta, settings = self._checked_fit(X, y, {}, learn=True)
         self._build(X, meta, settings["callbacks"])
+        return self
+
+    def prepare_fit(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """Check X, y and the fit settings and build the model, as ``fit`` does, without training.
+
+        For a fit that trains ``model_`` elsewhere (side by side with other
+        models: :mod:`nbtune.training.side_by_side`), then hands its history to
+        :meth:`adopt_history`.
+
+        Returns
+        -------
+        X, y : ndarray
+            As the model trains on them (a classifier's y as class indices).
+        settings : dict
+            The checked ``Model.fit`` arguments, ``callbacks`` among them.
+
+        Examples
+        --------
+        >>> import keras, numpy as np
+        >>> from nbtune import KerasRegressor
+        >>> def build(n_features_in):
+        ...     return keras.Sequential([keras.Input((n_features_in,)), keras.layers.Dense(1)])
+        >>> X, y, settings = KerasRegressor(build, epochs=3).prepare_fit(np.ones((4, 3)), np.ones(4))
+        >>> X.shape, settings["epochs"]
+        ((4, 3), 3)
+        """
+        X, y, meta, settings = self._checked_fit(X, y, {}, learn=True)
+        self._build(X, meta, settings["callbacks"], steps_in_fit=_steps_in_fit(len(X), settings))
+        return X, y, settings
+
+    def adopt_history(self, history: dict[str, Sequence[float]], fit_path: str) -> _KerasEstimator:
+        """Take the per-epoch history of ``model_``'s training done elsewhere; return self.
+
+        A NaN or infinite loss raises ``ValueError`` (as ``fit`` does) and leaves
+        the estimator unfitted.
+
+        Examples
+        --------
+        >>> import keras, numpy as np
+        >>> from nbtune import KerasRegressor
+        >>> def build(n_features_in):
+        ...     return keras.Sequential([keras.Input((n_features_in,)), keras.layers.Dense(1)])
+        >>> reg = KerasRegressor(build)
+        >>> _ = reg.prepare_fit(np.ones((4, 3)), np.ones(4))
+        >>> reg.adopt_history({"loss": [0.5, 0.25]}, "branches").history_, reg.fit_path_
+        ({'loss': [0.5, 0.25]}, 'branches')
+        """
+        history = {k: [float(v) for v in values] for k, values in history.items()}
+        try:
+            self._check_finite_loss(history, len(history.get("loss", ())))
+        except ValueError:
+            self.__dict__.pop("model_", None)  # a failed fit must not look fitted
+            raise
+        self.history_, self.fit_path_, self.fit_path_reason_ = history, fit_path, None
         return self
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None, **fit_kwargs: Any) -> _KerasEstimator:
@@ -664,10 +718,12 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     history_ : dict of list
         Per-epoch training metrics, e.g. ``history_["loss"]``; also readable as
         ``history``, so ``clf.fit(X, y).history["loss"]`` works as it did.
-    fit_path_ : {"graph", "keras"}
+    fit_path_ : {"graph", "keras", "branches"}
         How the last fit ran: ``"graph"``, every epoch in one traced call
-        (:mod:`nbtune.training.graph_fit`), or ``"keras"``, Keras's own ``fit``;
-        ``fit_path_reason_`` says why Keras's ran (None for ``"graph"``).
+        (:mod:`nbtune.training.graph_fit`), ``"keras"``, Keras's own ``fit``, or
+        ``"branches"``, side by side with other models in a search
+        (:mod:`nbtune.training.side_by_side`); ``fit_path_reason_`` says why
+        Keras's ran (None otherwise).
     classes_ : ndarray of shape (n_classes,)
         Class labels seen in fit.
     n_classes_ : int
@@ -921,10 +977,12 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         The fitted Keras model (the old wrapper called it ``model``).
     history_ : dict of list
         Per-epoch training metrics (also readable as ``history``).
-    fit_path_ : {"graph", "keras"}
+    fit_path_ : {"graph", "keras", "branches"}
         How the last fit ran: ``"graph"``, every epoch in one traced call
-        (:mod:`nbtune.training.graph_fit`), or ``"keras"``, Keras's own ``fit``;
-        ``fit_path_reason_`` says why Keras's ran (None for ``"graph"``).
+        (:mod:`nbtune.training.graph_fit`), ``"keras"``, Keras's own ``fit``, or
+        ``"branches"``, side by side with other models in a search
+        (:mod:`nbtune.training.side_by_side`); ``fit_path_reason_`` says why
+        Keras's ran (None otherwise).
     n_outputs_ : int
         Number of targets (columns of y).
     n_features_in_ : int

@@ -21,7 +21,7 @@ from conftest import tiny_build
 import nbtune
 from nbtune import Choice, SearchSpace
 from nbtune.search import workers
-from nbtune.training import compat
+from nbtune.training import compat, side_by_side
 
 distributed = pytest.importorskip("distributed")
 
@@ -237,7 +237,8 @@ class CtrlCAfter(StopAfter):
 
 def test_ctrl_c_on_the_cluster_cancels_what_runs_and_keeps_what_finished(cluster, cancer,
                                                                           tmp_path):
-    with joblib.parallel_config(backend="dask"):
+    # each trial a job of its own: side by side, the grid's 8 trials are one unit, one job
+    with joblib.parallel_config(backend="dask"), side_by_side.side_by_side(False):
         pressed = run("grid", cancer, n_jobs=2, progress=CtrlCAfter(1), directory=tmp_path,
                       project_name="grid")
     assert not pressed.complete

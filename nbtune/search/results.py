@@ -41,7 +41,9 @@ TRIAL_COLUMNS = (
 #: Columns kept when a table has them: a replay's (:func:`nbtune.replay`) ``repeat`` (which
 #: run) and ``true_score`` (the configuration's mean score over the table's seeds), and a
 #: trained trial's ``fit_path`` (``"graph"``: each fit in one traced call, ``"keras"``:
-#: Keras's ``fit``; :mod:`nbtune.training.graph_fit`).
+#: Keras's ``fit``, :mod:`nbtune.training.graph_fit`; ``"branches"``: side by side with
+#: other trials, :mod:`nbtune.training.side_by_side`, each trial's ``seconds`` then an
+#: equal share of its group's).
 OPTIONAL_COLUMNS = ("repeat", "true_score", "fit_path")
 #: nbtune's strategy name for each scikit-learn search class (plots colour them so).
 SKLEARN_SEARCHES = {"GridSearchCV": "grid", "RandomizedSearchCV": "random"}

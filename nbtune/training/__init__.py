@@ -16,6 +16,8 @@
   traced call, when nothing needs Python between epochs;
 * :mod:`nbtune.training.branches`: many small dense networks stacked into one
   model and trained side by side, each as it would train alone;
+* :mod:`nbtune.training.side_by_side`: a search's estimators fitted as such
+  branches where they can (grid and random search), each alone otherwise;
 * :mod:`nbtune.training.compat`: shims over Keras and keras-tuner versions;
 * :mod:`nbtune.training.speed`: :func:`measure_speed`, one model timed.
 

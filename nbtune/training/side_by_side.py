@@ -41,7 +41,7 @@ from nbtune.training.estimator import KerasClassifier
 BRANCHES = "branches"
 
 #: Whether searches train fits side by side when nothing else says (:func:`enabled`).
-DEFAULT = False
+DEFAULT = True
 
 #: Fewest structures (configurations that differ in more than the learning rate) that
 #: make a group worth training side by side (:func:`worth_grouping`).

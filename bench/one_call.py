@@ -8,7 +8,8 @@ random search train the fits of one batch size as branches of one model
 (``nbtune/training/side_by_side.py``). All three run in this one process with the
 lessons' own spaces, budgets, data and seeds (lesson 01: 5 batch sizes x 3
 folds x 5 epochs on the digits; lesson 04: ``nbtune.lessons.comparison_settings(1)``,
-grid, random, Hyperband and Bayesian optimisation), alternating which goes
+grid, random, Hyperband and Bayesian optimisation), and a random search of 16
+widths and dropout rates (cv=3, 9 epochs), where side by side pays, alternating which goes
 first, after a warm-up. Prints each search's wall seconds (median of
 ``--repeats``), the ratios to *before*, each one's best scores and how its
 trials trained (the trials table's ``fit_path``).
@@ -82,6 +83,18 @@ def lesson_04(mode: str):
                               **lessons.comparison_settings(1))
 
 
+def random_16(mode: str):
+    """A random search where many structures meet: 16 widths and dropout rates on the digits."""
+    import nbtune
+    from nbtune import Float, Int, SearchSpace, data, lessons
+
+    space = SearchSpace(Int("units", 16, 256), Float("dropout_rate", 0.0, 0.5),
+                        Float("learning_rate", 1e-4, 1e-1, log=True))
+    with trained_as(mode):
+        return nbtune.random_search(lessons.build_digits_model, space, *data.load_digits().train,
+                                    n_iter=16, cv=3, epochs=9, progress=False, random_state=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -92,6 +105,7 @@ def main() -> None:
     searches = {"lesson 01's grid": lesson_01}
     if not args.quick:
         searches["lesson 04's comparison"] = lesson_04
+        searches["random search, 16 structures"] = random_16
     repeats = 1 if args.quick else args.repeats
     print(f"# {', '.join(MODES)}; medians of {repeats}")
     print(f"# {datetime.datetime.now().isoformat(timespec='seconds')}, usable cores={usable_cpus()} "

@@ -18,7 +18,8 @@ jupyter_client = pytest.importorskip("jupyter_client")
 TESTS = Path(__file__).parent
 
 SETUP = f"""
-import json, sys, warnings
+import json, os, sys, warnings
+os.environ["NBTUNE_SIDE_BY_SIDE"] = "0"  # one trial a unit: the stop button lands between trials
 sys.path.insert(0, {str(TESTS)!r})
 from conftest import tiny_build
 import nbtune

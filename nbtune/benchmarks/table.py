@@ -678,8 +678,9 @@ def write(folder: str | os.PathLike, out: str | os.PathLike, name: str, *,
         "fits": fits, "fingerprint": header, "versions": library_versions(),
         "machine": {"nproc": os.cpu_count(), "cpu": cpu_name(),
                     "python": platform.python_version()},
+        # tenths: a tiny table's fits take well under a second
         "fit_seconds_total": round(sum(r["build_seconds"] + sum(c["seconds"] for c in r["curves"])
-                                       for r in records)),
+                                       for r in records), 1),
         "written": time.strftime("%Y-%m-%d"),
         "csv_sha256": sha256_prefix(buffer.getvalue()),
         **(about or {}),

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from nbtune.backend import import_keras
+from nbtune.training import engine
 from nbtune.training.graph_fit import batch_order
 
 #: Memory a group of branches may take, in MB (:func:`most_branches` cuts groups to fit it).
@@ -294,8 +295,10 @@ class Branches:
         if key not in self.programs:
             self.programs[key] = _Program(self)
         program = self.programs[key]
-        train, val = program.run(self.stacked_weights(), X, y, X_val, y_val, epochs, batch_size,
-                                 np.asarray(seeds, "int64"), dropout_seed)
+        # each new group traces its own program: expected, not the warning's "mistake"
+        with engine.quiet_retracing():
+            train, val = program.run(self.stacked_weights(), X, y, X_val, y_val, epochs,
+                                     batch_size, np.asarray(seeds, "int64"), dropout_seed)
         self.write_back([v.numpy() for v in program.variables])
         return _histories(train.numpy(), val.numpy() if validation_data else None)
 

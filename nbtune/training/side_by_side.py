@@ -14,10 +14,18 @@ padded units may round differently, so a branch's scores match a lone fit's to
 about 1e-5, not exactly (``tests/test_side_by_side.py``).
 
 :func:`group_key` says which estimators may share a group: the same batch size
-and epochs, a classifier with an integer ``random_state``. :func:`side_by_side`
-(or ``NBTUNE_SIDE_BY_SIDE=1`` / ``0``) turns grouping on or off; :data:`DEFAULT`
-says what happens when nothing does. Each trial then records ``fit_path``
-``"branches"``.
+and epochs, a classifier with an integer ``random_state``; :func:`worth_grouping`
+says when a group pays. :func:`side_by_side` (or ``NBTUNE_SIDE_BY_SIDE=1`` / ``0``)
+turns grouping on or off; :data:`DEFAULT` says what happens when nothing does.
+Each trial then records ``fit_path`` ``"branches"``, and its ``seconds`` is an
+equal share of its group's. The Stop button and Ctrl-C act between groups: the
+trials of a group finish together.
+
+Successive halving and Hyperband train their trials alone. A trial they may
+continue is, after a resume, trained again alone along its lineage
+(:class:`nbtune.search.evaluators.Holdout`); had it first trained as a branch,
+it would come back about 1e-5 different, and the resumed search would no longer
+give the uninterrupted one's numbers.
 
 Importing this module does not import TensorFlow.
 """

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from nbtune.arguments import check_flag
 from nbtune.training import engine, graph_fit
 from nbtune.training.branches import BUDGET_MB, Branches, most_branches, read_dense
 from nbtune.training.estimator import KerasClassifier
@@ -71,8 +72,13 @@ def side_by_side(on: bool = True) -> Iterator[None]:
     >>> with side_by_side():
     ...     enabled()
     True
+    >>> with side_by_side("no"):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    TypeError: on='no' is not allowed: give True or False (without quotes)
     """
-    token = _CHOICE.set(bool(on))
+    token = _CHOICE.set(check_flag("on", on))
     try:
         yield
     finally:

@@ -133,3 +133,15 @@ def test_the_stop_button_ends_a_search_after_the_unit_that_trains(few_digits):
         result = _search(*few_digits, progress=watcher)
     # the six trials are one unit: they finish together, and the search stops after them
     assert watcher.seen == list(range(6)) and len(result.trials) == 6
+
+
+def test_a_group_that_fails_as_a_whole_trains_its_trials_alone(few_digits, monkeypatch):
+    from nbtune.training import branches
+
+    def broken(self, *args, **kwargs):
+        raise MemoryError("no room for the stacked model")  # as an out-of-memory error would
+
+    monkeypatch.setattr(branches.Branches, "fit", broken)
+    with side_by_side.side_by_side():
+        result = _search(*few_digits)
+    assert (result.trials["status"] == "ok").all() and set(result.trials["fit_path"]) == {"graph"}

@@ -209,10 +209,13 @@ class CrossValidation:
         ``seconds`` is an equal share of the group's.
         """
         started = time.perf_counter()
-        with engine.frozen_heap(), engine.reusing_models():
-            folds = _GroupFolds([clone(self.base).set_params(**p.params) for p in proposals])
-            for train, test in self.splits:
-                folds.fit_and_score(self._rows(train), self._rows(test), self.scoring)
+        try:
+            with engine.frozen_heap(), engine.reusing_models():
+                folds = _GroupFolds([clone(self.base).set_params(**p.params) for p in proposals])
+                for train, test in self.splits:
+                    folds.fit_and_score(self._rows(train), self._rows(test), self.scoring)
+        except Exception:  # the group itself failed (not one trial): each trial alone says why
+            return [self.evaluate(proposal) for proposal in proposals]
         seconds = (time.perf_counter() - started) / len(proposals)
         return [{**outcome, "seconds": seconds} for outcome in folds.outcomes()]
 

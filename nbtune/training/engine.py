@@ -51,6 +51,7 @@ import contextlib
 import contextvars
 import gc
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -383,6 +384,43 @@ def outside_pool() -> Iterator[None]:
         yield
     finally:
         _ACTIVE_POOL.reset(token)
+
+
+# ------------------------------------------------------------ switches
+class Switch:
+    """A speed lever's on or off: inside a :meth:`turned` block as the block says, else as the
+    environment variable ``variable`` says (``1`` on, ``0`` off), else the caller's default.
+
+    Examples
+    --------
+    >>> lever = Switch("nbtune_example", "NBTUNE_EXAMPLE")
+    >>> with lever.turned(False):
+    ...     lever.chosen(default=True)
+    False
+    >>> lever.chosen(default=True)
+    True
+    """
+
+    def __init__(self, name: str, variable: str) -> None:
+        self.variable = variable
+        self._choice: contextvars.ContextVar[bool | None] = contextvars.ContextVar(name, default=None)
+
+    @contextlib.contextmanager
+    def turned(self, on: bool) -> Iterator[None]:
+        """Within the block the lever is ``on`` (a checked bool: each caller checks its own)."""
+        token = self._choice.set(on)
+        try:
+            yield
+        finally:
+            self._choice.reset(token)
+
+    def chosen(self, default: bool) -> bool:
+        """On or off here: the enclosing :meth:`turned` block, else the variable, else ``default``."""
+        choice = self._choice.get()
+        if choice is not None:
+            return choice
+        setting = os.environ.get(self.variable, "").strip()
+        return setting == "1" if setting in ("0", "1") else default
 
 
 # ------------------------------------------------------------ tracing warning

@@ -35,14 +35,13 @@ Importing this module does not import TensorFlow.
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from nbtune.backend import import_keras
+from nbtune.training import engine
 
 #: ``fit_path_`` of a fit run by :func:`fit_in_one_call`, and of one run by Keras's ``fit``.
 GRAPH, KERAS = "graph", "keras"
@@ -67,8 +66,7 @@ _HANDLED = {"epochs", "batch_size", "initial_epoch", "validation_data"}
 #: :func:`keras_fit_only` trains with Keras's ``fit`` instead, as nbtune did before issue 26.
 DEFAULT = True
 
-_CHOICE: contextvars.ContextVar[bool | None] = contextvars.ContextVar("nbtune_graph_fit",
-                                                                     default=None)
+_SWITCH = engine.Switch("nbtune_graph_fit", "NBTUNE_GRAPH_FIT")
 
 # A model's traced fits live on the model, {(has validation, X spec, y spec): (fit, names)},
 # as Keras keeps its own train_function there: each closes over the model, so a table
@@ -90,11 +88,8 @@ def one_call_fits(on: bool = True) -> Iterator[None]:
     ...     enabled()
     False
     """
-    token = _CHOICE.set(bool(on))
-    try:
+    with _SWITCH.turned(bool(on)):
         yield
-    finally:
-        _CHOICE.reset(token)
 
 
 def keras_fit_only() -> contextlib.AbstractContextManager:
@@ -119,11 +114,7 @@ def enabled() -> bool:
     ...     enabled()
     True
     """
-    choice = _CHOICE.get()
-    if choice is not None:
-        return choice
-    setting = os.environ.get("NBTUNE_GRAPH_FIT", "").strip()
-    return setting == "1" if setting in ("0", "1") else DEFAULT
+    return _SWITCH.chosen(DEFAULT)
 
 
 def graph_safe(callback: Any) -> bool:

@@ -33,9 +33,7 @@ Importing this module does not import TensorFlow.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import numbers
-import os
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
@@ -59,8 +57,7 @@ MIN_STRUCTURES = 4
 #: Build arguments taken for a learning rate, which twins share a model across.
 LEARNING_RATE_NAMES = ("learning_rate", "lr")
 
-_CHOICE: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
-    "nbtune_side_by_side", default=None)
+_SWITCH = engine.Switch("nbtune_side_by_side", "NBTUNE_SIDE_BY_SIDE")
 
 
 @contextlib.contextmanager
@@ -78,11 +75,8 @@ def side_by_side(on: bool = True) -> Iterator[None]:
     ...
     TypeError: on='no' is not allowed: give True or False (without quotes)
     """
-    token = _CHOICE.set(check_flag("on", on))
-    try:
+    with _SWITCH.turned(check_flag("on", on)):
         yield
-    finally:
-        _CHOICE.reset(token)
 
 
 def enabled() -> bool:
@@ -96,11 +90,7 @@ def enabled() -> bool:
     ...     enabled()
     False
     """
-    choice = _CHOICE.get()
-    if choice is None:
-        setting = os.environ.get("NBTUNE_SIDE_BY_SIDE", "").strip()
-        choice = setting == "1" if setting in ("0", "1") else DEFAULT
-    return choice and graph_fit.enabled()
+    return _SWITCH.chosen(DEFAULT) and graph_fit.enabled()
 
 
 def worth_grouping(configurations: Sequence[dict[str, Any]]) -> bool:

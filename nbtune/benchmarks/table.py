@@ -26,7 +26,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import gzip
 import io
@@ -381,7 +380,9 @@ class _TableFits:
         started = time.perf_counter()
         estimators = [self._estimator(params, seed) for _, params, seed in group]
         # fresh models, outside the model pool: each branch needs its own
-        contextvars.Context().run(lambda: [e.initialize(*self.dataset.train) for e in estimators])
+        with engine.outside_pool():
+            for estimator in estimators:
+                estimator.initialize(*self.dataset.train)
         if any(isinstance(branches.read_dense(e.model_), str) for e in estimators):
             return None
         built = time.perf_counter()

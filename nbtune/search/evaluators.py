@@ -115,6 +115,19 @@ class UnitEvaluator:
         return evaluate_unit(self.evaluator, unit)
 
 
+def cv_outcome(scores: Sequence[float], estimators: Sequence[Any]) -> dict[str, Any]:
+    """A cross-validated trial's outcome from its folds' scores and fitted estimators."""
+    fold_epochs = [len(e.history_.get("loss", ())) for e in estimators]
+    return dict(score=float(np.mean(scores)), score_std=float(np.std(scores)),
+                train_epochs=int(np.max(fold_epochs)), epochs_spent=int(np.sum(fold_epochs)),
+                status="ok", fit_path=fit_path_of(estimators))
+
+
+def failed_outcome(exc: BaseException) -> dict[str, Any]:
+    """A failed trial's outcome: no score, and the error that failed it."""
+    return dict(score=np.nan, status="failed", error=error_text(exc))
+
+
 @runtime_checkable
 class Evaluator(Protocol):
     """What the trial loop needs to evaluate trials."""
@@ -175,17 +188,9 @@ class CrossValidation:
                 out = cross_validate(estimator, self.X, self.y, cv=self.splits,
                                      scoring=self.scoring, error_score="raise",
                                      return_estimator=True)
-                fold_epochs = [len(e.history_.get("loss", ())) for e in out["estimator"]]
-                outcome = dict(
-                    score=float(np.mean(out["test_score"])),
-                    score_std=float(np.std(out["test_score"])),
-                    train_epochs=int(np.max(fold_epochs)),
-                    epochs_spent=int(np.sum(fold_epochs)),
-                    status="ok",
-                    fit_path=fit_path_of(out["estimator"]),
-                )
+                outcome = cv_outcome(out["test_score"], out["estimator"])
             except Exception as exc:  # a failing trial is recorded, the search goes on
-                outcome = dict(score=np.nan, status="failed", error=error_text(exc))
+                outcome = failed_outcome(exc)
         outcome["seconds"] = time.perf_counter() - started
         return outcome
 
@@ -224,13 +229,12 @@ class CrossValidation:
 
 
 class _GroupFolds:
-    """The folds of a group of configurations: their scores, epochs, fit paths and errors."""
+    """The folds of a group of configurations: their scores, fitted estimators and errors."""
 
     def __init__(self, bases: list[Any]) -> None:
         self.bases = bases
         self.errors: list[BaseException | None] = [None] * len(bases)
         self.scores: list[list[float]] = [[] for _ in bases]
-        self.epochs: list[list[int]] = [[] for _ in bases]
         self.fitted: list[list[Any]] = [[] for _ in bases]
         self.programs: dict = {}  # a group traced for one fold trains the next folds too
 
@@ -244,19 +248,14 @@ class _GroupFolds:
                 if error is not None:
                     raise error
                 self.scores[i].append(float(check_scoring(estimator, scoring)(estimator, *test)))
-                self.epochs[i].append(len(estimator.history_.get("loss", ())))
                 self.fitted[i].append(estimator)
             except Exception as exc:  # as cross_validate's error_score="raise": the trial fails
                 self.errors[i] = exc
 
     def outcomes(self) -> list[dict[str, Any]]:
         """Each configuration's outcome, as :meth:`CrossValidation.evaluate` gives it."""
-        return [dict(score=np.nan, status="failed", error=error_text(error)) if error is not None
-                else dict(score=float(np.mean(scores)), score_std=float(np.std(scores)),
-                          train_epochs=int(np.max(epochs)), epochs_spent=int(np.sum(epochs)),
-                          status="ok", fit_path=fit_path_of(fitted))
-                for error, scores, epochs, fitted in zip(self.errors, self.scores, self.epochs,
-                                                         self.fitted, strict=True)]
+        return [failed_outcome(error) if error is not None else cv_outcome(scores, fitted)
+                for error, scores, fitted in zip(self.errors, self.scores, self.fitted, strict=True)]
 
 
 class Holdout:
@@ -342,7 +341,7 @@ class Holdout:
             if proposal.may_continue:
                 self._hold(proposal.number, estimator, proposal.bracket)
         except Exception as exc:  # a failing trial is recorded, the search goes on
-            outcome = dict(score=np.nan, status="failed", error=error_text(exc))
+            outcome = failed_outcome(exc)
         outcome["seconds"] = time.perf_counter() - started
         return outcome
 

@@ -285,13 +285,12 @@ class Branches:
         list of dict
             Per branch, ``loss`` and ``accuracy`` per epoch (and ``val_`` ones).
         """
-
         if len(seeds) != len(self.models):
             raise ValueError(f"seeds: give one per branch ({len(self.models)}), got {len(seeds)}")
         X, y = np.asarray(X, "float32"), np.asarray(y, "int32")
         X_val, y_val = (np.asarray(validation_data[0], "float32"),
                         np.asarray(validation_data[1], "int32")) if validation_data else (X[:0], y[:0])
-        key = (tuple(self.branches), tuple(self.widths))
+        key = tuple(self.branches)  # the widths, masks and rates all follow from the branches
         if key not in self.programs:
             self.programs[key] = _Program(self)
         program = self.programs[key]

@@ -182,11 +182,13 @@ def fit_side_by_side(estimators: Sequence[Any], X: Any, y: Any, *, budget_mb: fl
             except Exception as exc:  # this estimator's fit fails; the others go on
                 errors[i] = exc
     groups: dict[Hashable, list[int]] = {}
+    reads = {i: read_dense(estimators[i].model_) for i in prepared}
     for i, (_, _, settings) in prepared.items():
-        key = _branch_key(estimators[i], settings)
+        key = _branch_key(estimators[i], reads[i], settings)
         (alone if key is None else groups.setdefault(key, [])).append(i)
     for key, members in groups.items():
-        for cut in _cut(members, estimators, prepared, key[1], budget_mb):
+        rows = len(prepared[members[0]][0])
+        for cut in _cut(members, [reads[i].widths for i in members], rows, key[1], budget_mb):
             if len(cut) == 1:
                 alone += cut
             else:
@@ -196,9 +198,9 @@ def fit_side_by_side(estimators: Sequence[Any], X: Any, y: Any, *, budget_mb: fl
     return errors
 
 
-def _branch_key(estimator: Any, settings: dict[str, Any]) -> Hashable | None:
-    """What this fit's branch shares with the others of its group, or None if it cannot be one."""
-    dense = read_dense(estimator.model_)
+def _branch_key(estimator: Any, dense: Any, settings: dict[str, Any]) -> Hashable | None:
+    """What this fit's branch shares with the others of its group, or None if it cannot be one
+    (``dense``: its model read by :func:`nbtune.training.branches.read_dense`)."""
     if isinstance(dense, str) or settings["callbacks"] or not settings.get("shuffle", True):
         return None
     fit = {k: v for k, v in settings.items() if k not in ("callbacks", "shuffle")}
@@ -208,13 +210,11 @@ def _branch_key(estimator: Any, settings: dict[str, Any]) -> Hashable | None:
     return dense.kind, int(settings.get("batch_size") or 32), int(settings["epochs"])
 
 
-def _cut(members: list[int], estimators: Sequence[Any], prepared: dict, batch_size: int,
+def _cut(members: list[int], widths: list[tuple[int, ...]], rows: int, batch_size: int,
          budget_mb: float) -> list[list[int]]:
-    """``members`` in groups that fit ``budget_mb``, in order."""
-    X = prepared[members[0]][0]
-    widths = [read_dense(estimators[i].model_).widths for i in members]
+    """``members`` (of these layer widths) in groups that fit ``budget_mb``, in order."""
     widest = [max(w[layer] for w in widths) for layer in range(len(widths[0]))]
-    size = most_branches(widest, len(X), batch_size, 0, budget_mb)
+    size = most_branches(widest, rows, batch_size, 0, budget_mb)
     return [members[i:i + size] for i in range(0, len(members), size)]
 
 
